@@ -1,0 +1,81 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventBatch } from './trajectory-event.js';
+import { TOPICS } from './topics.js';
+import { decodeMessage, encodeMessage, validate, ContractViolation } from './validation.js';
+import { deterministicUuid } from './ids.js';
+
+const event = (over: Record<string, unknown> = {}) => ({
+  eventId: 'e-1',
+  sessionId: 's-1',
+  seq: 1,
+  ts: '2026-11-23T10:00:00Z',
+  agent: { name: 'claude-code', model: 'claude-sonnet-4' },
+  kind: 'tool_call',
+  tool: { name: 'bash', args: { command: 'npm test' }, callId: 'c1' },
+  ...over,
+});
+
+describe('EventBatch', () => {
+  it('accepts a valid batch', () => {
+    const result = validate(EventBatch, { events: [event(), event({ eventId: 'e-2', seq: 2 })] });
+    assert.equal(result.ok, true);
+  });
+
+  it('names the first invalid field by path', () => {
+    const events = [event(), event(), event(), event({ tool: { name: '' } })];
+    const result = validate(EventBatch, { events });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.field, 'events[3].tool.name');
+  });
+
+  it('requires the part that a kind implies', () => {
+    const result = validate(EventBatch, { events: [event({ kind: 'tool_result', tool: undefined })] });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.field, 'events[0].result');
+  });
+
+  it('rejects unknown fields, so a tenant cannot be smuggled in the body', () => {
+    const result = validate(EventBatch, { events: [event({ tenantId: 'x' })] });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.field, 'events[0]');
+  });
+
+  it('rejects an empty batch and one over 1000 events', () => {
+    assert.equal(validate(EventBatch, { events: [] }).ok, false);
+    const many = Array.from({ length: 1001 }, (_, i) => event({ eventId: `e${i}` }));
+    const result = validate(EventBatch, { events: many });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.field, 'events');
+  });
+});
+
+describe('topic codec', () => {
+  const tenantId = deterministicUuid('tenant');
+  it('round-trips a valid record', () => {
+    const record = { v: 1 as const, tenantId, receivedAt: 1, event: event() as never };
+    const decoded = decodeMessage(TOPICS.events, encodeMessage(TOPICS.events, record));
+    assert.deepEqual(decoded, { ok: true, value: record });
+  });
+
+  it('refuses to produce an invalid payload', () => {
+    assert.throws(
+      () => encodeMessage(TOPICS.events, { v: 1, tenantId: 'nope', receivedAt: 1 } as never),
+      ContractViolation,
+    );
+  });
+
+  it('reports bytes that are not JSON', () => {
+    const decoded = decodeMessage(TOPICS.verdicts, Buffer.from('{oops'));
+    assert.deepEqual(decoded, { ok: false, error: { field: '(root)', message: 'not valid JSON' } });
+  });
+});
+
+describe('deterministicUuid', () => {
+  it('is stable and shaped like a uuid', () => {
+    const a = deterministicUuid('s', 1);
+    assert.equal(a, deterministicUuid('s', 1));
+    assert.notEqual(a, deterministicUuid('s', 2));
+    assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,67 @@
+import type { Detector, DetectorInput, Finding } from '../finding.js';
+
+const NAME = 'rules/nonexistent-resource@1';
+
+interface MissingPattern {
+  kind: 'path' | 'command' | 'module' | 'url' | 'ref';
+  re: RegExp;
+}
+
+/** Each pattern's first capture group, when present, names the missing thing. */
+const PATTERNS: MissingPattern[] = [
+  { kind: 'command', re: /(?:^|[\s:])([\w./+-]+): (?:command )?not found\b/m },
+  { kind: 'module', re: /ModuleNotFoundError: No module named '([^']+)'/ },
+  { kind: 'module', re: /Cannot find (?:module|package) '([^']+)'/ },
+  { kind: 'path', re: /ENOENT[^\n]*?'([^']+)'/ },
+  { kind: 'path', re: /(?:^|[\s:'"`])([^\s:'"`]+)['"`]?: No such file or directory/m },
+  { kind: 'path', re: /(?:can't open file|cannot access|cannot open) '?([^'\s:]+)'?.*No such file/ },
+  { kind: 'path', re: /No such file or directory(?:[^\n]*?'([^']+)')?/ },
+  { kind: 'path', re: /FileNotFoundError:[^\n]*?'([^']+)'/ },
+  { kind: 'ref', re: /pathspec '([^']+)' did not match/ },
+  { kind: 'url', re: /\b404\b[^\n]*?(https?:\/\/\S+)?/ },
+];
+
+function firstCommandWord(summary: string): string {
+  return summary.trim().split(/\s+/)[0] ?? summary;
+}
+
+/**
+ * tool_call_failure/nonexistent_resource: a failed call whose error says the path, command,
+ * module or URL it used is not there (`No such file or directory`, exit code 127,
+ * `command not found`, `ModuleNotFoundError`, 404).
+ */
+export const nonexistentResource: Detector = {
+  name: NAME,
+  detect({ step }: DetectorInput): Finding[] {
+    if (!step.failed) return [];
+    const text = `${step.error}\n${step.output}`.slice(0, 8192);
+    let kind: MissingPattern['kind'] | null = null;
+    let resource = '';
+    for (const pattern of PATTERNS) {
+      const match = pattern.re.exec(text);
+      if (match) {
+        kind = pattern.kind;
+        resource = match[1] ?? '';
+        break;
+      }
+    }
+    if (!kind && step.exitCode === 127) {
+      kind = 'command';
+      resource = firstCommandWord(step.summary);
+    }
+    if (!kind) return [];
+    const what = resource ? `${kind} \`${resource}\`` : `a ${kind}`;
+    return [
+      {
+        category: 'tool_call_failure',
+        subtype: 'nonexistent_resource',
+        confidence: resource ? 0.9 : 0.75,
+        signature: `missing:${kind}:${resource || step.actionFp}`,
+        fromSeq: step.callSeq,
+        toSeq: step.resultSeq,
+        reason: `\`${step.summary}\` failed because ${what} does not exist`,
+        detector: NAME,
+      },
+    ];
+  },
+};

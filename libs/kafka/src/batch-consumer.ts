@@ -1,0 +1,105 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { decodeMessage, encodeMessage, TOPICS, type PayloadOf, type Topic } from '@wink/contracts';
+import type { TypedProducer } from './typed-producer.js';
+
+export interface ConsumedMessage<T extends Topic = Topic> {
+  topic: T;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: PayloadOf<T>;
+}
+
+/** Handles one partition's batch of valid messages; resolves once their effects are durable. */
+export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  groupId: string;
+  topics: Topic[];
+  sessionTimeoutMs?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * Consumes batches with manual commits: a batch's offsets are committed only after the handler
+ * resolved. Messages that fail their topic's contract go to the dead-letter topic with the
+ * reason, and never stop the partition.
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  private handler: BatchHandler | null = null;
+  deadLettered = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly deadLetters: TypedProducer,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+      rebalanceTimeout: sessionTimeout,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+    });
+  }
+
+  get raw(): Consumer {
+    return this.consumer;
+  }
+
+  async start(handler: BatchHandler): Promise<void> {
+    this.handler = handler;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  private async processBatch({ batch, isStale, heartbeat }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || isStale()) return;
+    const topic = batch.topic as Topic;
+    const valid: ConsumedMessage[] = [];
+    const invalid: { key: string | null; value: Buffer }[] = [];
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8') ?? null;
+      const decoded = decodeMessage(topic, message.value);
+      if (decoded.ok) {
+        valid.push({ topic, partition: batch.partition, offset: message.offset, key, value: decoded.value });
+      } else {
+        invalid.push({
+          key,
+          value: encodeMessage(TOPICS.deadLetter, {
+            v: 1,
+            sourceTopic: topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key,
+            valueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
+            reason: `${decoded.error.field}: ${decoded.error.message}`,
+            consumerGroup: this.options.groupId,
+            at: Date.now(),
+          }),
+        });
+      }
+    }
+    if (invalid.length > 0) {
+      await this.deadLetters.sendRaw(TOPICS.deadLetter, invalid);
+      this.deadLettered += invalid.length;
+    }
+    if (valid.length > 0 && this.handler) await this.handler(valid);
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await this.consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
+    await heartbeat();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './kafka-client.js';
+export * from './typed-producer.js';
+export * from './batch-consumer.js';
+export * from './kafka-batch.transport.js';
+export { createTopics } from './create-topics.js';

@@ -1,0 +1,70 @@
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { Kafka } from 'kafkajs';
+import type { Topic } from '@wink/contracts';
+import { BatchConsumer, type ConsumedMessage } from './batch-consumer.js';
+import type { TypedProducer } from './typed-producer.js';
+
+export interface KafkaBatchTransportOptions {
+  kafka: Kafka;
+  producer: TypedProducer;
+  groupId: string;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * A Nest microservice transport that hands each `@EventPattern(topic)` handler a whole batch of
+ * validated messages from one partition, and commits the offsets only after the handler resolved.
+ * Nest's built-in Kafka transport commits per message and has no batch hook, which the recorder
+ * (batched inserts) and the commit-after-durable rule both need.
+ */
+export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
+  private readonly log = new Logger(KafkaBatchTransport.name);
+  private consumer: BatchConsumer | null = null;
+
+  constructor(private readonly options: KafkaBatchTransportOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const topics = [...this.messageHandlers.keys()] as Topic[];
+      this.consumer = new BatchConsumer(this.options.kafka, this.options.producer, {
+        groupId: this.options.groupId,
+        topics,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+      });
+      await this.consumer.start((messages) => this.dispatch(messages));
+      this.log.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchTransport has no transport events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('not listening');
+    return this.consumer as T;
+  }
+
+  get deadLettered(): number {
+    return this.consumer?.deadLettered ?? 0;
+  }
+
+  private async dispatch(messages: ConsumedMessage[]): Promise<void> {
+    const handler = this.getHandlerByPattern(messages[0].topic);
+    if (!handler) throw new Error(`no handler for ${messages[0].topic}`);
+    const result = await handler(messages);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+}

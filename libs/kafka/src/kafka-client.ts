@@ -1,0 +1,44 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+}
+
+const LEVELS: Record<number, string> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** KafkaJS client whose log lines are structured JSON on stderr, like the services' own. */
+export function createKafka(settings: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, timestamp: _ts, logger: _logger, ...extra } = log;
+        process.stderr.write(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: LEVELS[level] ?? 'info',
+            context: `kafkajs:${namespace}`,
+            msg: message,
+            ...extra,
+          }) + '\n',
+        );
+      },
+  });
+}
+
+export function parseBrokers(value: string): string[] {
+  return value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// wink-db: migrate | revert | issue-key TENANT. Uses DATABASE_URL (default: local `wink`).
+import { createDataSource, DEFAULT_DATABASE_URL, ensureDatabase } from './data-source.js';
+import { issueApiKey } from './tenants.js';
+
+const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const [command, arg] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  await ensureDatabase(url);
+  const db = await createDataSource(url, 2).initialize();
+  try {
+    if (command === 'migrate') {
+      const ran = await db.runMigrations({ transaction: 'each' });
+      console.error(`[db] ${ran.length} migration(s) applied to ${new URL(url).pathname.slice(1)}`);
+    } else if (command === 'revert') {
+      await db.undoLastMigration({ transaction: 'each' });
+      console.error('[db] reverted the last migration');
+    } else if (command === 'issue-key' && arg) {
+      const issued = await issueApiKey(db, arg);
+      console.log(JSON.stringify(issued));
+    } else {
+      console.error('usage: wink-db migrate | revert | issue-key TENANT_NAME');
+      process.exitCode = 2;
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[db] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity.js';
+import { EventEntity } from './entities/event.entity.js';
+import { GuidanceEntity } from './entities/guidance.entity.js';
+import { SessionEntity } from './entities/session.entity.js';
+import { TenantEntity } from './entities/tenant.entity.js';
+import { VerdictEntity } from './entities/verdict.entity.js';
+import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema.js';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
+
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  SessionEntity,
+  EventEntity,
+  VerdictEntity,
+  GuidanceEntity,
+];
+export const MIGRATIONS = [InitialSchema1763870400000];
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+  });
+}
+
+/** Creates the database named in `url` when it does not exist yet (connecting to `postgres`). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+    }
+  } catch (error) {
+    // Two processes may race to create it; the loser sees a duplicate.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { TrajectoryEvent } from '@wink/contracts';
+
+/** Every accepted TrajectoryEvent; `event_id` is client-supplied, unique per tenant. */
+@Entity({ name: 'events' })
+@Index('events_session_seq_idx', ['tenantId', 'sessionId', 'seq'])
+@Index('events_tenant_received_idx', ['tenantId', 'receivedAt'])
+export class EventEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @PrimaryColumn({ name: 'event_id', type: 'text' })
+  eventId!: string;
+
+  @Column({ name: 'session_id', type: 'text' })
+  sessionId!: string;
+
+  @Column({ type: 'int' })
+  seq!: number;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  @Column({ type: 'timestamptz' })
+  ts!: Date;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column({ type: 'jsonb' })
+  payload!: TrajectoryEvent;
+}

@@ -1,0 +1,52 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Guidance the intervention service decided on, with its delivery state. */
+@Entity({ name: 'guidance' })
+@Index('guidance_pending_idx', ['tenantId', 'sessionId', 'deliveredAt'])
+@Index('guidance_cooldown_idx', ['tenantId', 'sessionId', 'subtype', 'signature', 'createdAt'])
+export class GuidanceEntity {
+  @PrimaryColumn({ name: 'intervention_id', type: 'uuid' })
+  interventionId!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'session_id', type: 'text' })
+  sessionId!: string;
+
+  @Column({ name: 'verdict_ids', type: 'uuid', array: true })
+  verdictIds!: string[];
+
+  @Column({ type: 'text' })
+  category!: string;
+
+  @Column({ type: 'text' })
+  subtype!: string;
+
+  @Column({ type: 'text' })
+  signature!: string;
+
+  @Column({ type: 'text' })
+  severity!: string;
+
+  @Column({ type: 'text' })
+  text!: string;
+
+  @Column({ type: 'text' })
+  cohort!: string;
+
+  @Column({ name: 'at_seq', type: 'int' })
+  atSeq!: number;
+
+  @Column({ name: 'source_received_at', type: 'timestamptz' })
+  sourceReceivedAt!: Date;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column({ name: 'acked_at', type: 'timestamptz', nullable: true })
+  ackedAt!: Date | null;
+}

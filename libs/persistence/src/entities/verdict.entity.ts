@@ -1,0 +1,45 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'verdicts' })
+@Index('verdicts_session_idx', ['tenantId', 'sessionId', 'atSeq'])
+@Index('verdicts_tenant_created_idx', ['tenantId', 'createdAt'])
+export class VerdictEntity {
+  @PrimaryColumn({ name: 'verdict_id', type: 'uuid' })
+  verdictId!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'session_id', type: 'text' })
+  sessionId!: string;
+
+  @Column({ type: 'text' })
+  category!: string;
+
+  @Column({ type: 'text' })
+  subtype!: string;
+
+  @Column({ type: 'text' })
+  signature!: string;
+
+  @Column({ type: 'real' })
+  confidence!: number;
+
+  @Column({ type: 'text' })
+  detector!: string;
+
+  @Column({ name: 'at_seq', type: 'int' })
+  atSeq!: number;
+
+  @Column({ name: 'from_seq', type: 'int' })
+  fromSeq!: number;
+
+  @Column({ name: 'to_seq', type: 'int' })
+  toSeq!: number;
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const brokers = z
+  .string()
+  .min(1)
+  .transform((v) =>
+    v
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  );
+
+/** Variables every service reads; each service extends this with its own. */
+export const BaseEnv = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/wink'),
+  KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+});
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment once at boot. Fails fast naming every missing or invalid variable.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}

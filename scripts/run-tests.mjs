@@ -1,0 +1,43 @@
+// Runs compiled node:test files. Tiers: unit (*.spec.js), integration (*.integration-spec.js),
+// e2e (*.e2e-spec.js). Usage: node scripts/run-tests.mjs [--tier unit|integration|e2e|all] [dir…]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+let tier = 'unit';
+const dirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--tier') tier = args[++i];
+  else dirs.push(args[i]);
+}
+const suffixes = {
+  unit: ['.spec.js'],
+  integration: ['.integration-spec.js'],
+  e2e: ['.e2e-spec.js'],
+  all: ['.spec.js', '.integration-spec.js', '.e2e-spec.js'],
+}[tier];
+if (!suffixes) throw new Error(`unknown tier ${tier}`);
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (path.includes(`${'/'}dist${'/'}`) && suffixes.some((s) => name.endsWith(s))) out.push(path);
+  }
+  return out;
+}
+
+const roots = dirs.length ? dirs : ['libs', 'services', 'tools', 'tests'];
+const files = roots.flatMap((d) => collect(d, [])).sort();
+if (files.length === 0) {
+  console.log(`no ${tier} test files under ${roots.join(', ')}`);
+  process.exit(0);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
