@@ -22,3 +22,10 @@ export const TOPIC_SCHEMAS = {
 export type PayloadOf<T extends Topic> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;
 
 export const ALL_TOPICS: Topic[] = Object.values(TOPICS);
+
+/** One consumer group per consuming service; scaling a service adds members to its group. */
+export const CONSUMER_GROUPS = {
+  classifier: 'wink-classifier',
+  intervention: 'wink-intervention',
+  recorder: 'wink-recorder',
+} as const;

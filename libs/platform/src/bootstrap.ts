@@ -1,18 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { CustomTransportStrategy } from '@nestjs/microservices';
-import type { Type } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { KafkaBatchTransport, TypedProducer } from '@wink/kafka';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
+import { KAFKA } from './kafka.module.js';
 
 export interface BootstrapOptions {
   service: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   host: string;
   port: number;
   logLevel: string;
-  /** The Kafka consumer side of a hybrid app, if the service consumes. */
-  transport?: (app: NestExpressApplication) => CustomTransportStrategy;
+  /** For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers. */
+  consume?: { groupId: string; sessionTimeoutMs: number };
   jsonBodyLimit?: number;
 }
 
@@ -29,8 +31,13 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
   });
   app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   app.enableShutdownHooks();
-  if (options.transport) {
-    app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
+  if (options.consume) {
+    const strategy = new KafkaBatchTransport({
+      kafka: app.get<Kafka>(KAFKA),
+      producer: app.get(TypedProducer),
+      ...options.consume,
+    });
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(options.port, options.host);

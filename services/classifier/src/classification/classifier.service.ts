@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { deterministicUuid, TOPICS, type EventRecordV1, type VerdictV1 } from '@wink/contracts';
+import { observe, type Finding, type SessionWindow } from '@wink/detectors';
+import { TypedProducer, type ConsumedMessage } from '@wink/kafka';
+import { CLASSIFIER_CONFIG } from '../tokens.js';
+import type { ClassifierConfig } from '../config.js';
+import { SessionWindows } from './session-windows.js';
+import { WindowHistory } from './window-history.js';
+
+const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
+
+export function toVerdict(record: EventRecordV1, window: SessionWindow, finding: Finding): VerdictV1 {
+  const { tenantId, event } = record;
+  return {
+    v: 1,
+    verdictId: deterministicUuid(tenantId, event.sessionId, finding.detector, finding.signature, event.seq),
+    tenantId,
+    sessionId: event.sessionId,
+    category: finding.category,
+    subtype: finding.subtype,
+    confidence: finding.confidence,
+    signature: finding.signature,
+    evidence: { fromSeq: finding.fromSeq, toSeq: finding.toSeq, reason: finding.reason },
+    detector: finding.detector,
+    atSeq: event.seq,
+    ...(window.env ? { env: window.env } : {}),
+    createdAt: Date.now(),
+    sourceReceivedAt: record.receivedAt,
+  };
+}
+
+/**
+ * Runs the detectors over each session's window as its events arrive and publishes verdicts.
+ * Verdict ids are deterministic, so reprocessing after a restart yields the same verdicts.
+ */
+@Injectable()
+export class ClassifierService {
+  private readonly log = new Logger(ClassifierService.name);
+  private readonly windows: SessionWindows;
+
+  constructor(
+    @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
+    @Inject(TypedProducer) private readonly producer: TypedProducer,
+    @Inject(WindowHistory) private readonly history: WindowHistory,
+  ) {
+    this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
+  }
+
+  async classify(messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<number> {
+    await this.rebuildUnknownWindows(messages.map((m) => m.value));
+    const verdicts: VerdictV1[] = [];
+    for (const { value: record } of messages) {
+      const key = sessionKey(record.tenantId, record.event.sessionId);
+      const window = this.windows.get(key) ?? this.windows.create(key);
+      for (const finding of observe(window, record.event)) {
+        verdicts.push(toVerdict(record, window, finding));
+      }
+    }
+    await this.producer.send(
+      TOPICS.verdicts,
+      verdicts.map((v) => ({ key: v.sessionId, value: v })),
+    );
+    return verdicts.length;
+  }
+
+  /** Windows for sessions this worker has not seen (after a restart or eviction) come from Postgres. */
+  private async rebuildUnknownWindows(records: EventRecordV1[]): Promise<void> {
+    const firstSeq = new Map<string, { tenantId: string; sessionId: string; seq: number }>();
+    for (const { tenantId, event } of records) {
+      const key = sessionKey(tenantId, event.sessionId);
+      if (this.windows.get(key) || firstSeq.has(key)) continue;
+      firstSeq.set(key, { tenantId, sessionId: event.sessionId, seq: event.seq });
+    }
+    const byTenant = new Map<string, { sessionId: string; beforeSeq: number }[]>();
+    for (const { tenantId, sessionId, seq } of firstSeq.values()) {
+      this.windows.create(sessionKey(tenantId, sessionId));
+      if (seq === 0) continue;
+      const list = byTenant.get(tenantId) ?? [];
+      list.push({ sessionId, beforeSeq: seq });
+      byTenant.set(tenantId, list);
+    }
+    for (const [tenantId, requests] of byTenant) {
+      try {
+        const history = await this.history.recent(tenantId, requests, this.config.CLASSIFIER_WINDOW * 4);
+        for (const [sessionId, events] of history) {
+          const window = this.windows.get(sessionKey(tenantId, sessionId))!;
+          for (const event of events) observe(window, event);
+        }
+      } catch (error) {
+        // Without history the detectors still see every new step; only patterns spanning the
+        // restart can be missed, which is better than stalling the partition on Postgres.
+        this.log.warn({ msg: 'could not rebuild windows from Postgres', tenantId, error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { CONSUMER_GROUPS } from '@wink/contracts';
+import { bootstrapService } from '@wink/platform';
+import { ClassifierModule } from './app.module.js';
+import { loadClassifierConfig } from './config.js';
+
+const config = loadClassifierConfig();
+await bootstrapService({
+  service: 'classifier',
+  module: ClassifierModule.forRoot(config),
+  host: config.HOST,
+  port: config.CLASSIFIER_PORT,
+  logLevel: config.LOG_LEVEL,
+  consume: { groupId: CONSUMER_GROUPS.classifier, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+});

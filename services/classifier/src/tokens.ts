@@ -1,0 +1,1 @@
+export const CLASSIFIER_CONFIG = Symbol('CLASSIFIER_CONFIG');

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import {
+  ApiKeyGuard,
+  DatabaseModule,
+  HealthModule,
+  KAFKA,
+  KafkaModule,
+  kafkaCheck,
+  postgresCheck,
+} from '@wink/platform';
+import type { IngestConfig } from './config.js';
+import { EventsController } from './events/events.controller.js';
+import { EventsService } from './events/events.service.js';
+
+@Module({})
+export class IngestModule {
+  static forRoot(config: IngestConfig): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [
+        DatabaseModule.forRoot(config.DATABASE_URL),
+        KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-ingest'),
+        HealthModule.register({
+          useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
+          inject: [DataSource, KAFKA],
+        }),
+      ],
+      controllers: [EventsController],
+      providers: [EventsService, ApiKeyGuard],
+    };
+  }
+}

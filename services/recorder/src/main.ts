@@ -1,0 +1,14 @@
+import { CONSUMER_GROUPS } from '@wink/contracts';
+import { bootstrapService } from '@wink/platform';
+import { RecorderModule } from './app.module.js';
+import { loadRecorderConfig } from './config.js';
+
+const config = loadRecorderConfig();
+await bootstrapService({
+  service: 'recorder',
+  module: RecorderModule.forRoot(config),
+  host: config.HOST,
+  port: config.RECORDER_PORT,
+  logLevel: config.LOG_LEVEL,
+  consume: { groupId: CONSUMER_GROUPS.recorder, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+});

@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EventRecordV1, VerdictV1 } from '@wink/contracts';
+
+const toDate = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Batched, idempotent writes of the labelled history. Every insert is `ON CONFLICT DO NOTHING`
+ * on the message's unique id, so a redelivered batch changes nothing; session aggregates count
+ * only the rows that were really new.
+ */
+@Injectable()
+export class HistoryWriter {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async writeEvents(records: EventRecordV1[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const result: Array<{ inserted: number }> = await this.db.query(
+      `WITH incoming AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],
+                              $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
+           AS t(tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
+       ), inserted AS (
+         INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
+         SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
+         ON CONFLICT (tenant_id, event_id) DO NOTHING
+         RETURNING tenant_id, session_id, seq, ts, payload
+       ), per_session AS (
+         SELECT tenant_id, session_id,
+                (array_agg(payload->'agent'->>'name' ORDER BY seq))[1] AS agent_name,
+                (array_agg(payload->'agent'->>'model' ORDER BY seq) FILTER (WHERE payload->'agent'->>'model' IS NOT NULL))[1] AS model,
+                (array_agg(payload->>'env' ORDER BY seq DESC) FILTER (WHERE payload->>'env' IS NOT NULL))[1] AS env,
+                min(ts) AS first_seen_at, max(ts) AS last_seen_at, max(seq) AS last_seq, count(*)::int AS n
+           FROM inserted GROUP BY tenant_id, session_id
+       ), upserted AS (
+         INSERT INTO sessions (tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count)
+         SELECT tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, n FROM per_session
+         ON CONFLICT (tenant_id, session_id) DO UPDATE SET
+           model = coalesce(EXCLUDED.model, sessions.model),
+           env = coalesce(EXCLUDED.env, sessions.env),
+           first_seen_at = least(sessions.first_seen_at, EXCLUDED.first_seen_at),
+           last_seen_at = greatest(sessions.last_seen_at, EXCLUDED.last_seen_at),
+           last_seq = greatest(sessions.last_seq, EXCLUDED.last_seq),
+           event_count = sessions.event_count + EXCLUDED.event_count
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
+      [
+        records.map((r) => r.tenantId),
+        records.map((r) => r.event.eventId),
+        records.map((r) => r.event.sessionId),
+        records.map((r) => r.event.seq),
+        records.map((r) => r.event.kind),
+        records.map((r) => r.event.ts),
+        records.map((r) => toDate(r.receivedAt)),
+        records.map((r) => JSON.stringify(r.event)),
+      ],
+    );
+    return result[0].inserted;
+  }
+
+  async writeVerdicts(verdicts: VerdictV1[]): Promise<number> {
+    if (verdicts.length === 0) return 0;
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
+                             confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
+       SELECT DISTINCT ON (verdict_id) * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                            $6::text[], $7::real[], $8::text[], $9::int[], $10::int[], $11::int[],
+                            $12::text[], $13::timestamptz[])
+         AS t(verdict_id, tenant_id, session_id, category, subtype, signature, confidence,
+              detector, at_seq, from_seq, to_seq, reason, created_at)
+       ON CONFLICT (verdict_id) DO NOTHING
+       RETURNING 1`,
+      [
+        verdicts.map((v) => v.verdictId),
+        verdicts.map((v) => v.tenantId),
+        verdicts.map((v) => v.sessionId),
+        verdicts.map((v) => v.category),
+        verdicts.map((v) => v.subtype),
+        verdicts.map((v) => v.signature),
+        verdicts.map((v) => v.confidence),
+        verdicts.map((v) => v.detector),
+        verdicts.map((v) => v.atSeq),
+        verdicts.map((v) => v.evidence.fromSeq),
+        verdicts.map((v) => v.evidence.toSeq),
+        verdicts.map((v) => v.evidence.reason),
+        verdicts.map((v) => toDate(v.createdAt)),
+      ],
+    );
+    return rows.length;
+  }
+}
