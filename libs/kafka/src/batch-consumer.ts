@@ -66,7 +66,7 @@ export class BatchConsumer {
     return this.consumer.disconnect();
   }
 
-  private async processBatch({ batch, isStale, heartbeat }: EachBatchPayload): Promise<void> {
+  private async processBatch({ batch, isStale, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
     const topic = batch.topic as Topic;
     const valid: ConsumedMessage[] = [];
@@ -98,6 +98,7 @@ export class BatchConsumer {
       this.deadLettered += invalid.length;
     }
     if (valid.length > 0 && this.handler) await this.handler(valid);
+    resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await this.consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
     await heartbeat();

@@ -6,3 +6,4 @@ export { SessionEntity } from './entities/session.entity.js';
 export { EventEntity } from './entities/event.entity.js';
 export { VerdictEntity } from './entities/verdict.entity.js';
 export { GuidanceEntity } from './entities/guidance.entity.js';
+export * from './query-rows.js';

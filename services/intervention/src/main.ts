@@ -1,0 +1,14 @@
+import { CONSUMER_GROUPS } from '@wink/contracts';
+import { bootstrapService } from '@wink/platform';
+import { InterventionModule } from './app.module.js';
+import { loadInterventionConfig } from './config.js';
+
+const config = loadInterventionConfig();
+await bootstrapService({
+  service: 'intervention',
+  module: InterventionModule.forRoot(config),
+  host: config.HOST,
+  port: config.INTERVENTION_PORT,
+  logLevel: config.LOG_LEVEL,
+  consume: { groupId: CONSUMER_GROUPS.intervention, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+});

@@ -1,0 +1,1 @@
+export const INTERVENTION_CONFIG = Symbol('INTERVENTION_CONFIG');

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './infrastructure.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type ServiceName = 'ingest' | 'classifier' | 'intervention' | 'recorder';
+
+/** One Wink service run as its own process from its build output, as in production. */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  readonly output: string[] = [];
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [`${ROOT}services/${this.name}/dist/main.js`], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 500) this.output.shift();
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output.join('').slice(-2000)}`);
+        const res = await fetch(`${this.url}/health`);
+        return res.status === 200;
+      },
+      30_000,
+      `${this.name} to be healthy`,
+      200,
+    );
+  }
+
+  /** Graceful stop: SIGTERM, then wait for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    this.child = null;
+  }
+}

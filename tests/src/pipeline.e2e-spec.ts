@@ -1,0 +1,191 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { CONSUMER_GROUPS, TOPICS, type TrajectoryEvent } from '@wink/contracts';
+import { observe, SessionWindow } from '@wink/detectors';
+import {
+  connectAdmin,
+  newTenant,
+  prepareInfrastructure,
+  topicSize,
+  waitFor,
+  waitForDrained,
+  waitForGroupsStable,
+} from './harness/infrastructure.js';
+import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
+import { Pipeline } from './harness/pipeline.js';
+
+const ALL_GROUPS = Object.values(CONSUMER_GROUPS);
+
+describe('pipeline end to end (real Kafka, real Postgres)', () => {
+  let db: DataSource;
+  let admin: Admin;
+  let apiKey: string;
+  let tenantId: string;
+  const pipeline = new Pipeline();
+  const ingest = () => pipeline.services.ingest.url;
+  const intervention = () => pipeline.services.intervention.url;
+
+  /** Waits until every consumer has processed everything on its topics. */
+  async function settle(): Promise<void> {
+    await waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events]);
+    await waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events, TOPICS.verdicts]);
+    await waitForDrained(admin, CONSUMER_GROUPS.intervention, [TOPICS.verdicts]);
+  }
+
+  before(async () => {
+    db = await prepareInfrastructure();
+    admin = await connectAdmin();
+    ({ apiKey, tenantId } = await newTenant(db));
+    await pipeline.start();
+    await waitForGroupsStable(admin, ALL_GROUPS);
+  });
+
+  after(async () => {
+    await pipeline.stop();
+    await admin?.disconnect();
+    await db?.destroy();
+  });
+
+  it('reports every service healthy', async () => {
+    for (const service of Object.values(pipeline.services)) {
+      const health = await request(`${service.url}/health`);
+      assert.equal(health.status, 200, service.name);
+      assert.deepEqual(health.body, { status: 'ok', checks: { postgres: 'up', kafka: 'up' } });
+    }
+  });
+
+  it('gives the looping session guidance of the right subtype, with step evidence, within 5 s', async () => {
+    const events = loadSample('looping-session', randomUUID());
+    const sessionId = events[0].sessionId;
+    const started = Date.now();
+    const posted = await postEvents(ingest(), apiKey, events);
+    assert.equal(posted.status, 202);
+    assert.deepEqual(posted.body, { accepted: events.length });
+
+    const seen: string[] = [];
+    let loopGuidance: { text: string; severity: string; interventionId: string } | undefined;
+    while (!loopGuidance && Date.now() - started < 5000) {
+      const res = await pollGuidance(intervention(), apiKey, sessionId, 5000 - (Date.now() - started));
+      assert.equal(res.status, 200);
+      for (const g of res.body.guidance) seen.push(g.subtype);
+      loopGuidance = res.body.guidance.find((g) => g.subtype === 'repetitive_loop');
+    }
+    assert.ok(loopGuidance, `no repetitive_loop guidance within 5 s (saw ${seen.join(', ') || 'none'})`);
+    assert.ok(Date.now() - started < 5000);
+    assert.match(loopGuidance.text, /steps 6–12/);
+    assert.match(loopGuidance.text, /python -m pytest tests\/test_core\.py -q/);
+    assert.equal(loopGuidance.severity, 'nudge');
+
+    const ack = await request(`${intervention()}/v1/guidance/${loopGuidance.interventionId}/ack`, {
+      method: 'POST',
+      apiKey,
+    });
+    assert.equal(ack.status, 200);
+    const [row] = await db.query('SELECT acked_at, delivered_at FROM guidance WHERE intervention_id = $1', [
+      loopGuidance.interventionId,
+    ]);
+    assert.ok(row.acked_at && row.delivered_at);
+  });
+
+  it('gives the clean session no verdict and no guidance', async () => {
+    const events = loadSample('clean-session', randomUUID());
+    const sessionId = events[0].sessionId;
+    assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
+    await settle();
+    const res = await pollGuidance(intervention(), apiKey, sessionId, 0);
+    assert.deepEqual(res.body, { guidance: [] });
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM verdicts WHERE tenant_id = $1 AND session_id = $2', [
+      tenantId,
+      sessionId,
+    ]);
+    assert.equal(n, 0);
+    const [session] = await db.query('SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2', [
+      tenantId,
+      sessionId,
+    ]);
+    assert.equal(session.event_count, events.length);
+  });
+
+  it('rejects an invalid batch with 400 naming the field, and nothing of it reaches Kafka or Postgres', async () => {
+    const events: unknown[] = loadSample('looping-session', randomUUID()).slice(0, 5);
+    const sessionId = (events[0] as TrajectoryEvent).sessionId;
+    events.push({ ...(events[4] as object), eventId: 'bad-one', seq: 5, kind: 'tool_call', tool: { name: '' } });
+    const before = await topicSize(admin, TOPICS.events);
+    const res = await postEvents(ingest(), apiKey, events);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.field, 'events[5].tool.name');
+    await settle();
+    assert.equal(await topicSize(admin, TOPICS.events), before);
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM events WHERE session_id = $1', [sessionId]);
+    assert.equal(n, 0);
+  });
+
+  it('refuses a missing or unknown API key with 401', async () => {
+    const events = loadSample('clean-session', randomUUID()).slice(0, 1);
+    assert.equal((await postEvents(ingest(), '', events)).status, 401);
+    assert.equal((await postEvents(ingest(), 'wink_not-a-key', events)).status, 401);
+    const poll = await pollGuidance(intervention(), 'wink_not-a-key', events[0].sessionId, 0);
+    assert.equal(poll.status, 401);
+  });
+
+  it('stores events, verdicts and guidance exactly once, even when the host retries a batch', async () => {
+    const events = loadSample('looping-session', randomUUID());
+    const sessionId = events[0].sessionId;
+    assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
+    assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
+    await settle();
+    const count = async (table: string) =>
+      (
+        await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1 AND session_id = $2`, [
+          tenantId,
+          sessionId,
+        ])
+      )[0].n;
+    assert.equal(await count('events'), events.length);
+    assert.equal(await count('verdicts'), 2);
+    assert.equal(await count('guidance'), 2);
+    const [session] = await db.query('SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2', [
+      tenantId,
+      sessionId,
+    ]);
+    assert.equal(session.event_count, events.length);
+  });
+
+  it('loses no verdict and duplicates none when the classifier is stopped and restarted mid-stream', async () => {
+    const sessions = Array.from({ length: 6 }, () => loadSample('looping-session', randomUUID()));
+    const expected = new Set<string>();
+    for (const events of sessions) {
+      const window = new SessionWindow();
+      for (const e of events) for (const f of observe(window, e)) expected.add(`${e.sessionId}|${f.subtype}|${e.seq}`);
+    }
+
+    // First half of every session, then the classifier goes away while the rest streams in.
+    const half = 9;
+    for (const events of sessions) await postEvents(ingest(), apiKey, events.slice(0, half));
+    await waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events]);
+    await waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events]);
+    const stopping = pipeline.services.classifier.stop();
+    for (const events of sessions) {
+      for (let i = half; i < events.length; i += 3) {
+        assert.equal((await postEvents(ingest(), apiKey, events.slice(i, i + 3))).status, 202);
+      }
+    }
+    await stopping;
+    await pipeline.services.classifier.start();
+    await waitForGroupsStable(admin, [CONSUMER_GROUPS.classifier]);
+    await settle();
+
+    const ids = sessions.map((s) => s[0].sessionId);
+    const rows: Array<{ session_id: string; subtype: string; at_seq: number }> = await db.query(
+      'SELECT session_id, subtype, at_seq FROM verdicts WHERE tenant_id = $1 AND session_id = ANY($2)',
+      [tenantId, ids],
+    );
+    const actual = rows.map((r) => `${r.session_id}|${r.subtype}|${r.at_seq}`);
+    assert.equal(actual.length, new Set(actual).size, 'duplicate verdicts');
+    assert.deepEqual(new Set(actual), expected);
+    assert.equal(expected.size, 12);
+  });
+});
