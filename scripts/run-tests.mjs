@@ -24,7 +24,8 @@ function collect(dir, out) {
     if (name === 'node_modules') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);
-    else if (path.includes(`${'/'}dist${'/'}`) && suffixes.some((s) => name.endsWith(s))) out.push(path);
+    else if (path.includes(`${'/'}dist${'/'}`) && suffixes.some((s) => name.endsWith(s)))
+      out.push(path);
   }
   return out;
 }

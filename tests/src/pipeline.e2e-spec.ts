@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, TOPICS, type TrajectoryEvent } from '@wink/contracts';
+import { CONSUMER_GROUPS, decodeMessage, TOPICS, type TrajectoryEvent } from '@wink/contracts';
+import { createKafka } from '@wink/kafka';
 import { observe, SessionWindow } from '@wink/detectors';
 import {
+  BROKERS,
   connectAdmin,
   newTenant,
   prepareInfrastructure,
@@ -68,12 +70,20 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     const seen: string[] = [];
     let loopGuidance: { text: string; severity: string; interventionId: string } | undefined;
     while (!loopGuidance && Date.now() - started < 5000) {
-      const res = await pollGuidance(intervention(), apiKey, sessionId, 5000 - (Date.now() - started));
+      const res = await pollGuidance(
+        intervention(),
+        apiKey,
+        sessionId,
+        5000 - (Date.now() - started),
+      );
       assert.equal(res.status, 200);
       for (const g of res.body.guidance) seen.push(g.subtype);
       loopGuidance = res.body.guidance.find((g) => g.subtype === 'repetitive_loop');
     }
-    assert.ok(loopGuidance, `no repetitive_loop guidance within 5 s (saw ${seen.join(', ') || 'none'})`);
+    assert.ok(
+      loopGuidance,
+      `no repetitive_loop guidance within 5 s (saw ${seen.join(', ') || 'none'})`,
+    );
     assert.ok(Date.now() - started < 5000);
     assert.match(loopGuidance.text, /steps 6–12/);
     assert.match(loopGuidance.text, /python -m pytest tests\/test_core\.py -q/);
@@ -84,9 +94,10 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
       apiKey,
     });
     assert.equal(ack.status, 200);
-    const [row] = await db.query('SELECT acked_at, delivered_at FROM guidance WHERE intervention_id = $1', [
-      loopGuidance.interventionId,
-    ]);
+    const [row] = await db.query(
+      'SELECT acked_at, delivered_at FROM guidance WHERE intervention_id = $1',
+      [loopGuidance.interventionId],
+    );
     assert.ok(row.acked_at && row.delivered_at);
   });
 
@@ -97,29 +108,37 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     await settle();
     const res = await pollGuidance(intervention(), apiKey, sessionId, 0);
     assert.deepEqual(res.body, { guidance: [] });
-    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM verdicts WHERE tenant_id = $1 AND session_id = $2', [
-      tenantId,
-      sessionId,
-    ]);
+    const [{ n }] = await db.query(
+      'SELECT count(*)::int AS n FROM verdicts WHERE tenant_id = $1 AND session_id = $2',
+      [tenantId, sessionId],
+    );
     assert.equal(n, 0);
-    const [session] = await db.query('SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2', [
-      tenantId,
-      sessionId,
-    ]);
+    const [session] = await db.query(
+      'SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2',
+      [tenantId, sessionId],
+    );
     assert.equal(session.event_count, events.length);
   });
 
   it('rejects an invalid batch with 400 naming the field, and nothing of it reaches Kafka or Postgres', async () => {
     const events: unknown[] = loadSample('looping-session', randomUUID()).slice(0, 5);
     const sessionId = (events[0] as TrajectoryEvent).sessionId;
-    events.push({ ...(events[4] as object), eventId: 'bad-one', seq: 5, kind: 'tool_call', tool: { name: '' } });
+    events.push({
+      ...(events[4] as object),
+      eventId: 'bad-one',
+      seq: 5,
+      kind: 'tool_call',
+      tool: { name: '' },
+    });
     const before = await topicSize(admin, TOPICS.events);
     const res = await postEvents(ingest(), apiKey, events);
     assert.equal(res.status, 400);
     assert.equal(res.body.field, 'events[5].tool.name');
     await settle();
     assert.equal(await topicSize(admin, TOPICS.events), before);
-    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM events WHERE session_id = $1', [sessionId]);
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM events WHERE session_id = $1', [
+      sessionId,
+    ]);
     assert.equal(n, 0);
   });
 
@@ -139,18 +158,18 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     await settle();
     const count = async (table: string) =>
       (
-        await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1 AND session_id = $2`, [
-          tenantId,
-          sessionId,
-        ])
+        await db.query(
+          `SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1 AND session_id = $2`,
+          [tenantId, sessionId],
+        )
       )[0].n;
     assert.equal(await count('events'), events.length);
     assert.equal(await count('verdicts'), 2);
     assert.equal(await count('guidance'), 2);
-    const [session] = await db.query('SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2', [
-      tenantId,
-      sessionId,
-    ]);
+    const [session] = await db.query(
+      'SELECT event_count FROM sessions WHERE tenant_id = $1 AND session_id = $2',
+      [tenantId, sessionId],
+    );
     assert.equal(session.event_count, events.length);
   });
 
@@ -159,7 +178,8 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     const expected = new Set<string>();
     for (const events of sessions) {
       const window = new SessionWindow();
-      for (const e of events) for (const f of observe(window, e)) expected.add(`${e.sessionId}|${f.subtype}|${e.seq}`);
+      for (const e of events)
+        for (const f of observe(window, e)) expected.add(`${e.sessionId}|${f.subtype}|${e.seq}`);
     }
 
     // First half of every session, then the classifier goes away while the rest streams in.
@@ -187,5 +207,75 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.equal(actual.length, new Set(actual).size, 'duplicate verdicts');
     assert.deepEqual(new Set(actual), expected);
     assert.equal(expected.size, 12);
+  });
+
+  it('answers 413 for a body over the limit and 400 for one that is not JSON', async () => {
+    const before = await topicSize(admin, TOPICS.events);
+    const big = loadSample('clean-session', randomUUID()).map((e) => ({
+      ...e,
+      text: 'x'.repeat(60_000),
+    }));
+    const tooLarge = await postEvents(ingest(), apiKey, big);
+    assert.equal(tooLarge.status, 413);
+    const notJson = await request(`${ingest()}/v1/events`, { apiKey, rawBody: '{"events": [' });
+    assert.equal(notJson.status, 400);
+    assert.equal(await topicSize(admin, TOPICS.events), before);
+  });
+
+  it('sends a poison message to the dead-letter topic with the reason, and keeps the partition moving', async () => {
+    const events = loadSample('looping-session', randomUUID());
+    const sessionId = events[0].sessionId;
+    const kafka = createKafka({ brokers: BROKERS, clientId: 'wink-tests-poison' });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: TOPICS.events,
+      messages: [
+        { key: sessionId, value: '{not json' },
+        {
+          key: sessionId,
+          value: JSON.stringify({ v: 1, tenantId, receivedAt: 1, event: { sessionId } }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
+    await settle();
+
+    const [{ n }] = await db.query(
+      'SELECT count(*)::int AS n FROM verdicts WHERE tenant_id = $1 AND session_id = $2',
+      [tenantId, sessionId],
+    );
+    assert.equal(n, 2, 'events after the poison messages were still classified');
+
+    const reader = kafka.consumer({ groupId: `wink-tests-dlq-${randomUUID()}` });
+    await reader.connect();
+    await reader.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+    const reasons = new Map<string, string[]>();
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() !== sessionId) return;
+        const letter = decodeMessage(TOPICS.deadLetter, message.value);
+        assert.ok(letter.ok);
+        const list = reasons.get(letter.value.consumerGroup) ?? [];
+        list.push(letter.value.reason);
+        reasons.set(letter.value.consumerGroup, list);
+      },
+    });
+    try {
+      await waitFor(
+        async () =>
+          reasons.get(CONSUMER_GROUPS.classifier)?.length === 2 &&
+          reasons.get(CONSUMER_GROUPS.recorder)?.length === 2,
+        15_000,
+        'dead letters from the classifier and the recorder',
+      );
+    } finally {
+      await reader.disconnect();
+    }
+    assert.deepEqual(reasons.get(CONSUMER_GROUPS.classifier)?.sort(), [
+      '(root): not valid JSON',
+      'event.eventId: Invalid input: expected string, received undefined',
+    ]);
   });
 });

@@ -30,7 +30,9 @@ describe('EventBatch', () => {
   });
 
   it('requires the part that a kind implies', () => {
-    const result = validate(EventBatch, { events: [event({ kind: 'tool_result', tool: undefined })] });
+    const result = validate(EventBatch, {
+      events: [event({ kind: 'tool_result', tool: undefined })],
+    });
     assert.equal(result.ok, false);
     if (!result.ok) assert.equal(result.error.field, 'events[0].result');
   });

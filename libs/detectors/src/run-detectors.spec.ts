@@ -23,7 +23,10 @@ describe('bundled samples', () => {
     const loop = findings[1];
     assert.equal(loop.fromSeq, 6);
     assert.equal(loop.toSeq, 12);
-    assert.match(loop.reason, /python -m pytest tests\/test_core.py -q` 3 times in a row and it failed/);
+    assert.match(
+      loop.reason,
+      /python -m pytest tests\/test_core.py -q` 3 times in a row and it failed/,
+    );
     assert.equal(findings[0].signature, 'missing:path:src/dateparse/utils.py');
   });
 
@@ -35,7 +38,8 @@ describe('bundled samples', () => {
 describe('repetitive_loop', () => {
   it('flags an identical call with an identical result four times in a row', () => {
     const s = new SessionBuilder().task('Summarise the config loader.');
-    for (let i = 0; i < 4; i++) s.tool('Read', { file_path: 'src/config.ts' }, { output: 'export const x = 1;' });
+    for (let i = 0; i < 4; i++)
+      s.tool('Read', { file_path: 'src/config.ts' }, { output: 'export const x = 1;' });
     const findings = analyse(s.events);
     assert.deepEqual(subtypes(findings), ['repetitive_loop']);
     assert.equal(findings[0].fromSeq, 1);
@@ -64,7 +68,9 @@ describe('repetitive_loop', () => {
         error: 'error: timed out waiting for the condition',
       });
     }
-    s.bash('kubectl rollout status deploy/api --timeout=10s', { output: 'deployment "api" successfully rolled out' });
+    s.bash('kubectl rollout status deploy/api --timeout=10s', {
+      output: 'deployment "api" successfully rolled out',
+    });
     assert.deepEqual(analyse(s.events), []);
   });
 
@@ -92,7 +98,11 @@ describe('repetitive_loop', () => {
   it('stays quiet on tests re-run after different edits', () => {
     const s = new SessionBuilder();
     for (let i = 0; i < 4; i++) {
-      s.tool('Edit', { file_path: 'src/parse.ts', old_string: `v${i}`, new_string: `v${i + 1}` }, { output: 'updated' });
+      s.tool(
+        'Edit',
+        { file_path: 'src/parse.ts', old_string: `v${i}`, new_string: `v${i + 1}` },
+        { output: 'updated' },
+      );
       s.bash('npm test', { exitCode: 1, output: `1 failing: expected ${i} to equal 4` });
     }
     assert.deepEqual(analyse(s.events), []);
@@ -109,12 +119,32 @@ describe('repetitive_loop', () => {
 
 describe('nonexistent_resource', () => {
   const cases: Array<[string, { exitCode?: number; error?: string; output?: string }, string]> = [
-    ['cat docs/SETUP.md', { exitCode: 1, error: 'cat: docs/SETUP.md: No such file or directory' }, 'missing:path:docs/SETUP.md'],
-    ['pnpm test', { exitCode: 127, error: 'bash: line 1: pnpm: command not found' }, 'missing:command:pnpm'],
-    ['python -m app', { exitCode: 1, error: "ModuleNotFoundError: No module named 'app.settings'" }, 'missing:module:app.settings'],
-    ['node scripts/seed.js', { exitCode: 1, error: "Error: Cannot find module '/repo/scripts/seed.js'" }, 'missing:module:/repo/scripts/seed.js'],
+    [
+      'cat docs/SETUP.md',
+      { exitCode: 1, error: 'cat: docs/SETUP.md: No such file or directory' },
+      'missing:path:docs/SETUP.md',
+    ],
+    [
+      'pnpm test',
+      { exitCode: 127, error: 'bash: line 1: pnpm: command not found' },
+      'missing:command:pnpm',
+    ],
+    [
+      'python -m app',
+      { exitCode: 1, error: "ModuleNotFoundError: No module named 'app.settings'" },
+      'missing:module:app.settings',
+    ],
+    [
+      'node scripts/seed.js',
+      { exitCode: 1, error: "Error: Cannot find module '/repo/scripts/seed.js'" },
+      'missing:module:/repo/scripts/seed.js',
+    ],
     ['frobnicate --all', { exitCode: 127, error: '' }, 'missing:command:frobnicate'],
-    ['git checkout fix/parser', { exitCode: 1, error: "error: pathspec 'fix/parser' did not match any file(s) known to git" }, 'missing:ref:fix/parser'],
+    [
+      'git checkout fix/parser',
+      { exitCode: 1, error: "error: pathspec 'fix/parser' did not match any file(s) known to git" },
+      'missing:ref:fix/parser',
+    ],
   ];
   for (const [command, result, signature] of cases) {
     it(`flags \`${command}\``, () => {
@@ -125,10 +155,14 @@ describe('nonexistent_resource', () => {
   }
 
   it('flags a 404 from a fetch tool', () => {
-    const s = new SessionBuilder().tool('WebFetch', { url: 'https://docs.example.com/v3/api' }, {
-      ok: false,
-      error: 'Request failed with status code 404 Not Found',
-    });
+    const s = new SessionBuilder().tool(
+      'WebFetch',
+      { url: 'https://docs.example.com/v3/api' },
+      {
+        ok: false,
+        error: 'Request failed with status code 404 Not Found',
+      },
+    );
     assert.deepEqual(subtypes(analyse(s.events)), ['nonexistent_resource']);
   });
 
@@ -136,7 +170,9 @@ describe('nonexistent_resource', () => {
     const s = new SessionBuilder()
       .bash('grep -rn "TODO(parser)" src', { exitCode: 1, output: '' })
       .bash('test -f .env || cp .env.example .env', { output: '' })
-      .bash('cat build.log', { output: 'warning: optional.cfg: No such file or directory (using defaults)' });
+      .bash('cat build.log', {
+        output: 'warning: optional.cfg: No such file or directory (using defaults)',
+      });
     assert.deepEqual(analyse(s.events), []);
   });
 });

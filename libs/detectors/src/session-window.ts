@@ -70,7 +70,9 @@ export class SessionWindow {
       const { ok, output = '', error = '', exitCode } = event.result;
       action.resultSeq = event.seq;
       action.failed = !ok || (exitCode !== undefined && exitCode !== 0);
-      action.resultFp = fingerprint(`${action.failed}\u0000${exitCode ?? ''}\u0000${output}\u0000${error}`);
+      action.resultFp = fingerprint(
+        `${action.failed}\u0000${exitCode ?? ''}\u0000${output}\u0000${error}`,
+      );
       return { ...action, resultSeq: event.seq, output, error, exitCode: exitCode ?? null };
     }
     return null;

@@ -66,7 +66,12 @@ export class BatchConsumer {
     return this.consumer.disconnect();
   }
 
-  private async processBatch({ batch, isStale, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
+  private async processBatch({
+    batch,
+    isStale,
+    heartbeat,
+    resolveOffset,
+  }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
     const topic = batch.topic as Topic;
     const valid: ConsumedMessage[] = [];
@@ -75,7 +80,13 @@ export class BatchConsumer {
       const key = message.key?.toString('utf8') ?? null;
       const decoded = decodeMessage(topic, message.value);
       if (decoded.ok) {
-        valid.push({ topic, partition: batch.partition, offset: message.offset, key, value: decoded.value });
+        valid.push({
+          topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key,
+          value: decoded.value,
+        });
       } else {
         invalid.push({
           key,

@@ -1,4 +1,10 @@
-import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  Inject,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@wink/persistence';
 

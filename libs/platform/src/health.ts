@@ -1,4 +1,12 @@
-import { Controller, Get, Inject, Res, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Res,
+  Module,
+  type DynamicModule,
+  type Provider,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import type { Kafka, Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -56,7 +64,9 @@ export class HealthController {
 /** Registers GET /health over the checks the given provider factory returns. */
 @Module({})
 export class HealthModule {
-  static register(checks: Omit<Extract<Provider, { useFactory: unknown }>, 'provide'>): DynamicModule {
+  static register(
+    checks: Omit<Extract<Provider, { useFactory: unknown }>, 'provide'>,
+  ): DynamicModule {
     return {
       module: HealthModule,
       controllers: [HealthController],

@@ -1,6 +1,14 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 
-const ORDER: Record<string, number> = { debug: 0, verbose: 0, log: 1, info: 1, warn: 2, error: 3, fatal: 3 };
+const ORDER: Record<string, number> = {
+  debug: 0,
+  verbose: 0,
+  log: 1,
+  info: 1,
+  warn: 2,
+  error: 3,
+  fatal: 3,
+};
 
 /** One JSON object per line on stdout: time, level, service, context, msg and any fields given. */
 export class JsonLogger implements LoggerService {

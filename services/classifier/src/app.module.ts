@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { DatabaseModule, HealthModule, KAFKA, KafkaModule, kafkaCheck, postgresCheck } from '@wink/platform';
+import {
+  DatabaseModule,
+  HealthModule,
+  KAFKA,
+  KafkaModule,
+  kafkaCheck,
+  postgresCheck,
+} from '@wink/platform';
 import { ClassifierService } from './classification/classifier.service.js';
 import { EventsConsumer } from './classification/events.consumer.js';
 import { WindowHistory } from './classification/window-history.js';

@@ -10,5 +10,8 @@ await bootstrapService({
   host: config.HOST,
   port: config.CLASSIFIER_PORT,
   logLevel: config.LOG_LEVEL,
-  consume: { groupId: CONSUMER_GROUPS.classifier, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+  consume: {
+    groupId: CONSUMER_GROUPS.classifier,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+  },
 });

@@ -3,7 +3,11 @@ import { BaseEnv, loadConfig } from '@wink/platform';
 
 export const IngestEnv = BaseEnv.extend({
   INGEST_PORT: z.coerce.number().int().positive().default(3000),
-  INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  INGEST_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 

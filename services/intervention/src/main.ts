@@ -10,5 +10,8 @@ await bootstrapService({
   host: config.HOST,
   port: config.INTERVENTION_PORT,
   logLevel: config.LOG_LEVEL,
-  consume: { groupId: CONSUMER_GROUPS.intervention, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+  consume: {
+    groupId: CONSUMER_GROUPS.intervention,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+  },
 });

@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { DatabaseModule, HealthModule, KAFKA, KafkaModule, kafkaCheck, postgresCheck } from '@wink/platform';
+import {
+  DatabaseModule,
+  HealthModule,
+  KAFKA,
+  KafkaModule,
+  kafkaCheck,
+  postgresCheck,
+} from '@wink/platform';
 import type { RecorderConfig } from './config.js';
 import { HistoryConsumer } from './recording/history.consumer.js';
 import { HistoryWriter } from './recording/history-writer.js';

@@ -5,7 +5,10 @@ import type { TrajectoryEvent } from '@wink/contracts';
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
 /** A bundled sample with its session and event ids made unique, so runs never collide. */
-export function loadSample(name: 'looping-session' | 'clean-session', suffix: string): TrajectoryEvent[] {
+export function loadSample(
+  name: 'looping-session' | 'clean-session',
+  suffix: string,
+): TrajectoryEvent[] {
   return readFileSync(`${SAMPLES}${name}.jsonl`, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
@@ -36,10 +39,13 @@ export async function request<T = Record<string, unknown>>(
 }
 
 export function postEvents(ingestUrl: string, apiKey: string, events: unknown[]) {
-  return request<{ accepted?: number; field?: string; message?: string }>(`${ingestUrl}/v1/events`, {
-    apiKey,
-    body: { events },
-  });
+  return request<{ accepted?: number; field?: string; message?: string }>(
+    `${ingestUrl}/v1/events`,
+    {
+      apiKey,
+      body: { events },
+    },
+  );
 }
 
 export interface GuidanceItem {
@@ -51,7 +57,12 @@ export interface GuidanceItem {
   atSeq: number;
 }
 
-export function pollGuidance(interventionUrl: string, apiKey: string, sessionId: string, waitMs: number) {
+export function pollGuidance(
+  interventionUrl: string,
+  apiKey: string,
+  sessionId: string,
+  waitMs: number,
+) {
   return request<{ guidance: GuidanceItem[] }>(
     `${interventionUrl}/v1/sessions/${encodeURIComponent(sessionId)}/guidance?waitMs=${waitMs}`,
     { apiKey },

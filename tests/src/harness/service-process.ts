@@ -35,7 +35,8 @@ export class ServiceProcess {
     child.stderr!.on('data', keep);
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output.join('').slice(-2000)}`);
+        if (child.exitCode !== null)
+          throw new Error(`${this.name} exited: ${this.output.join('').slice(-2000)}`);
         const res = await fetch(`${this.url}/health`);
         return res.status === 200;
       },

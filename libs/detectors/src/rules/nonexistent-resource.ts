@@ -14,7 +14,10 @@ const PATTERNS: MissingPattern[] = [
   { kind: 'module', re: /Cannot find (?:module|package) '([^']+)'/ },
   { kind: 'path', re: /ENOENT[^\n]*?'([^']+)'/ },
   { kind: 'path', re: /(?:^|[\s:'"`])([^\s:'"`]+)['"`]?: No such file or directory/m },
-  { kind: 'path', re: /(?:can't open file|cannot access|cannot open) '?([^'\s:]+)'?.*No such file/ },
+  {
+    kind: 'path',
+    re: /(?:can't open file|cannot access|cannot open) '?([^'\s:]+)'?.*No such file/,
+  },
   { kind: 'path', re: /No such file or directory(?:[^\n]*?'([^']+)')?/ },
   { kind: 'path', re: /FileNotFoundError:[^\n]*?'([^']+)'/ },
   { kind: 'ref', re: /pathspec '([^']+)' did not match/ },

@@ -45,7 +45,10 @@ export class SessionBuilder {
     return this.add({ kind: 'tool_result', role: 'tool', result: { callId, ok, ...result } });
   }
 
-  bash(command: string, result: { ok?: boolean; output?: string; error?: string; exitCode?: number } = {}): this {
+  bash(
+    command: string,
+    result: { ok?: boolean; output?: string; error?: string; exitCode?: number } = {},
+  ): this {
     return this.tool('Bash', { command }, result);
   }
 }

@@ -27,7 +27,9 @@ export class InitialSchema1763870400000 implements MigrationInterface {
       last_seq int NOT NULL,
       event_count int NOT NULL,
       PRIMARY KEY (tenant_id, session_id))`);
-    await q.query(`CREATE INDEX sessions_tenant_first_seen_idx ON sessions (tenant_id, first_seen_at)`);
+    await q.query(
+      `CREATE INDEX sessions_tenant_first_seen_idx ON sessions (tenant_id, first_seen_at)`,
+    );
     await q.query(`CREATE TABLE events (
       tenant_id uuid NOT NULL,
       event_id text NOT NULL,
@@ -72,7 +74,9 @@ export class InitialSchema1763870400000 implements MigrationInterface {
       created_at timestamptz NOT NULL,
       delivered_at timestamptz,
       acked_at timestamptz)`);
-    await q.query(`CREATE INDEX guidance_pending_idx ON guidance (tenant_id, session_id, delivered_at)`);
+    await q.query(
+      `CREATE INDEX guidance_pending_idx ON guidance (tenant_id, session_id, delivered_at)`,
+    );
     await q.query(
       `CREATE INDEX guidance_cooldown_idx ON guidance (tenant_id, session_id, subtype, signature, created_at)`,
     );

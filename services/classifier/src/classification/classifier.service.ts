@@ -9,11 +9,21 @@ import { WindowHistory } from './window-history.js';
 
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
 
-export function toVerdict(record: EventRecordV1, window: SessionWindow, finding: Finding): VerdictV1 {
+export function toVerdict(
+  record: EventRecordV1,
+  window: SessionWindow,
+  finding: Finding,
+): VerdictV1 {
   const { tenantId, event } = record;
   return {
     v: 1,
-    verdictId: deterministicUuid(tenantId, event.sessionId, finding.detector, finding.signature, event.seq),
+    verdictId: deterministicUuid(
+      tenantId,
+      event.sessionId,
+      finding.detector,
+      finding.signature,
+      event.seq,
+    ),
     tenantId,
     sessionId: event.sessionId,
     category: finding.category,
@@ -81,7 +91,11 @@ export class ClassifierService {
     }
     for (const [tenantId, requests] of byTenant) {
       try {
-        const history = await this.history.recent(tenantId, requests, this.config.CLASSIFIER_WINDOW * 4);
+        const history = await this.history.recent(
+          tenantId,
+          requests,
+          this.config.CLASSIFIER_WINDOW * 4,
+        );
         for (const [sessionId, events] of history) {
           const window = this.windows.get(sessionKey(tenantId, sessionId))!;
           for (const event of events) observe(window, event);
@@ -89,7 +103,11 @@ export class ClassifierService {
       } catch (error) {
         // Without history the detectors still see every new step; only patterns spanning the
         // restart can be missed, which is better than stalling the partition on Postgres.
-        this.log.warn({ msg: 'could not rebuild windows from Postgres', tenantId, error: String(error) });
+        this.log.warn({
+          msg: 'could not rebuild windows from Postgres',
+          tenantId,
+          error: String(error),
+        });
       }
     }
   }

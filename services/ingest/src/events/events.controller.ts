@@ -1,4 +1,12 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { EventBatch, validate } from '@wink/contracts';
 import { ApiKeyGuard, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';

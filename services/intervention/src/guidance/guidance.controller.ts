@@ -19,7 +19,11 @@ import { GuidanceNotifier } from './guidance-notifier.js';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 
 const SessionParams = z.object({
-  sessionId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@/-]+$/, 'has characters a session id cannot have'),
+  sessionId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:@/-]+$/, 'has characters a session id cannot have'),
 });
 const PollQuery = z.object({ waitMs: z.coerce.number().int().min(0).default(0) });
 const AckParams = z.object({ id: z.uuid() });
@@ -63,7 +67,10 @@ export class GuidanceController {
     const deadline = Date.now() + Math.min(waitMs, this.config.GUIDANCE_MAX_WAIT_MS);
     const key = `${tenantId}:${sessionId}`;
     for (;;) {
-      const waiter = this.notifier.wait(key, Math.max(0, Math.min(RECHECK_MS, deadline - Date.now())));
+      const waiter = this.notifier.wait(
+        key,
+        Math.max(0, Math.min(RECHECK_MS, deadline - Date.now())),
+      );
       const guidance = await this.repo.claimPending(tenantId, sessionId);
       if (guidance.length > 0 || Date.now() >= deadline) {
         waiter.cancel();

@@ -1,0 +1,1 @@
+export * from './wink-client.js';

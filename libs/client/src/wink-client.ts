@@ -1,0 +1,78 @@
+import type { TrajectoryEvent } from '@wink/contracts';
+
+export interface WinkClientOptions {
+  /** Where ingest listens, e.g. http://127.0.0.1:3000. */
+  ingestUrl: string;
+  /** Where guidance is served (the intervention service); defaults to `ingestUrl`. */
+  guidanceUrl?: string;
+  apiKey: string;
+  timeoutMs?: number;
+}
+
+export interface Guidance {
+  interventionId: string;
+  sessionId: string;
+  severity: 'nudge' | 'warn' | 'halt';
+  category: string;
+  subtype: string;
+  text: string;
+  atSeq: number;
+  verdictIds: string[];
+  createdAt: string;
+  deliveredAt: string;
+}
+
+export class WinkHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`Wink answered ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+/** The HTTP API of Wink as an agent host uses it. */
+export class WinkClient {
+  private readonly guidanceUrl: string;
+
+  constructor(private readonly options: WinkClientOptions) {
+    this.guidanceUrl = options.guidanceUrl ?? options.ingestUrl;
+  }
+
+  /** Sends up to 1000 events; resolves with how many Wink accepted (all, or it throws). */
+  async record(events: TrajectoryEvent[]): Promise<number> {
+    const body = await this.call<{ accepted: number }>(
+      'POST',
+      `${this.options.ingestUrl}/v1/events`,
+      { events },
+    );
+    return body.accepted;
+  }
+
+  /** Undelivered guidance for the session, waiting up to `waitMs` for some to arrive. */
+  async guidance(sessionId: string, waitMs = 0): Promise<Guidance[]> {
+    const url = `${this.guidanceUrl}/v1/sessions/${encodeURIComponent(sessionId)}/guidance?waitMs=${waitMs}`;
+    const body = await this.call<{ guidance: Guidance[] }>('GET', url, undefined, waitMs);
+    return body.guidance;
+  }
+
+  async ack(interventionId: string): Promise<void> {
+    await this.call('POST', `${this.guidanceUrl}/v1/guidance/${interventionId}/ack`);
+  }
+
+  private async call<T>(method: string, url: string, body?: unknown, extraMs = 0): Promise<T> {
+    const res = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.apiKey}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout((this.options.timeoutMs ?? 10_000) + extraMs),
+    });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (!res.ok) throw new WinkHttpError(res.status, parsed);
+    return parsed as T;
+  }
+}
