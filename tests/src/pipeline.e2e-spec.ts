@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
+import { Partitioners, type Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, decodeMessage, TOPICS, type TrajectoryEvent } from '@wink/contracts';
 import { createKafka } from '@wink/kafka';
@@ -226,7 +226,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     const events = loadSample('looping-session', randomUUID());
     const sessionId = events[0].sessionId;
     const kafka = createKafka({ brokers: BROKERS, clientId: 'wink-tests-poison' });
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
       topic: TOPICS.events,
