@@ -173,6 +173,41 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.equal(session.event_count, events.length);
   });
 
+  it('gives no second guidance for the same misbehaviour within the cooldown', async () => {
+    const events = loadSample('looping-session', randomUUID());
+    const [call, result] = events.slice(-2);
+    for (let i = 1; i <= 3; i++) {
+      const seq = events.length;
+      const callId = `again-${i}`;
+      events.push(
+        { ...call, eventId: `${call.eventId}-again-${i}`, seq, tool: { ...call.tool!, callId } },
+        {
+          ...result,
+          eventId: `${result.eventId}-again-${i}`,
+          seq: seq + 1,
+          result: { ...result.result!, callId },
+        },
+      );
+    }
+    const sessionId = events[0].sessionId;
+    assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
+    await settle();
+    const verdicts: Array<{ at_seq: number }> = await db.query(
+      `SELECT at_seq FROM verdicts WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop' ORDER BY at_seq`,
+      [tenantId, sessionId],
+    );
+    assert.deepEqual(
+      verdicts.map((v) => v.at_seq),
+      [12, 19],
+      'the loop is reported again after three more failing runs',
+    );
+    const guidance = await db.query(
+      `SELECT at_seq FROM guidance WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop'`,
+      [tenantId, sessionId],
+    );
+    assert.deepEqual(guidance, [{ at_seq: 12 }]);
+  });
+
   it('loses no verdict and duplicates none when the classifier is stopped and restarted mid-stream', async () => {
     const sessions = Array.from({ length: 6 }, () => loadSample('looping-session', randomUUID()));
     const expected = new Set<string>();
