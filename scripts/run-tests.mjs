@@ -31,7 +31,7 @@ function collect(dir, out) {
 }
 
 const roots = dirs.length ? dirs : ['libs', 'services', 'tools', 'tests'];
-const files = roots.flatMap((d) => collect(d, [])).sort();
+const files = roots.flatMap((d) => (statSync(d).isFile() ? [d] : collect(d, []))).sort();
 if (files.length === 0) {
   console.log(`no ${tier} test files under ${roots.join(', ')}`);
   process.exit(0);

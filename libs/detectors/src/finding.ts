@@ -1,6 +1,7 @@
 import type { Category, Subtype } from '@wink/contracts';
-import type { CompletedAction, SessionWindow } from './session-window.js';
+import type { SessionWindow, Step } from './session-window.js';
 import type { DetectorThresholds } from './thresholds.js';
+import type { ToolSchemas } from './tool-schemas.js';
 
 /** What a detector reports; the classifier turns it into a Verdict. */
 export interface Finding {
@@ -16,13 +17,21 @@ export interface Finding {
 }
 
 export interface DetectorInput {
+  /** The session's state, already updated with `step`. */
   window: Readonly<SessionWindow>;
-  step: CompletedAction;
+  step: Step;
   thresholds: DetectorThresholds;
+  /** JSON schemas the host registered for its tools, if any. */
+  tools?: ToolSchemas;
 }
 
-/** A pure, deterministic function of the window and the step just completed. */
+/** A pure, deterministic function of the window and the step just taken. */
 export interface Detector {
   name: string;
   detect(input: DetectorInput): Finding[];
+}
+
+/** Whether a run of `length` repeats has just reached `threshold` or another multiple of it. */
+export function reaches(length: number, threshold: number): boolean {
+  return length >= threshold && length % threshold === 0;
 }

@@ -1,20 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import type { TrajectoryEvent } from '@wink/contracts';
 import { observe } from './run-detectors.js';
 import { SessionWindow } from './session-window.js';
 import { SessionBuilder, readEventsFile } from './testing/session-builder.js';
-import type { Finding } from './finding.js';
+import { analyse, subtypes } from './testing/analyse.js';
 
 const samples = fileURLToPath(new URL('../../../samples/', import.meta.url));
-
-function analyse(events: TrajectoryEvent[]): Finding[] {
-  const window = new SessionWindow();
-  return events.flatMap((e) => observe(window, e));
-}
-
-const subtypes = (findings: Finding[]) => findings.map((f) => f.subtype);
 
 describe('bundled samples', () => {
   it('flags the looping sample: a missing file, then the same failing test run', () => {

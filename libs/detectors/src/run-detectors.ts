@@ -1,20 +1,48 @@
 import type { TrajectoryEvent } from '@wink/contracts';
 import type { Detector, Finding } from './finding.js';
+import { brokenInstruction } from './rules/broken-instruction.js';
+import { destructiveAction } from './rules/destructive-action.js';
+import { falseCompletion } from './rules/false-completion.js';
+import { malformedArguments } from './rules/malformed-arguments.js';
+import { noProgress } from './rules/no-progress.js';
 import { nonexistentResource } from './rules/nonexistent-resource.js';
+import { repeatedToolError } from './rules/repeated-tool-error.js';
 import { repetitiveLoop } from './rules/repetitive-loop.js';
+import { runawayUsage } from './rules/runaway-usage.js';
+import { unrequestedChanges } from './rules/unrequested-changes.js';
 import type { SessionWindow } from './session-window.js';
 import { DEFAULT_THRESHOLDS, type DetectorThresholds } from './thresholds.js';
+import type { ToolSchemas } from './tool-schemas.js';
 
-export const DETECTORS: readonly Detector[] = [repetitiveLoop, nonexistentResource];
+/** Every rule detector, one or more per subtype of the taxonomy. */
+export const DETECTORS: readonly Detector[] = [
+  brokenInstruction,
+  unrequestedChanges,
+  destructiveAction,
+  repetitiveLoop,
+  noProgress,
+  falseCompletion,
+  runawayUsage,
+  malformedArguments,
+  nonexistentResource,
+  repeatedToolError,
+];
+
+export interface ObserveOptions {
+  thresholds?: DetectorThresholds;
+  tools?: ToolSchemas;
+  detectors?: readonly Detector[];
+}
 
 /** Adds the event to the session's window and returns what every detector finds at this step. */
 export function observe(
   window: SessionWindow,
   event: TrajectoryEvent,
-  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
-  detectors: readonly Detector[] = DETECTORS,
+  options: ObserveOptions = {},
 ): Finding[] {
   const step = window.push(event);
   if (!step) return [];
-  return detectors.flatMap((d) => d.detect({ window, step, thresholds }));
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const input = { window, step, thresholds, tools: options.tools };
+  return (options.detectors ?? DETECTORS).flatMap((d) => d.detect(input));
 }

@@ -1,4 +1,4 @@
-/** Defaults a tenant can override. */
+/** Defaults a tenant can override (any subset). */
 export interface DetectorThresholds {
   /** Identical action with an identical result this many times in a row is a loop. */
   identicalRepeats: number;
@@ -6,10 +6,44 @@ export interface DetectorThresholds {
   failingRepeats: number;
   /** For waiting and polling commands, the repeats that count as a loop. */
   pollingRepeats: number;
+  /** Identical assistant messages with no tool result between them. */
+  repeatedMessages: number;
+  /** Empty or whitespace-only assistant replies in a row. */
+  emptyReplies: number;
+  /** Times one ~50-character chunk may repeat inside a single reply. */
+  chunkRepeats: number;
+  /** Different edits across which the same test failure persists. */
+  failureAcrossEdits: number;
+  /** Reads of the same unchanged file with no edit between them. */
+  redundantReads: number;
+  /** Context condensations in a row with no tool call between them. */
+  condensations: number;
+  /** Tokens (input + output) a session may spend. */
+  sessionTokenBudget: number;
+  /** Failed tool calls a session may make. */
+  failedCallBudget: number;
+  /** Consecutive failing calls with the same error (when the calls differ). */
+  sameErrorRepeats: number;
+  /** Consecutive timeouts. */
+  timeoutRepeats: number;
 }
 
 export const DEFAULT_THRESHOLDS: DetectorThresholds = {
   identicalRepeats: 4,
   failingRepeats: 3,
   pollingRepeats: 30,
+  repeatedMessages: 3,
+  emptyReplies: 3,
+  chunkRepeats: 10,
+  failureAcrossEdits: 3,
+  redundantReads: 3,
+  condensations: 3,
+  sessionTokenBudget: 2_000_000,
+  failedCallBudget: 30,
+  sameErrorRepeats: 3,
+  timeoutRepeats: 3,
 };
+
+export function withOverrides(overrides: Partial<DetectorThresholds> = {}): DetectorThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...overrides };
+}

@@ -20,6 +20,10 @@ const PATTERNS: MissingPattern[] = [
   },
   { kind: 'path', re: /No such file or directory(?:[^\n]*?'([^']+)')?/ },
   { kind: 'path', re: /FileNotFoundError:[^\n]*?'([^']+)'/ },
+  {
+    kind: 'path',
+    re: /\b(?:file|path|directory) (?:`|')?([^\s`']+)(?:`|')? (?:does not exist|not found)/i,
+  },
   { kind: 'ref', re: /pathspec '([^']+)' did not match/ },
   { kind: 'url', re: /\b404\b[^\n]*?(https?:\/\/\S+)?/ },
 ];
@@ -36,8 +40,9 @@ function firstCommandWord(summary: string): string {
 export const nonexistentResource: Detector = {
   name: NAME,
   detect({ step }: DetectorInput): Finding[] {
-    if (!step.failed) return [];
-    const text = `${step.error}\n${step.output}`.slice(0, 8192);
+    if (step.type !== 'result' || !step.action.failed) return [];
+    const a = step.action;
+    const text = `${a.error}\n${a.output}`.slice(0, 8192);
     let kind: MissingPattern['kind'] | null = null;
     let resource = '';
     for (const pattern of PATTERNS) {
@@ -48,9 +53,9 @@ export const nonexistentResource: Detector = {
         break;
       }
     }
-    if (!kind && step.exitCode === 127) {
+    if (!kind && a.exitCode === 127) {
       kind = 'command';
-      resource = firstCommandWord(step.summary);
+      resource = firstCommandWord(a.summary);
     }
     if (!kind) return [];
     const what = resource ? `${kind} \`${resource}\`` : `a ${kind}`;
@@ -59,10 +64,10 @@ export const nonexistentResource: Detector = {
         category: 'tool_call_failure',
         subtype: 'nonexistent_resource',
         confidence: resource ? 0.9 : 0.75,
-        signature: `missing:${kind}:${resource || step.actionFp}`,
-        fromSeq: step.callSeq,
-        toSeq: step.resultSeq,
-        reason: `\`${step.summary}\` failed because ${what} does not exist`,
+        signature: `missing:${kind}:${resource || a.actionFp}`,
+        fromSeq: a.callSeq,
+        toSeq: a.resultSeq,
+        reason: `\`${a.summary}\` failed because ${what} does not exist`,
         detector: NAME,
       },
     ];

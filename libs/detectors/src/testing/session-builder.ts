@@ -4,7 +4,7 @@ import type { TrajectoryEvent } from '@wink/contracts';
 /** Builds a realistic session's events step by step, for detector fixtures. */
 export class SessionBuilder {
   readonly events: TrajectoryEvent[] = [];
-  private call = 0;
+  private callCount = 0;
 
   constructor(
     private readonly sessionId = 'fixture',
@@ -33,13 +33,34 @@ export class SessionBuilder {
     return this.add({ kind: 'message', role: 'assistant', text });
   }
 
+  system(text: string): this {
+    return this.add({ kind: 'message', role: 'system', text });
+  }
+
+  usage(inputTokens: number, outputTokens: number): this {
+    return this.add({ kind: 'usage', usage: { inputTokens, outputTokens } });
+  }
+
+  end(text = 'completed'): this {
+    return this.add({ kind: 'session_end', role: 'system', text });
+  }
+
+  /** A tool call whose result has not arrived (what a pre-execution hook reports). */
+  call(name: string, args: unknown): this {
+    return this.add({
+      kind: 'tool_call',
+      role: 'assistant',
+      tool: { name, args, callId: `call-${++this.callCount}` },
+    });
+  }
+
   /** A tool call and its result. */
   tool(
     name: string,
     args: unknown,
     result: { ok?: boolean; output?: string; error?: string; exitCode?: number } = {},
   ): this {
-    const callId = `call-${++this.call}`;
+    const callId = `call-${++this.callCount}`;
     this.add({ kind: 'tool_call', role: 'assistant', tool: { name, args, callId } });
     const ok = result.ok ?? (result.exitCode === undefined || result.exitCode === 0);
     return this.add({ kind: 'tool_result', role: 'tool', result: { callId, ok, ...result } });

@@ -1,0 +1,86 @@
+import type { Detector, DetectorInput, Finding } from '../finding.js';
+
+const NAME = 'rules/false-completion@1';
+
+const CLAIMS_TESTS_PASS =
+  /\b(all (the )?tests (now )?pass|tests (now |are )?(all )?(pass|passing|green|succeed)|test suite passes|(all|every) tests? (is |are )?(passing|green))\b/i;
+const CLAIMS_DONE =
+  /\b(i('ve| have) (fixed|resolved|completed|implemented)|(is|are|has been|have been) (now )?(fixed|resolved)|the (fix|task|change) is (complete|done)|successfully (fixed|resolved|implemented|completed))\b/i;
+const HEDGED =
+  /\b(not yet|still fail|doesn'?t pass|don'?t pass|failing|should (now )?pass|might|may|if|once|unable|couldn'?t|could not|cannot|can'?t)\b/i;
+
+function finding(
+  signature: string,
+  fromSeq: number,
+  toSeq: number,
+  reason: string,
+  confidence: number,
+): Finding {
+  return {
+    category: 'reasoning_problem',
+    subtype: 'false_completion',
+    confidence,
+    signature,
+    fromSeq,
+    toSeq,
+    reason,
+    detector: NAME,
+  };
+}
+
+/**
+ * reasoning_problem/false_completion: a claim of success the record contradicts — "tests pass"
+ * while the last test run failed or no test ran; "fixed" while the last test run failed; ending
+ * the session without touching any file the task named as the one to change. A claim about
+ * something the record cannot show (a manual check, a reasoning step) is for the LLM judge.
+ */
+export const falseCompletion: Detector = {
+  name: NAME,
+  detect({ window, step }: DetectorInput): Finding[] {
+    if (step.type === 'message' && step.role === 'assistant') {
+      const text = step.text.slice(0, 4000);
+      const claimsTests = CLAIMS_TESTS_PASS.test(text);
+      const claimsDone = CLAIMS_DONE.test(text);
+      if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return [];
+      const last = window.lastTest;
+      if (last?.failed) {
+        return [
+          finding(
+            'claim:tests-failed',
+            last.seq,
+            step.seq,
+            `claimed success, but the last test run (step ${last.seq}) failed`,
+            0.85,
+          ),
+        ];
+      }
+      if (claimsTests && !last) {
+        return [
+          finding(
+            'claim:no-tests',
+            step.seq,
+            step.seq,
+            'said the tests pass, but no test was run in this session',
+            0.75,
+          ),
+        ];
+      }
+      return [];
+    }
+    if (step.type === 'end') {
+      const ledger = window.ledger;
+      if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0) return [];
+      if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return [];
+      return [
+        finding(
+          'claim:deliverable-untouched',
+          Math.max(0, window.taskSeq),
+          step.seq,
+          `ended without changing any of the files the task named (${ledger.paths.slice(0, 3).join(', ')})`,
+          0.7,
+        ),
+      ];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,86 @@
+import type { Detector, DetectorInput, Finding } from '../finding.js';
+
+const NAME = 'rules/malformed-arguments@1';
+
+const TOOL_SAYS_MALFORMED =
+  /(invalid (argument|parameter|input|value)s?|missing (\d+ )?required (positional )?(argument|parameter|field|property)|unexpected keyword argument|got an unexpected|InputValidationError|validation error|is not valid JSON|could not parse (the )?(arguments|json)|unknown (tool|function)|tool .* (does not exist|not found)|unrecognized arguments?|required property|must be (of type|a |an )|expected (string|number|integer|boolean|object|array)\b)/i;
+
+function finding(
+  signature: string,
+  fromSeq: number,
+  toSeq: number,
+  reason: string,
+  confidence: number,
+): Finding {
+  return {
+    category: 'tool_call_failure',
+    subtype: 'malformed_arguments',
+    confidence,
+    signature,
+    fromSeq,
+    toSeq,
+    reason,
+    detector: NAME,
+  };
+}
+
+/**
+ * tool_call_failure/malformed_arguments: arguments that cannot be right. With the tool's JSON
+ * schema registered by the host: unknown tools, missing required fields and wrong types, on the
+ * call. Without one: arguments that are not parseable JSON, and the tool's own error text
+ * ("invalid", "missing required", "unexpected keyword"), on the result.
+ */
+export const malformedArguments: Detector = {
+  name: NAME,
+  detect({ step, tools }: DetectorInput): Finding[] {
+    if (step.type === 'call') {
+      const { args, action } = step;
+      if (typeof args === 'string' && /^\s*[[{]/.test(args)) {
+        try {
+          JSON.parse(args);
+        } catch {
+          return [
+            finding(
+              `args:unparseable:${action.toolName}`,
+              step.seq,
+              step.seq,
+              `called \`${action.toolName}\` with arguments that are not valid JSON`,
+              0.9,
+            ),
+          ];
+        }
+      }
+      if (tools && tools.size > 0) {
+        const problem = tools.check(action.toolName, args);
+        if (problem) {
+          const where = problem.path ? `\`${problem.path}\` ${problem.message}` : problem.message;
+          return [
+            finding(
+              `args:schema:${action.toolName}:${problem.path}`,
+              step.seq,
+              step.seq,
+              `called \`${action.toolName}\` with arguments its schema rejects: ${where}`,
+              0.9,
+            ),
+          ];
+        }
+      }
+      return [];
+    }
+    if (step.type !== 'result' || !step.action.failed) return [];
+    const a = step.action;
+    if (a.kind === 'shell') return [];
+    const text = `${a.error}\n${a.output}`.slice(0, 4096);
+    const match = TOOL_SAYS_MALFORMED.exec(text);
+    if (!match) return [];
+    return [
+      finding(
+        `args:rejected:${a.toolName}`,
+        a.callSeq,
+        a.resultSeq,
+        `\`${a.toolName}\` rejected its arguments: "${match[0]}"`,
+        0.8,
+      ),
+    ];
+  },
+};

@@ -1,0 +1,172 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SessionBuilder } from '../testing/session-builder.js';
+import { analyse, subtypes } from '../testing/analyse.js';
+import { withOverrides } from '../thresholds.js';
+
+const FAILING =
+  'FAILED tests/test_core.py::test_iso_week - AssertionError: assert 2024-12-30 == 2024-01-01\n1 failed, 13 passed in 0.21s';
+
+describe('repetitive_loop beyond identical calls', () => {
+  it('flags an A/B alternation with unchanged results', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 3; i++) {
+      s.bash('git stash', { output: 'Saved working directory' });
+      s.bash('git stash pop', {
+        output: 'CONFLICT (content): Merge conflict in app.py',
+        exitCode: 1,
+      });
+    }
+    const findings = analyse(s.events);
+    assert.deepEqual(subtypes(findings), ['repetitive_loop']);
+    assert.match(findings[0].reason, /alternated between `git stash` and `git stash pop`/);
+  });
+
+  it('flags the same message three times, empty replies, and a reply that repeats itself', () => {
+    const s = new SessionBuilder()
+      .say('Let me check the configuration.')
+      .say('Let me check the configuration.')
+      .say('Let me check the configuration.')
+      .say('')
+      .say('  ')
+      .say('\n')
+      .say('I will now fix the bug. '.repeat(40));
+    assert.deepEqual(subtypes(analyse(s.events)), [
+      'repetitive_loop',
+      'repetitive_loop',
+      'repetitive_loop',
+    ]);
+  });
+
+  it('stays quiet on the same short acknowledgement between tool calls', () => {
+    const s = new SessionBuilder();
+    for (const f of ['a.py', 'b.py', 'c.py'])
+      s.say('Next file.').tool('Read', { file_path: f }, { output: f });
+    assert.deepEqual(analyse(s.events), []);
+  });
+});
+
+describe('no_progress', () => {
+  it('flags the same test failure across three rounds of different edits', () => {
+    const s = new SessionBuilder().task('Fix the ISO week parsing in src/core.py.');
+    s.bash('pytest tests/test_core.py', { exitCode: 1, output: FAILING });
+    for (let i = 0; i < 3; i++) {
+      s.tool(
+        'Edit',
+        { file_path: 'src/core.py', old_string: `days=${i}`, new_string: `days=${i + 1}` },
+        { output: 'ok' },
+      );
+      s.bash('pytest tests/test_core.py', {
+        exitCode: 1,
+        output: FAILING.replace('0.21s', `0.2${i}s`),
+      });
+    }
+    const findings = analyse(s.events);
+    assert.deepEqual(subtypes(findings), ['no_progress']);
+    assert.match(findings[0].reason, /same test failure came back after 2 rounds of edits/);
+  });
+
+  it('flags an edit that undoes the previous one, and re-reading an unchanged file', () => {
+    const s = new SessionBuilder()
+      .tool(
+        'Edit',
+        { file_path: 'src/core.py', old_string: 'a < b', new_string: 'a <= b' },
+        { output: 'ok' },
+      )
+      .tool(
+        'Edit',
+        { file_path: 'src/core.py', old_string: 'a <= b', new_string: 'a < b' },
+        { output: 'ok' },
+      )
+      .tool('Read', { file_path: 'src/util.py' }, { output: 'def helper(): ...' })
+      .bash('ls src', { output: 'core.py util.py' })
+      .tool('Read', { file_path: 'src/util.py' }, { output: 'def helper(): ...' })
+      .bash('git status', { output: 'clean' })
+      .tool('Read', { file_path: 'src/util.py' }, { output: 'def helper(): ...' });
+    const findings = analyse(s.events);
+    assert.deepEqual(subtypes(findings), ['no_progress', 'no_progress']);
+    assert.match(findings[0].reason, /undid the edit of `src\/core.py`/);
+    assert.match(findings[1].reason, /read the unchanged file `src\/util.py` 3 times/);
+  });
+
+  it('stays quiet while the failure changes from edit to edit, and on a re-read after an edit', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 4; i++) {
+      s.tool(
+        'Edit',
+        { file_path: 'src/core.py', old_string: `v${i}`, new_string: `v${i + 1}` },
+        { output: 'ok' },
+      );
+      s.bash('pytest', {
+        exitCode: 1,
+        output: `FAILED tests/test_core.py::test_${i} - AssertionError`,
+      });
+      s.tool('Read', { file_path: 'src/core.py' }, { output: `v${i + 1}` });
+    }
+    assert.deepEqual(analyse(s.events), []);
+  });
+});
+
+describe('false_completion', () => {
+  it('flags "all tests pass" after a failing run, and "tests pass" when none ran', () => {
+    const failed = new SessionBuilder()
+      .bash('npm test', {
+        exitCode: 1,
+        output: '1 failing\n  1) pager shows 10 items: AssertionError',
+      })
+      .say('I fixed the pager and all tests pass now.');
+    assert.deepEqual(subtypes(analyse(failed.events)), ['false_completion']);
+    const none = new SessionBuilder()
+      .tool(
+        'Edit',
+        { file_path: 'src/pager.ts', old_string: '<=', new_string: '<' },
+        { output: 'ok' },
+      )
+      .say('Done. The tests are passing.');
+    assert.deepEqual(subtypes(analyse(none.events)), ['false_completion']);
+  });
+
+  it('flags ending as done without touching the file the task named', () => {
+    const s = new SessionBuilder()
+      .task('Fix the rounding error in billing/invoice.py.')
+      .tool('Read', { file_path: 'billing/invoice.py' }, { output: 'def total(): ...' })
+      .say('The rounding is handled correctly.')
+      .end('completed');
+    assert.deepEqual(subtypes(analyse(s.events)), ['false_completion']);
+  });
+
+  it('stays quiet on a claim the last test run supports, and on an honest report of failure', () => {
+    const s = new SessionBuilder()
+      .task('Fix the rounding error in billing/invoice.py.')
+      .bash('pytest', { exitCode: 1, output: 'FAILED test_invoice.py::test_round' })
+      .say('The test still fails; I need to look at the rounding mode.')
+      .tool(
+        'Edit',
+        { file_path: 'billing/invoice.py', old_string: 'round(x)', new_string: 'round(x, 2)' },
+        { output: 'ok' },
+      )
+      .bash('pytest', { output: '8 passed in 0.3s' })
+      .say('Fixed: all tests pass.')
+      .end('completed');
+    assert.deepEqual(analyse(s.events), []);
+  });
+});
+
+describe('runaway_usage', () => {
+  it('flags crossing the token budget and the failed-call budget, once each', () => {
+    const thresholds = withOverrides({ sessionTokenBudget: 100_000, failedCallBudget: 3 });
+    const s = new SessionBuilder().usage(60_000, 1_000).usage(50_000, 1_000).usage(50_000, 1_000);
+    for (const f of ['a', 'b', 'c', 'd', 'e'])
+      s.bash(`cat ${f}.log`, { exitCode: 1, error: `permission denied: ${f}.log` });
+    const findings = analyse(s.events, { thresholds }).filter((f) => f.subtype === 'runaway_usage');
+    assert.deepEqual(
+      findings.map((f) => f.signature),
+      ['budget:tokens', 'budget:failures'],
+    );
+  });
+
+  it('stays quiet under budget', () => {
+    const s = new SessionBuilder().usage(60_000, 1_000).bash('ls', { output: 'a' });
+    assert.deepEqual(analyse(s.events), []);
+  });
+});

@@ -1,0 +1,92 @@
+/** What a tool call does, whatever the agent framework calls the tool. */
+export type ToolKind = 'shell' | 'read' | 'edit' | 'write' | 'delete' | 'other';
+
+export interface ToolUse {
+  kind: ToolKind;
+  /** The shell command, for shell calls (and for calls that carry one). */
+  command: string | null;
+  /** The file the call reads or changes, when it names one. */
+  path: string | null;
+  /** For edits: the text replaced and its replacement, when given. */
+  oldText: string | null;
+  newText: string | null;
+}
+
+const SHELL =
+  /^(bash|shell|sh|terminal|run|run_command|execute_command|execute_bash|exec|cmd|run_shell_command|command|local_shell)$/i;
+const READ = /^(read|read_file|view|view_file|open_file|open|cat|read_range|get_file|readfile)$/i;
+const EDIT =
+  /^(edit|multiedit|edit_file|str_replace|apply_patch|patch|write_fix|replace|insert|write_patch)$/i;
+const WRITE = /^(write|write_file|create_file|create|writefile|notebookedit)$/i;
+const DELETE = /^(delete|delete_file|remove_file|rm)$/i;
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Classifies a call by its tool name and arguments (Claude Code, OpenHands, SWE-agent, generic). */
+export function classifyTool(name: string, args: unknown): ToolUse {
+  const a = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+  const command = str(a.command) ?? str(a.cmd) ?? str(a.script);
+  const path =
+    str(a.file_path) ??
+    str(a.path) ??
+    str(a.filepath) ??
+    str(a.filename) ??
+    str(a.file) ??
+    str(a.target_file);
+  const oldText = str(a.old_string) ?? str(a.old_str) ?? str(a.old);
+  const newText =
+    str(a.new_string) ?? str(a.new_str) ?? str(a.content) ?? str(a.file_text) ?? str(a.new);
+  const use = (kind: ToolKind): ToolUse => ({
+    kind,
+    command: kind === 'shell' ? command : null,
+    path,
+    oldText,
+    newText,
+  });
+
+  if (/^str_replace_editor$|^text_editor/i.test(name)) {
+    const sub = command ?? '';
+    if (sub === 'view') return use('read');
+    if (sub === 'create') return use('write');
+    return use('edit');
+  }
+  if (
+    SHELL.test(name) ||
+    (command !== null && !READ.test(name) && !EDIT.test(name) && !WRITE.test(name))
+  ) {
+    return { kind: 'shell', command: command ?? '', path: null, oldText: null, newText: null };
+  }
+  if (READ.test(name)) return use('read');
+  if (EDIT.test(name)) return use('edit');
+  if (WRITE.test(name)) return use('write');
+  if (DELETE.test(name)) return use('delete');
+  return use('other');
+}
+
+const TEST_COMMAND =
+  /\b(pytest|py\.test|python3? -m (pytest|unittest)|(npm|yarn|pnpm|bun) (run )?test|npx (jest|vitest|mocha)|jest|vitest|mocha|go test|cargo test|mvn\b.*\btest|gradlew? .*test|rspec|phpunit|tox|nox|make (test|check)|ctest|dotnet test|run_tests?\b|defects4j test)/;
+
+export function isTestRun(toolName: string, command: string | null): boolean {
+  if (command && TEST_COMMAND.test(command)) return true;
+  return /(^|_)(run_)?tests?(_|$)/i.test(toolName) && !/extract|read|write/i.test(toolName);
+}
+
+const TEST_PATH =
+  /(^|\/)(tests?|__tests__|spec|specs)\/|(_test|\.test|\.spec|Tests?)\.[a-z]+$|(^|\/)test_[^/]+\.py$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path);
+}
+
+/** Paths a shell command writes or deletes, for the common forms (`rm`, `sed -i`, redirection, `mv`). */
+export function pathsChangedByCommand(command: string): string[] {
+  const out: string[] = [];
+  for (const m of command.matchAll(/\b(?:rm|unlink)\s+(?:-\w+\s+)*([^\s;&|]+)/g)) out.push(m[1]);
+  for (const m of command.matchAll(/\bsed\s+-i\S*\s+(?:'[^']*'|"[^"]*"|\S+)\s+([^\s;&|]+)/g))
+    out.push(m[1]);
+  for (const m of command.matchAll(/(?:^|[^>])>{1,2}\s*([^\s;&|>]+)/g))
+    if (!m[1].startsWith('/dev/')) out.push(m[1]);
+  return out;
+}
