@@ -208,6 +208,62 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.deepEqual(guidance, [{ at_seq: 12 }]);
   });
 
+  it('checks tool calls against the schemas a host registered, and applies a tenant’s thresholds', async () => {
+    const other = await newTenant(db);
+    const schemas = await request(`${ingest()}/v1/agents/claude-code/tools`, {
+      method: 'PUT',
+      apiKey: other.apiKey,
+      body: {
+        tools: [
+          {
+            name: 'Bash',
+            parameters: {
+              type: 'object',
+              properties: { command: { type: 'string' } },
+              required: ['command'],
+            },
+          },
+          { name: 'Read', parameters: { type: 'object', required: ['file_path'] } },
+        ],
+      },
+    });
+    assert.equal(schemas.status, 200);
+    const bad = await request(`${ingest()}/v1/agents/claude-code/tools`, {
+      method: 'PUT',
+      apiKey: other.apiKey,
+      body: { tools: [{ name: 'Bash', parameters: { type: 'no-such-type' } }] },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.field, 'tools[0].parameters');
+    const thresholds = await request(`${ingest()}/v1/settings/detector-thresholds`, {
+      method: 'PUT',
+      apiKey: other.apiKey,
+      body: { failingRepeats: 5 },
+    });
+    assert.equal(thresholds.status, 200);
+    const badThreshold = await request(`${ingest()}/v1/settings/detector-thresholds`, {
+      method: 'PUT',
+      apiKey: other.apiKey,
+      body: { failingRepeats: -1 },
+    });
+    assert.equal(badThreshold.body.field, 'failingRepeats');
+
+    const events = loadSample('looping-session', randomUUID());
+    const read = events.find((e) => e.tool?.name === 'Read')!;
+    read.tool = { ...read.tool!, args: { path: 'src/dateparse/core.py' } };
+    assert.equal((await postEvents(ingest(), other.apiKey, events)).status, 202);
+    await settle();
+    const rows: Array<{ subtype: string; at_seq: number }> = await db.query(
+      'SELECT subtype, at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
+      [other.tenantId],
+    );
+    assert.deepEqual(rows, [
+      { subtype: 'nonexistent_resource', at_seq: 3 },
+      { subtype: 'malformed_arguments', at_seq: 4 },
+      { subtype: 'repetitive_loop', at_seq: 17 },
+    ]);
+  });
+
   it('loses no verdict and duplicates none when the classifier is stopped and restarted mid-stream', async () => {
     const sessions = Array.from({ length: 6 }, () => loadSample('looping-session', randomUUID()));
     const expected = new Set<string>();

@@ -4,3 +4,4 @@ export * from './messages.js';
 export * from './topics.js';
 export * from './validation.js';
 export * from './ids.js';
+export * from './settings.js';

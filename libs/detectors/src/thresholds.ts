@@ -1,5 +1,7 @@
+import type { DetectorThresholdKey, ThresholdOverrides } from '@wink/contracts';
+
 /** Defaults a tenant can override (any subset). */
-export interface DetectorThresholds {
+export interface DetectorThresholds extends Record<DetectorThresholdKey, number> {
   /** Identical action with an identical result this many times in a row is a loop. */
   identicalRepeats: number;
   /** Identical action failing this many times in a row is a loop. */
@@ -44,6 +46,6 @@ export const DEFAULT_THRESHOLDS: DetectorThresholds = {
   timeoutRepeats: 3,
 };
 
-export function withOverrides(overrides: Partial<DetectorThresholds> = {}): DetectorThresholds {
+export function withOverrides(overrides: ThresholdOverrides = {}): DetectorThresholds {
   return { ...DEFAULT_THRESHOLDS, ...overrides };
 }

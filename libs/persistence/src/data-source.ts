@@ -8,6 +8,8 @@ import { SessionEntity } from './entities/session.entity.js';
 import { TenantEntity } from './entities/tenant.entity.js';
 import { VerdictEntity } from './entities/verdict.entity.js';
 import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema.js';
+import { ToolSchemasAndThresholds1763874000000 } from './migrations/1763874000000-tool-schemas-and-thresholds.js';
+import { ToolSchemaEntity } from './entities/tool-schema.entity.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -18,8 +20,9 @@ export const ENTITIES = [
   EventEntity,
   VerdictEntity,
   GuidanceEntity,
+  ToolSchemaEntity,
 ];
-export const MIGRATIONS = [InitialSchema1763870400000];
+export const MIGRATIONS = [InitialSchema1763870400000, ToolSchemasAndThresholds1763874000000];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -11,6 +11,7 @@ import {
 } from '@wink/platform';
 import { ClassifierService } from './classification/classifier.service.js';
 import { EventsConsumer } from './classification/events.consumer.js';
+import { TenantRules } from './classification/tenant-rules.js';
 import { WindowHistory } from './classification/window-history.js';
 import type { ClassifierConfig } from './config.js';
 import { CLASSIFIER_CONFIG } from './tokens.js';
@@ -33,6 +34,7 @@ export class ClassifierModule {
         { provide: CLASSIFIER_CONFIG, useValue: config },
         ClassifierService,
         WindowHistory,
+        TenantRules,
       ],
     };
   }

@@ -13,6 +13,7 @@ import {
 import type { IngestConfig } from './config.js';
 import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
+import { SettingsController } from './settings/settings.controller.js';
 
 @Module({})
 export class IngestModule {
@@ -27,7 +28,7 @@ export class IngestModule {
           inject: [DataSource, KAFKA],
         }),
       ],
-      controllers: [EventsController],
+      controllers: [EventsController, SettingsController],
       providers: [EventsService, ApiKeyGuard],
     };
   }

@@ -8,6 +8,10 @@ export class TenantEntity {
   @Column({ type: 'text', unique: true })
   name!: string;
 
+  /** Overrides of the detectors' default thresholds. */
+  @Column({ name: 'detector_thresholds', type: 'jsonb', default: {} })
+  detectorThresholds!: Record<string, number>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -5,7 +5,11 @@ import { TypedProducer, type ConsumedMessage } from '@wink/kafka';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 import { SessionWindows } from './session-windows.js';
+import { TenantRules } from './tenant-rules.js';
 import { WindowHistory } from './window-history.js';
+
+/** Events read back to rebuild a window: enough for the action window and the runs detectors count. */
+const HISTORY_EVENTS = 64;
 
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
 
@@ -52,17 +56,26 @@ export class ClassifierService {
     @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
     @Inject(TypedProducer) private readonly producer: TypedProducer,
     @Inject(WindowHistory) private readonly history: WindowHistory,
+    @Inject(TenantRules) private readonly rules: TenantRules,
   ) {
     this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
   }
 
   async classify(messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<number> {
-    await this.rebuildUnknownWindows(messages.map((m) => m.value));
+    const records = messages.map((m) => m.value);
+    await this.rules.prefetch(
+      records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
+    );
+    await this.rebuildUnknownWindows(records);
     const verdicts: VerdictV1[] = [];
-    for (const { value: record } of messages) {
+    for (const record of records) {
       const key = sessionKey(record.tenantId, record.event.sessionId);
       const window = this.windows.get(key) ?? this.windows.create(key);
-      for (const finding of observe(window, record.event)) {
+      const options = {
+        thresholds: this.rules.thresholdsFor(record.tenantId),
+        tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
+      };
+      for (const finding of observe(window, record.event, options)) {
         verdicts.push(toVerdict(record, window, finding));
       }
     }
@@ -98,7 +111,7 @@ export class ClassifierService {
         );
         for (const [sessionId, events] of history) {
           const window = this.windows.get(sessionKey(tenantId, sessionId))!;
-          for (const event of events) observe(window, event);
+          for (const event of events) window.push(event);
         }
       } catch (error) {
         // Without history the detectors still see every new step; only patterns spanning the

@@ -7,7 +7,7 @@ export interface HistoryRequest {
   beforeSeq: number;
 }
 
-/** Reads a session's recent events back from Postgres to rebuild a window after a restart. */
+/** Reads a session's task and recent events back from Postgres to rebuild a window after a restart. */
 @Injectable()
 export class WindowHistory {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -21,9 +21,13 @@ export class WindowHistory {
       `SELECT e.session_id, e.payload
          FROM unnest($2::text[], $3::int[]) AS s(session_id, before_seq)
          CROSS JOIN LATERAL (
-           SELECT session_id, seq, payload FROM events
-            WHERE tenant_id = $1 AND session_id = s.session_id AND seq < s.before_seq
-            ORDER BY seq DESC LIMIT $4) e
+           (SELECT session_id, seq, payload FROM events
+             WHERE tenant_id = $1 AND session_id = s.session_id AND seq < s.before_seq
+             ORDER BY seq DESC LIMIT $4)
+           UNION
+           (SELECT session_id, seq, payload FROM events
+             WHERE tenant_id = $1 AND session_id = s.session_id AND seq < s.before_seq AND kind = 'task'
+             ORDER BY seq LIMIT 1)) e
         ORDER BY e.session_id, e.seq`,
       [tenantId, requests.map((r) => r.sessionId), requests.map((r) => r.beforeSeq), limit],
     );

@@ -7,8 +7,8 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { EventBatch, validate } from '@wink/contracts';
-import { ApiKeyGuard, TenantId } from '@wink/platform';
+import { EventBatch } from '@wink/contracts';
+import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';
 
 @Controller('v1/events')
@@ -20,15 +20,7 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async accept(@TenantId() tenantId: string, @Body() body: unknown): Promise<{ accepted: number }> {
-    const batch = validate(EventBatch, body);
-    if (!batch.ok) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'invalid_field',
-        field: batch.error.field,
-        message: `${batch.error.field}: ${batch.error.message}`,
-      });
-    }
-    return { accepted: await this.events.publish(tenantId, batch.value.events) };
+    const batch = parseOr400(EventBatch, body);
+    return { accepted: await this.events.publish(tenantId, batch.events) };
   }
 }

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Controller,
   Get,
   HttpCode,
@@ -11,8 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { z } from 'zod';
-import { validate } from '@wink/contracts';
-import { ApiKeyGuard, TenantId } from '@wink/platform';
+import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { GuidanceNotifier } from './guidance-notifier.js';
@@ -29,19 +27,6 @@ const PollQuery = z.object({ waitMs: z.coerce.number().int().min(0).default(0) }
 const AckParams = z.object({ id: z.uuid() });
 /** A missed notification costs at most this much extra wait. */
 const RECHECK_MS = 1000;
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = validate(schema, input);
-  if (!result.ok) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'invalid_field',
-      field: result.error.field,
-      message: `${result.error.field}: ${result.error.message}`,
-    });
-  }
-  return result.value;
-}
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -62,8 +47,8 @@ export class GuidanceController {
     @Param() params: unknown,
     @Query() query: unknown,
   ): Promise<{ guidance: DeliveredGuidance[] }> {
-    const { sessionId } = parse(SessionParams, params);
-    const { waitMs } = parse(PollQuery, query);
+    const { sessionId } = parseOr400(SessionParams, params);
+    const { waitMs } = parseOr400(PollQuery, query);
     const deadline = Date.now() + Math.min(waitMs, this.config.GUIDANCE_MAX_WAIT_MS);
     const key = `${tenantId}:${sessionId}`;
     for (;;) {
@@ -86,7 +71,7 @@ export class GuidanceController {
     @TenantId() tenantId: string,
     @Param() params: unknown,
   ): Promise<{ interventionId: string; ackedAt: string }> {
-    const { id } = parse(AckParams, params);
+    const { id } = parseOr400(AckParams, params);
     const ackedAt = await this.repo.ack(tenantId, id);
     if (!ackedAt) throw new NotFoundException(`no guidance ${id} for this tenant`);
     return { interventionId: id, ackedAt: ackedAt.toISOString() };

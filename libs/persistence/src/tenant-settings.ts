@@ -1,0 +1,67 @@
+import type { DataSource } from 'typeorm';
+
+export interface ToolDefinition {
+  name: string;
+  /** JSON schema of the tool's arguments. */
+  parameters: object;
+}
+
+/** Replaces the registered tool schemas of one agent of a tenant. */
+export async function registerToolSchemas(
+  db: DataSource,
+  tenantId: string,
+  agentName: string,
+  tools: ToolDefinition[],
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM tool_schemas WHERE tenant_id = $1 AND agent_name = $2', [
+      tenantId,
+      agentName,
+    ]);
+    if (tools.length === 0) return;
+    await tx.query(
+      `INSERT INTO tool_schemas (tenant_id, agent_name, tool_name, parameters)
+       SELECT $1, $2, name, parameters FROM unnest($3::text[], $4::jsonb[]) AS t(name, parameters)`,
+      [
+        tenantId,
+        agentName,
+        tools.map((t) => t.name),
+        tools.map((t) => JSON.stringify(t.parameters)),
+      ],
+    );
+  });
+}
+
+export async function toolSchemasOf(
+  db: DataSource,
+  tenantId: string,
+  agentName: string,
+): Promise<Record<string, object>> {
+  const rows: Array<{ tool_name: string; parameters: object }> = await db.query(
+    'SELECT tool_name, parameters FROM tool_schemas WHERE tenant_id = $1 AND agent_name = $2',
+    [tenantId, agentName],
+  );
+  return Object.fromEntries(rows.map((r) => [r.tool_name, r.parameters]));
+}
+
+export async function setDetectorThresholds(
+  db: DataSource,
+  tenantId: string,
+  thresholds: Record<string, number>,
+): Promise<void> {
+  await db.query('UPDATE tenants SET detector_thresholds = $2 WHERE id = $1', [
+    tenantId,
+    JSON.stringify(thresholds),
+  ]);
+}
+
+export async function detectorThresholdsOf(
+  db: DataSource,
+  tenantId: string,
+): Promise<Record<string, number>> {
+  const rows: Array<{ detector_thresholds: Record<string, number> }> = await db.query(
+    'SELECT detector_thresholds FROM tenants WHERE id = $1',
+    [tenantId],
+  );
+  return rows[0]?.detector_thresholds ?? {};
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ThresholdOverrides, ToolRegistration } from '@wink/contracts';
+import { ToolSchemas } from '@wink/detectors';
+import {
+  detectorThresholdsOf,
+  registerToolSchemas,
+  setDetectorThresholds,
+  toolSchemasOf,
+} from '@wink/persistence';
+import { ApiKeyGuard, badField, parseOr400, TenantId } from '@wink/platform';
+
+const AgentParams = z.object({ agentName: z.string().min(1).max(128) });
+
+/** What a tenant tells Wink about its agents: their tools' schemas, and detector thresholds. */
+@Controller('v1')
+@UseGuards(ApiKeyGuard)
+export class SettingsController {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  @Put('agents/:agentName/tools')
+  async registerTools(
+    @TenantId() tenantId: string,
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ): Promise<{ agentName: string; registered: number }> {
+    const { agentName } = parseOr400(AgentParams, params);
+    const { tools } = parseOr400(ToolRegistration, body);
+    tools.forEach((tool, i) => {
+      try {
+        new ToolSchemas({ [tool.name]: tool.parameters });
+      } catch (error) {
+        const reason = `is not a valid JSON schema: ${(error as Error).message}`;
+        throw badField(`tools[${i}].parameters`, reason);
+      }
+    });
+    await registerToolSchemas(this.db, tenantId, agentName, tools);
+    return { agentName, registered: tools.length };
+  }
+
+  @Get('agents/:agentName/tools')
+  async tools(
+    @TenantId() tenantId: string,
+    @Param() params: unknown,
+  ): Promise<{ tools: Record<string, object> }> {
+    const { agentName } = parseOr400(AgentParams, params);
+    return { tools: await toolSchemasOf(this.db, tenantId, agentName) };
+  }
+
+  @Put('settings/detector-thresholds')
+  async setThresholds(
+    @TenantId() tenantId: string,
+    @Body() body: unknown,
+  ): Promise<{ thresholds: ThresholdOverrides }> {
+    const thresholds = parseOr400(ThresholdOverrides, body);
+    await setDetectorThresholds(this.db, tenantId, thresholds);
+    return { thresholds };
+  }
+
+  @Get('settings/detector-thresholds')
+  async thresholds(@TenantId() tenantId: string): Promise<{ thresholds: Record<string, number> }> {
+    return { thresholds: await detectorThresholdsOf(this.db, tenantId) };
+  }
+}
