@@ -104,11 +104,7 @@ export class ClassifierService {
     }
     for (const [tenantId, requests] of byTenant) {
       try {
-        const history = await this.history.recent(
-          tenantId,
-          requests,
-          this.config.CLASSIFIER_WINDOW * 4,
-        );
+        const history = await this.history.recent(tenantId, requests, HISTORY_EVENTS);
         for (const [sessionId, events] of history) {
           const window = this.windows.get(sessionKey(tenantId, sessionId))!;
           for (const event of events) window.push(event);

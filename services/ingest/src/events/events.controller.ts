@@ -1,12 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  HttpCode,
-  Inject,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { EventBatch } from '@wink/contracts';
 import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';
