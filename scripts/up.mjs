@@ -11,7 +11,7 @@ import {
   issueApiKey,
 } from '@wink/persistence';
 import { formatReplayReport, replay } from '@wink/cli/dist/commands/replay.js';
-import { readTrajectories } from '@wink/cli/dist/read-trajectories.js';
+import { importFile } from '@wink/importers';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = {
@@ -128,11 +128,12 @@ async function main() {
   await waitForConsumers();
   say('all services healthy; replaying the bundled samples through the HTTP API');
 
-  const { sessions, errors } = readTrajectories([
-    `${root}samples/looping-session.jsonl`,
-    `${root}samples/clean-session.jsonl`,
-  ]);
-  if (errors.length) throw new Error(errors.join('\n'));
+  const sessions = new Map();
+  for (const file of ['looping-session.jsonl', 'clean-session.jsonl']) {
+    const imported = importFile(`${root}samples/${file}`);
+    if (imported.errors.length) throw new Error(imported.errors.join('\n'));
+    for (const s of imported.sessions) sessions.set(s.sessionId, s.events);
+  }
   const report = await replay({
     sessions,
     url: `http://127.0.0.1:${ports.ingest}`,

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Partitioners, type Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, decodeMessage, TOPICS, type TrajectoryEvent } from '@wink/contracts';
@@ -20,6 +22,7 @@ import { loadSample, pollGuidance, postEvents, request } from './harness/http.js
 import { Pipeline } from './harness/pipeline.js';
 
 const ALL_GROUPS = Object.values(CONSUMER_GROUPS);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('pipeline end to end (real Kafka, real Postgres)', () => {
   let db: DataSource;
@@ -262,6 +265,35 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
       { subtype: 'malformed_arguments', at_seq: 4 },
       { subtype: 'repetitive_loop', at_seq: 17 },
     ]);
+  });
+
+  it('`wink replay` streams a file into the pipeline and reports the guidance with its latency', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        `${ROOT}tools/cli/bin/wink.js`,
+        'replay',
+        `${ROOT}samples/looping-session.jsonl`,
+        '--url',
+        ingest(),
+        '--guidance-url',
+        intervention(),
+        '--key',
+        apiKey,
+        '--rate',
+        '50',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(
+      report.sessions[0].guidance.map((g: { subtype: string }) => g.subtype).sort(),
+      ['nonexistent_resource', 'repetitive_loop'],
+    );
+    assert.equal(report.latency.count, 2);
+    assert.ok(report.latency.p99 < 5000);
   });
 
   it('loses no verdict and duplicates none when the classifier is stopped and restarted mid-stream', async () => {

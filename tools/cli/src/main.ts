@@ -1,43 +1,79 @@
 import { parseArgs } from 'node:util';
+import { FORMATS, type Format } from '@wink/importers';
+import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
 import { formatReplayReport, replay } from './commands/replay.js';
-import { readTrajectories } from './read-trajectories.js';
+import { evaluate, formatEvaluation } from './evaluation.js';
+import { readSessions } from './labelled-sessions.js';
 
 const USAGE = `usage:
+  wink analyze FILE… [--format F] [--json]
+      Runs the detectors over trajectory files offline and prints the verdicts per session.
+  wink eval FILE.jsonl [--json]
+      Scores the detectors on labelled sessions: precision, recall, F1 per category and subtype.
   wink replay FILE… --url URL --key KEY [--guidance-url URL] [--rate N] [--json]
-    Streams TrajectoryEvent JSONL files into a running pipeline as new sessions, then prints
-    the guidance that came back and the event-to-guidance latency percentiles.`;
+      Streams the sessions into a running pipeline as new sessions and prints the guidance
+      that came back and the event-to-guidance latency percentiles.
+formats: auto (default), ${FORMATS.join(', ')}`;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command !== 'replay') {
-    console.error(USAGE);
-    return 2;
-  }
-  const { values, positionals } = parseArgs({
-    args: rest,
+type Options = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function options(args: string[]): Options {
+  return parseArgs({
+    args,
     allowPositionals: true,
     options: {
+      format: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
       url: { type: 'string' },
       'guidance-url': { type: 'string' },
       key: { type: 'string', default: process.env.WINK_API_KEY },
       rate: { type: 'string', default: '20' },
-      json: { type: 'boolean', default: false },
     },
   });
-  if (!values.url || !values.key || positionals.length === 0) {
-    console.error(USAGE);
-    return 2;
+}
+
+function read(opts: Options) {
+  const format = String(opts.values.format);
+  if (format !== 'auto' && !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format ${format}`);
   }
-  const { sessions, errors } = readTrajectories(positionals);
-  for (const error of errors) console.error(error);
-  if (sessions.size === 0) return 1;
+  const result = readSessions(opts.positionals, format as Format | 'auto');
+  for (const error of result.errors) console.error(error);
+  return result;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const opts = options(rest);
+  if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
+    throw new UsageError('');
+  const { sessions, errors } = read(opts);
+  const status = errors.length > 0 ? 1 : 0;
+
+  if (command === 'analyze') {
+    for (const s of sessions) {
+      const result = analyzeSession(s.sessionId, s.events);
+      console.log(opts.values.json ? JSON.stringify(result) : formatVerdicts(result));
+    }
+    return status;
+  }
+  if (command === 'eval') {
+    const report = evaluate(
+      sessions.map((s) => ({ labels: s.labels, findings: detect(s.events) })),
+    );
+    console.log(opts.values.json ? JSON.stringify(report) : formatEvaluation(report));
+    return status;
+  }
+  if (!opts.values.url || !opts.values.key) throw new UsageError('replay needs --url and --key');
   const tty = process.stderr.isTTY;
   const report = await replay({
-    sessions,
-    url: values.url,
-    guidanceUrl: values['guidance-url'],
-    apiKey: values.key,
-    rate: Number(values.rate),
+    sessions: new Map(sessions.map((s) => [s.sessionId, s.events])),
+    url: String(opts.values.url),
+    guidanceUrl: opts.values['guidance-url'] as string | undefined,
+    apiKey: String(opts.values.key),
+    rate: Number(opts.values.rate),
     progress: (sent, total) => {
       if (!tty) return;
       const width = 30;
@@ -48,13 +84,21 @@ async function main(argv: string[]): Promise<number> {
       if (sent === total) process.stderr.write('\n');
     },
   });
-  console.log(values.json ? JSON.stringify(report) : formatReplayReport(report));
-  return errors.length > 0 ? 1 : 0;
+  console.log(opts.values.json ? JSON.stringify(report) : formatReplayReport(report));
+  return status;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      if ((error as Error).message) console.error(`wink: ${(error as Error).message}`);
+      console.error(USAGE);
+      process.exit(2);
+    }
     console.error(`wink: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

@@ -3,7 +3,7 @@ import type { Detector, DetectorInput, Finding } from '../finding.js';
 const NAME = 'rules/nonexistent-resource@1';
 
 interface MissingPattern {
-  kind: 'path' | 'command' | 'module' | 'url' | 'ref';
+  kind: 'path' | 'command' | 'module' | 'url' | 'ref' | 'resource';
   re: RegExp;
 }
 
@@ -24,8 +24,10 @@ const PATTERNS: MissingPattern[] = [
     kind: 'path',
     re: /\b(?:file|path|directory) (?:`|')?([^\s`']+)(?:`|')? (?:does not exist|not found)/i,
   },
+  { kind: 'path', re: /\b(?:file|path|directory)(?: or directory)? not found:?\s+([^\s,;]+)/i },
   { kind: 'ref', re: /pathspec '([^']+)' did not match/ },
   { kind: 'url', re: /\b404\b[^\n]*?(https?:\/\/\S+)?/ },
+  { kind: 'resource', re: /\b((?:[\w-]+ ){0,2}[\w-]+) (?:was |is )?not found\b/i },
 ];
 
 function firstCommandWord(summary: string): string {

@@ -67,6 +67,26 @@ describe('malformed_arguments', () => {
   });
 });
 
+describe('nonexistent_resource from tool replies', () => {
+  it('reads "not found" from a non-shell tool and a test runner', () => {
+    const s = new SessionBuilder()
+      .tool(
+        'update_reservation_payment',
+        { payment_id: 'gift_card_1' },
+        { ok: false, output: 'Error: payment method not found' },
+      )
+      .bash('python -m pytest tests/test_csv.py -q', {
+        exitCode: 4,
+        output: 'ERROR: file or directory not found: tests/test_csv.py',
+      });
+    const findings = analyse(s.events);
+    assert.deepEqual(
+      findings.map((f) => f.signature),
+      ['missing:resource:payment method', 'missing:path:tests/test_csv.py'],
+    );
+  });
+});
+
 describe('repeated_tool_error', () => {
   it('flags the same syntax error made edit after edit', () => {
     const s = new SessionBuilder();

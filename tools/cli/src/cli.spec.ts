@@ -1,0 +1,131 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const wink = (...args: string[]) =>
+  spawnSync(process.execPath, [`${ROOT}tools/cli/bin/wink.js`, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+
+describe('wink analyze', () => {
+  it('prints one JSON line per session with its verdicts', () => {
+    const run = wink(
+      'analyze',
+      'samples/looping-session.jsonl',
+      'samples/clean-session.jsonl',
+      '--json',
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.sessionId),
+      ['sample-looping', 'sample-clean'],
+    );
+    assert.deepEqual(
+      lines[0].verdicts.map((v: { subtype: string }) => v.subtype),
+      ['nonexistent_resource', 'repetitive_loop'],
+    );
+    assert.deepEqual(Object.keys(lines[0].verdicts[1]).sort(), [
+      'category',
+      'confidence',
+      'detector',
+      'fromStep',
+      'reason',
+      'subtype',
+      'toStep',
+    ]);
+    assert.deepEqual(lines[1].verdicts, []);
+  });
+
+  it('names the file and line of bad input, exits non-zero, and still processes the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wink-cli-'));
+    const broken = join(dir, 'broken.jsonl');
+    const lines = readFileSync(`${ROOT}samples/clean-session.jsonl`, 'utf8').trim().split('\n');
+    lines.splice(2, 0, '{"not": "an event"');
+    writeFileSync(broken, lines.join('\n'));
+    const run = wink(
+      'analyze',
+      broken,
+      join(dir, 'missing.jsonl'),
+      'samples/looping-session.jsonl',
+    );
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`${broken}:3: not valid JSON`));
+    assert.match(run.stderr, /missing\.jsonl: cannot read/);
+    assert.match(run.stdout, /sample-clean: no misbehaviour found/);
+    assert.match(run.stdout, /sample-looping: 2 verdict\(s\)/);
+  });
+
+  it('refuses an unknown format with its usage', () => {
+    const run = wink('analyze', 'samples/clean-session.jsonl', '--format', 'yaml');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /unknown format yaml/);
+  });
+});
+
+describe('wink eval', () => {
+  it('scores labelled sessions of several formats', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wink-eval-'));
+    const file = join(dir, 'labelled.jsonl');
+    const events = (name: string) =>
+      readFileSync(`${ROOT}samples/${name}`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const anthropic = JSON.parse(
+      readFileSync(`${ROOT}libs/importers/fixtures/anthropic-messages.json`, 'utf8'),
+    );
+    writeFileSync(
+      file,
+      [
+        {
+          sessionId: 'loop',
+          format: 'wink-events',
+          events: events('looping-session.jsonl'),
+          labels: [{ category: 'reasoning_problem', subtype: 'repetitive_loop' }],
+        },
+        {
+          sessionId: 'clean',
+          format: 'wink-events',
+          events: events('clean-session.jsonl'),
+          labels: [],
+        },
+        {
+          sessionId: 'csv',
+          format: 'anthropic-messages',
+          messages: anthropic,
+          labels: [{ category: 'tool_call_failure', subtype: 'nonexistent_resource' }],
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const run = wink('eval', file, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.sessions, 3);
+    assert.equal(report.cleanFlagged, 0);
+    assert.deepEqual(report.bySubtype.repetitive_loop, {
+      support: 1,
+      predicted: 1,
+      tp: 1,
+      precision: 1,
+      recall: 1,
+      f1: 1,
+    });
+    assert.equal(report.bySubtype.nonexistent_resource.recall, 1);
+    assert.equal(report.bySubtype.nonexistent_resource.precision, 0.5);
+    const text = wink('eval', file);
+    assert.match(text.stdout, /per subtype/);
+    assert.match(text.stdout, /confusion/);
+  });
+});
