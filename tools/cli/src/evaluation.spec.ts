@@ -21,9 +21,11 @@ describe('evaluate', () => {
     const report = evaluate([
       { labels: [{ category: 'reasoning_problem', subtype: 'repetitive_loop' }], findings: [loop] },
       { labels: [{ category: 'reasoning_problem', subtype: 'repetitive_loop' }], findings: [] },
-      { labels: [], findings: [missing] },
-      { labels: [], findings: [] },
+      { labels: [], findings: [missing], outcome: 'succeeded' },
+      { labels: [], findings: [], outcome: 'succeeded' },
     ]);
+    assert.equal(report.succeeded, 2);
+    assert.deepEqual(report.succeededFlagged, { nonexistent_resource: 0.5, any: 0.5 });
     assert.deepEqual(report.bySubtype.repetitive_loop, {
       support: 2,
       predicted: 1,

@@ -16,6 +16,9 @@ export interface EvaluationReport {
   clean: number;
   /** Share of sessions labelled clean that any detector flagged. */
   cleanFlagged: number;
+  /** Sessions whose run succeeded (when the data says), and the share of them each subtype flagged. */
+  succeeded: number;
+  succeededFlagged: Partial<Record<Subtype | 'any', number>>;
   byCategory: Record<Category, Scored>;
   bySubtype: Record<Subtype, Scored>;
   /** Rows: the labelled category (or `clean`); columns: the predicted category (or `none`). */
@@ -25,6 +28,7 @@ export interface EvaluationReport {
 export interface EvaluatedSession {
   labels: Label[];
   findings: Finding[];
+  outcome?: 'succeeded' | 'failed';
 }
 
 function score(tp: number, predicted: number, support: number): Scored {
@@ -47,6 +51,8 @@ export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
   const confusion: Record<string, Record<string, number>> = {};
   let clean = 0;
   let cleanFlagged = 0;
+  let succeeded = 0;
+  const succeededFlagged: Partial<Record<Subtype | 'any', number>> = {};
   for (const s of sessions) {
     const labelledCats = new Set(s.labels.map((l) => l.category));
     const labelledSubs = new Set(s.labels.flatMap((l) => (l.subtype ? [l.subtype] : [])));
@@ -61,6 +67,12 @@ export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
       if (labelledSubs.has(t)) sub[t].support++;
       if (predictedSubs.has(t)) sub[t].predicted++;
       if (labelledSubs.has(t) && predictedSubs.has(t)) sub[t].tp++;
+    }
+    if (s.outcome === 'succeeded') {
+      succeeded++;
+      for (const t of [...predictedSubs, ...(predictedSubs.size ? (['any'] as const) : [])]) {
+        succeededFlagged[t] = (succeededFlagged[t] ?? 0) + 1;
+      }
     }
     if (s.labels.length === 0) {
       clean++;
@@ -79,6 +91,10 @@ export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
     sessions: sessions.length,
     clean,
     cleanFlagged: clean ? cleanFlagged / clean : 0,
+    succeeded,
+    succeededFlagged: Object.fromEntries(
+      Object.entries(succeededFlagged).map(([k, n]) => [k, n / succeeded]),
+    ),
     byCategory: finish(cat) as Record<Category, Scored>,
     bySubtype: finish(sub) as Record<Subtype, Scored>,
     confusion,
@@ -93,9 +109,14 @@ export function formatEvaluation(r: EvaluationReport): string {
   const header = `  ${''.padEnd(30)} ${'support'.padStart(7)} ${'predicted'.padStart(9)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'F1'.padStart(5)}`;
   const lines = [
     `${r.sessions} sessions, ${r.clean} clean; clean sessions flagged: ${pct(r.cleanFlagged)}`,
-    'per category',
-    header,
   ];
+  if (r.succeeded > 0) {
+    const flagged = Object.entries(r.succeededFlagged).map(([k, v]) => `${k} ${pct(v ?? 0)}`);
+    lines.push(
+      `${r.succeeded} succeeded runs; flagged: ${flagged.length ? flagged.join(', ') : 'none'}`,
+    );
+  }
+  lines.push('per category', header);
   for (const [k, s] of Object.entries(r.byCategory)) lines.push(row(k, s));
   lines.push('per subtype', header);
   for (const [k, s] of Object.entries(r.bySubtype))

@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'eval') {
     const report = evaluate(
-      sessions.map((s) => ({ labels: s.labels, findings: detect(s.events) })),
+      sessions.map((s) => ({ labels: s.labels, findings: detect(s.events), outcome: s.outcome })),
     );
     console.log(opts.values.json ? JSON.stringify(report) : formatEvaluation(report));
     return status;
