@@ -31,7 +31,7 @@ function outcomes(readme: string, heading: string): Map<string, 'succeeded' | 'f
   const out = new Map<string, 'succeeded' | 'failed'>();
   const section = readme.split(/^### /m).find((s) => s.startsWith(heading)) ?? '';
   const resolved = /Resolved instances:\s*```([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  const unresolved = /Unresolved instances:\s*```([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const unresolved = /Unresolved instances:\s*```([\s\S]*?)(?:```|$)/.exec(section)?.[1] ?? '';
   for (const id of resolved.split(/\s+/).filter(Boolean)) out.set(id, 'succeeded');
   for (const id of unresolved.split(/\s+/).filter(Boolean)) out.set(id, 'failed');
   return out;
@@ -95,7 +95,7 @@ export function solaSt(dataDir: string, agent: Agent): LabelledLine[] {
       events: w.events as TrajectoryEvent[],
       labels,
       source: `sola-st-${agent}`,
-      outcome: outcome.get(instance),
+      outcome: outcome.get(instance.replace(/^experiment_\d+_/, '')),
     });
   }
   return lines;
