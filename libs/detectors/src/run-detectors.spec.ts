@@ -100,6 +100,21 @@ describe('repetitive_loop', () => {
     assert.deepEqual(analyse(s.events), []);
   });
 
+  it('stays quiet when a repeated call’s long output changes only in its middle', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 5; i++) {
+      const middle = `line ${100 + i}: expected ${i}`;
+      s.tool(
+        'write_fix',
+        { file: 'Parser.java', patch: '+ if (x == null) return;' },
+        {
+          output: `Your fix did not pass the tests.\n${'.'.repeat(1400)}\n${middle}\n${'.'.repeat(1400)}\nEnd of report.`,
+        },
+      );
+    }
+    assert.deepEqual(analyse(s.events), []);
+  });
+
   it('stays quiet on a retried build that then succeeds', () => {
     const s = new SessionBuilder();
     s.bash('npm run build', { exitCode: 1, error: 'ETIMEDOUT fetching registry' });

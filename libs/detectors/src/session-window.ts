@@ -1,5 +1,10 @@
 import type { TrajectoryEvent } from '@wink/contracts';
-import { fingerprint, stableStringify } from './fingerprint.js';
+import {
+  boundedFingerprint,
+  fingerprint,
+  shortStringify,
+  valueFingerprint,
+} from './fingerprint.js';
 import { extractLedger, type TaskLedger } from './task-ledger.js';
 import {
   classifyTool,
@@ -84,13 +89,20 @@ const SUMMARY_MAX = 100;
 const FILES_MAX = 24;
 const EDITED_MAX = 32;
 
+/** The start of a result's error and output, without copying the rest of a long output. */
+export function resultText(a: Pick<CompletedAction, 'error' | 'output'>, max: number): string {
+  const error = a.error.length > max ? a.error.slice(0, max) : a.error;
+  const output = a.output.length > max ? a.output.slice(0, max) : a.output;
+  return `${error}\n${output}`;
+}
+
 export function summariseCall(name: string, args: unknown): string {
   const a = args as Record<string, unknown> | undefined;
   const command = a && (a.command ?? a.cmd ?? a.script);
   const text =
     typeof command === 'string' && !/^(view|create|str_replace|insert)$/.test(command)
       ? command
-      : `${name}(${args === undefined ? '' : stableStringify(args)})`;
+      : `${name}(${args === undefined ? '' : shortStringify(args, SUMMARY_MAX)})`;
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > SUMMARY_MAX ? `${oneLine.slice(0, SUMMARY_MAX - 1)}…` : oneLine;
 }
@@ -173,14 +185,14 @@ export class SessionWindow {
       callId: callId ?? null,
       toolName: name,
       summary: summariseCall(name, args),
-      actionFp: fingerprint(`${name}\u0000${stableStringify(args)}`),
+      actionFp: fingerprint(`${name}\u0000${valueFingerprint(args)}`),
       resultFp: null,
       failed: false,
       kind: use.kind,
       path: use.path ? use.path.slice(0, 200) : null,
       editFps:
         use.oldText !== null && use.newText !== null
-          ? [fingerprint(use.oldText), fingerprint(use.newText)]
+          ? [boundedFingerprint(use.oldText), boundedFingerprint(use.newText)]
           : null,
     };
     this.actions.push(action);
@@ -197,7 +209,7 @@ export class SessionWindow {
     action.resultSeq = seq;
     action.failed = !ok || (exitCode !== undefined && exitCode !== 0);
     action.resultFp = fingerprint(
-      `${action.failed}\u0000${exitCode ?? ''}\u0000${output}\u0000${error}`,
+      `${action.failed}\u0000${exitCode ?? ''}\u0000${boundedFingerprint(output)}\u0000${boundedFingerprint(error)}`,
     );
     const completed: CompletedAction = {
       ...action,
@@ -244,7 +256,7 @@ export class SessionWindow {
       this.timeouts.count = 0;
       return;
     }
-    const errorFp = failureFingerprint(`${a.error}\n${a.output}`);
+    const errorFp = failureFingerprint(resultText(a, 8192));
     if (this.errorRun && this.errorRun.errorFp === errorFp) {
       this.errorRun.count++;
       if (this.run && this.run.sameAction < this.errorRun.count)
@@ -254,9 +266,7 @@ export class SessionWindow {
     }
     const timedOut =
       a.exitCode === 124 ||
-      /\b(timed out|timeout expired|ETIMEDOUT|deadline exceeded)\b/i.test(
-        `${a.error}\n${a.output}`.slice(0, 4096),
-      );
+      /\b(timed out|timeout expired|ETIMEDOUT|deadline exceeded)\b/i.test(resultText(a, 4096));
     if (timedOut) {
       if (this.timeouts.count === 0) this.timeouts.fromSeq = a.callSeq;
       this.timeouts.count++;
@@ -314,7 +324,7 @@ export class SessionWindow {
       boundedSet(this.files, a.path, next);
     }
     if (isTestRun(a.toolName, command)) {
-      const failureFp = a.failed ? failureFingerprint(`${a.output}\n${a.error}`) : null;
+      const failureFp = a.failed ? failureFingerprint(resultText(a, 8192)) : null;
       if (failureFp && this.persistentFailure?.failureFp === failureFp) {
         if (this.editsSinceTest > 0) this.persistentFailure.edits++;
       } else {
@@ -333,7 +343,7 @@ export class SessionWindow {
         this.message.empties++;
       } else {
         this.message.empties = 0;
-        const fp = fingerprint(trimmed);
+        const fp = boundedFingerprint(trimmed);
         if (fp === this.message.lastFp && this.message.repeats > 0) this.message.repeats++;
         else {
           this.message.lastFp = fp;

@@ -1,4 +1,5 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { resultText } from '../session-window.js';
 
 const NAME = 'rules/malformed-arguments@1';
 
@@ -70,7 +71,7 @@ export const malformedArguments: Detector = {
     if (step.type !== 'result' || !step.action.failed) return [];
     const a = step.action;
     if (a.kind === 'shell') return [];
-    const text = `${a.error}\n${a.output}`.slice(0, 4096);
+    const text = resultText(a, 4096);
     const match = TOOL_SAYS_MALFORMED.exec(text);
     if (!match) return [];
     return [

@@ -1,4 +1,5 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { resultText } from '../session-window.js';
 
 const NAME = 'rules/nonexistent-resource@1';
 
@@ -44,7 +45,7 @@ export const nonexistentResource: Detector = {
   detect({ step }: DetectorInput): Finding[] {
     if (step.type !== 'result' || !step.action.failed) return [];
     const a = step.action;
-    const text = `${a.error}\n${a.output}`.slice(0, 8192);
+    const text = resultText(a, 8192);
     let kind: MissingPattern['kind'] | null = null;
     let resource = '';
     for (const pattern of PATTERNS) {

@@ -1,4 +1,5 @@
 import { reaches, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import { resultText } from '../session-window.js';
 import { isWaitingCommand } from './polling.js';
 
 const NAME = 'rules/repeated-tool-error@1';
@@ -17,7 +18,7 @@ export const repeatedToolError: Detector = {
     const errors = window.errorRun;
     if (errors && errors.distinctActions && reaches(errors.count, thresholds.sameErrorRepeats)) {
       const line =
-        `${a.error}\n${a.output}`
+        resultText(a, 4096)
           .split('\n')
           .find((l) => /error|fail|exception/i.test(l))
           ?.trim() ?? 'the same error';
