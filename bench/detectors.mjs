@@ -15,19 +15,27 @@ const dataDir = process.env.WINK_SHARED_DATA ?? `${root}../shared/data`;
 
 function realisticSessions() {
   if (existsSync(dataDir)) {
-    const lines = [...tauBench(dataDir), ...solaSt(dataDir, 'repairagent'), ...solaSt(dataDir, 'autocoderover')];
+    const lines = [
+      ...tauBench(dataDir),
+      ...solaSt(dataDir, 'repairagent'),
+      ...solaSt(dataDir, 'autocoderover'),
+    ];
     return lines.map((l) => importData(l.format, l.events ?? l.messages, l.sessionId));
   }
   const files = [
     ...['looping-session.jsonl', 'clean-session.jsonl'].map((f) => `${root}samples/${f}`),
-    ...readdirSync(`${root}libs/importers/fixtures`).map((f) => `${root}libs/importers/fixtures/${f}`),
+    ...readdirSync(`${root}libs/importers/fixtures`).map(
+      (f) => `${root}libs/importers/fixtures/${f}`,
+    ),
   ];
   return files.flatMap((f) => importFile(f).sessions.map((s) => s.events));
 }
 
 const sessions = realisticSessions();
 const events = sessions.flat();
-console.log(`${sessions.length} realistic sessions, ${events.length} events (${existsSync(dataDir) ? 'development set' : 'samples and fixtures'})`);
+console.log(
+  `${sessions.length} realistic sessions, ${events.length} events (${existsSync(dataDir) ? 'development set' : 'samples and fixtures'})`,
+);
 
 // Memory: many sessions held at once, each fed a whole realistic session.
 function heapUsed() {
@@ -46,7 +54,9 @@ for (let i = 0; i < held; i++) {
   windows.push(w);
 }
 const after = heapUsed();
-console.log(`memory: ${Math.round((after - before) / held).toLocaleString('en-US')} bytes per active session (${held.toLocaleString('en-US')} sessions held${globalThis.gc ? '' : '; run with --expose-gc for a steadier figure'})`);
+console.log(
+  `memory: ${Math.round((after - before) / held).toLocaleString('en-US')} bytes per active session (${held.toLocaleString('en-US')} sessions held${globalThis.gc ? '' : '; run with --expose-gc for a steadier figure'})`,
+);
 windows.length = 0;
 
 // Throughput: every session replayed through fresh windows until ~3 s have passed.
@@ -67,5 +77,6 @@ while (elapsed < 3e9) {
   elapsed = Number(process.hrtime.bigint() - started);
 }
 const perSecond = processed / (elapsed / 1e9);
-console.log(`throughput: ${Math.round(perSecond).toLocaleString('en-US')} events/s on one core (${processed.toLocaleString('en-US')} events, ${findings} findings)`);
-
+console.log(
+  `throughput: ${Math.round(perSecond).toLocaleString('en-US')} events/s on one core (${processed.toLocaleString('en-US')} events, ${findings} findings)`,
+);
