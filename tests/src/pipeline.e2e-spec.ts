@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { WinkClient } from '@wink/client';
 import { fileURLToPath } from 'node:url';
 import { Partitioners, type Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -294,6 +296,31 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     );
     assert.equal(report.latency.count, 2);
     assert.ok(report.latency.p99 < 5000);
+  });
+
+  it('accepts a whole trajectory in another format through the SDK, and classifies it', async () => {
+    const client = new WinkClient({ ingestUrl: ingest(), guidanceUrl: intervention(), apiKey });
+    const sessionId = `anthropic-${randomUUID()}`;
+    const messages = JSON.parse(
+      readFileSync(`${ROOT}libs/importers/fixtures/anthropic-messages.json`, 'utf8'),
+    );
+    assert.equal(await client.importTrajectory('anthropic-messages', sessionId, messages), 9);
+    const guidance = await waitFor(
+      async () => {
+        const g = await client.guidance(sessionId, 1000);
+        return g.length ? g : null;
+      },
+      5000,
+      'guidance for the imported trajectory',
+    );
+    assert.equal(guidance[0].subtype, 'nonexistent_resource');
+    assert.equal(
+      await client.registerTools('exporter-agent', [
+        { name: 'bash', parameters: { type: 'object' } },
+      ]),
+      1,
+    );
+    await assert.rejects(client.importTrajectory('yaml', sessionId, messages), /400/);
   });
 
   it('loses no verdict and duplicates none when the classifier is stopped and restarted mid-stream', async () => {

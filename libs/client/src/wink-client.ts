@@ -56,6 +56,37 @@ export class WinkClient {
     return body.guidance;
   }
 
+  /** Registers the JSON schemas of an agent's tools, so malformed calls are caught before they run. */
+  async registerTools(
+    agentName: string,
+    tools: Array<{ name: string; parameters: object }>,
+  ): Promise<number> {
+    const url = `${this.options.ingestUrl}/v1/agents/${encodeURIComponent(agentName)}/tools`;
+    const body = await this.call<{ registered: number }>('PUT', url, { tools });
+    return body.registered;
+  }
+
+  /** Overrides detector thresholds for this tenant (any subset; see the README). */
+  async setThresholds(thresholds: Record<string, number>): Promise<Record<string, number>> {
+    const url = `${this.options.ingestUrl}/v1/settings/detector-thresholds`;
+    return (await this.call<{ thresholds: Record<string, number> }>('PUT', url, thresholds))
+      .thresholds;
+  }
+
+  /** Sends a whole trajectory in another format (OpenAI messages, a Claude Code transcript…). */
+  async importTrajectory(format: string, sessionId: string, data: unknown): Promise<number> {
+    const body = await this.call<{ accepted: number }>(
+      'POST',
+      `${this.options.ingestUrl}/v1/trajectories`,
+      {
+        format,
+        sessionId,
+        data,
+      },
+    );
+    return body.accepted;
+  }
+
   async ack(interventionId: string): Promise<void> {
     await this.call('POST', `${this.guidanceUrl}/v1/guidance/${interventionId}/ack`);
   }

@@ -14,6 +14,7 @@ import type { IngestConfig } from './config.js';
 import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
 import { SettingsController } from './settings/settings.controller.js';
+import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 
 @Module({})
 export class IngestModule {
@@ -28,7 +29,7 @@ export class IngestModule {
           inject: [DataSource, KAFKA],
         }),
       ],
-      controllers: [EventsController, SettingsController],
+      controllers: [EventsController, SettingsController, TrajectoriesController],
       providers: [EventsService, ApiKeyGuard],
     };
   }
