@@ -37,3 +37,22 @@ export const ToolRegistration = z.strictObject({
     .max(500),
 });
 export type ToolRegistration = z.infer<typeof ToolRegistration>;
+
+/** Body of PUT /v1/settings/policy: overrides of the intervention policy's defaults. */
+export const PolicyOverrides = z.strictObject({
+  /** After a guidance is delivered, how long before the same misbehaviour may be answered again. */
+  cooldownMs: z.number().int().nonnegative().max(86_400_000).optional(),
+  /** Most guidance one session may receive. */
+  maxPerSession: z.number().int().positive().max(10_000).optional(),
+  /** A verdict this many steps behind the session is stale and dropped. */
+  staleSteps: z.number().int().positive().max(100_000).optional(),
+  /** Steps after delivery without recurrence that make an intervention resolved. */
+  outcomeSteps: z.number().int().positive().max(10_000).optional(),
+});
+export type PolicyOverrides = z.infer<typeof PolicyOverrides>;
+
+/** Body of PUT /v1/settings/webhook: where to push guidance, signed with `secret`. */
+export const WebhookRegistration = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  secret: z.string().min(16).max(256),
+});

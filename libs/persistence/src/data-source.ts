@@ -10,6 +10,9 @@ import { VerdictEntity } from './entities/verdict.entity.js';
 import { InitialSchema1763870400000 } from './migrations/1763870400000-initial-schema.js';
 import { ToolSchemasAndThresholds1763874000000 } from './migrations/1763874000000-tool-schemas-and-thresholds.js';
 import { ToolSchemaEntity } from './entities/tool-schema.entity.js';
+import { DeliveryEntity } from './entities/delivery.entity.js';
+import { WebhookEntity } from './entities/webhook.entity.js';
+import { DeliveryOutcomesPolicy1763877600000 } from './migrations/1763877600000-delivery-outcomes-policy.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -21,8 +24,14 @@ export const ENTITIES = [
   VerdictEntity,
   GuidanceEntity,
   ToolSchemaEntity,
+  DeliveryEntity,
+  WebhookEntity,
 ];
-export const MIGRATIONS = [InitialSchema1763870400000, ToolSchemasAndThresholds1763874000000];
+export const MIGRATIONS = [
+  InitialSchema1763870400000,
+  ToolSchemasAndThresholds1763874000000,
+  DeliveryOutcomesPolicy1763877600000,
+];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

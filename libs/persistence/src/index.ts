@@ -9,3 +9,5 @@ export { GuidanceEntity } from './entities/guidance.entity.js';
 export * from './query-rows.js';
 export { ToolSchemaEntity } from './entities/tool-schema.entity.js';
 export * from './tenant-settings.js';
+export { DeliveryEntity } from './entities/delivery.entity.js';
+export { WebhookEntity } from './entities/webhook.entity.js';

@@ -65,3 +65,35 @@ export async function detectorThresholdsOf(
   );
   return rows[0]?.detector_thresholds ?? {};
 }
+
+export async function setPolicy(
+  db: DataSource,
+  tenantId: string,
+  policy: Record<string, number>,
+): Promise<void> {
+  await db.query('UPDATE tenants SET policy = $2 WHERE id = $1', [
+    tenantId,
+    JSON.stringify(policy),
+  ]);
+}
+
+export async function policyOf(db: DataSource, tenantId: string): Promise<Record<string, number>> {
+  const rows: Array<{ policy: Record<string, number> }> = await db.query(
+    'SELECT policy FROM tenants WHERE id = $1',
+    [tenantId],
+  );
+  return rows[0]?.policy ?? {};
+}
+
+export async function setWebhook(
+  db: DataSource,
+  tenantId: string,
+  url: string,
+  secret: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO webhooks (tenant_id, url, secret) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, updated_at = now()`,
+    [tenantId, url, secret],
+  );
+}

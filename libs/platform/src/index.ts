@@ -6,3 +6,4 @@ export * from './api-key.guard.js';
 export * from './health.js';
 export * from './bootstrap.js';
 export * from './parse-or-400.js';
+export * from './metrics.js';

@@ -7,6 +7,7 @@ import {
   KAFKA,
   KafkaModule,
   kafkaCheck,
+  MetricsModule,
   postgresCheck,
 } from '@wink/platform';
 import { ClassifierService } from './classification/classifier.service.js';
@@ -28,6 +29,7 @@ export class ClassifierModule {
           useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
           inject: [DataSource, KAFKA],
         }),
+        MetricsModule,
       ],
       controllers: [EventsConsumer],
       providers: [

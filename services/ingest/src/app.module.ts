@@ -8,6 +8,7 @@ import {
   KAFKA,
   KafkaModule,
   kafkaCheck,
+  MetricsModule,
   postgresCheck,
 } from '@wink/platform';
 import type { IngestConfig } from './config.js';
@@ -28,6 +29,7 @@ export class IngestModule {
           useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
           inject: [DataSource, KAFKA],
         }),
+        MetricsModule,
       ],
       controllers: [EventsController, SettingsController, TrajectoriesController],
       providers: [EventsService, ApiKeyGuard],

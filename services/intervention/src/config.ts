@@ -3,14 +3,19 @@ import { BaseEnv, loadConfig } from '@wink/platform';
 
 export const InterventionEnv = BaseEnv.extend({
   INTERVENTION_PORT: z.coerce.number().int().positive().default(3002),
-  /** No second guidance for the same session, subtype and signature within this time. */
-  GUIDANCE_COOLDOWN_MS: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .default(5 * 60_000),
+  /** After delivery, how long before the same misbehaviour may be answered again (per tenant overridable). */
+  GUIDANCE_COOLDOWN_MS: z.coerce.number().int().nonnegative().default(30_000),
+  GUIDANCE_MAX_PER_SESSION: z.coerce.number().int().positive().default(20),
+  /** A verdict this many steps behind its session is stale and dropped. */
+  GUIDANCE_STALE_STEPS: z.coerce.number().int().positive().default(50),
+  /** Steps after delivery without recurrence that make an intervention resolved. */
+  OUTCOME_STEPS: z.coerce.number().int().positive().default(10),
+  OUTCOME_SWEEP_MS: z.coerce.number().int().positive().default(2000),
   /** Longest a long-poll for guidance may wait. */
   GUIDANCE_MAX_WAIT_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
 });
 export type InterventionConfig = z.infer<typeof InterventionEnv>;
 

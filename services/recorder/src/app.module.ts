@@ -7,6 +7,7 @@ import {
   KAFKA,
   KafkaModule,
   kafkaCheck,
+  MetricsModule,
   postgresCheck,
 } from '@wink/platform';
 import type { RecorderConfig } from './config.js';
@@ -25,6 +26,7 @@ export class RecorderModule {
           useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
           inject: [DataSource, KAFKA],
         }),
+        MetricsModule,
       ],
       controllers: [HistoryConsumer],
       providers: [HistoryWriter],

@@ -49,4 +49,15 @@ export class GuidanceEntity {
 
   @Column({ name: 'acked_at', type: 'timestamptz', nullable: true })
   ackedAt!: Date | null;
+
+  /** open, resolved (no recurrence within the next M steps after delivery) or recurred. */
+  @Column({ type: 'text', default: 'open' })
+  outcome!: string;
+
+  @Column({ name: 'outcome_at', type: 'timestamptz', nullable: true })
+  outcomeAt!: Date | null;
+
+  /** The session's last step when the guidance was first delivered. */
+  @Column({ name: 'delivered_seq', type: 'int', nullable: true })
+  deliveredSeq!: number | null;
 }

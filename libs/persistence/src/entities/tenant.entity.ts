@@ -12,6 +12,10 @@ export class TenantEntity {
   @Column({ name: 'detector_thresholds', type: 'jsonb', default: {} })
   detectorThresholds!: Record<string, number>;
 
+  /** Overrides of the intervention policy's defaults (cooldown, caps, staleness, outcome window). */
+  @Column({ type: 'jsonb', default: {} })
+  policy!: Record<string, number>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { ThresholdOverrides, ToolRegistration } from '@wink/contracts';
+import {
+  PolicyOverrides,
+  ThresholdOverrides,
+  ToolRegistration,
+  WebhookRegistration,
+} from '@wink/contracts';
 import { ToolSchemas } from '@wink/detectors';
 import {
   detectorThresholdsOf,
+  policyOf,
   registerToolSchemas,
   setDetectorThresholds,
+  setPolicy,
+  setWebhook,
   toolSchemasOf,
 } from '@wink/persistence';
 import { ApiKeyGuard, badField, parseOr400, TenantId } from '@wink/platform';
@@ -61,5 +69,28 @@ export class SettingsController {
   @Get('settings/detector-thresholds')
   async thresholds(@TenantId() tenantId: string): Promise<{ thresholds: Record<string, number> }> {
     return { thresholds: await detectorThresholdsOf(this.db, tenantId) };
+  }
+
+  @Put('settings/policy')
+  async setPolicy(
+    @TenantId() tenantId: string,
+    @Body() body: unknown,
+  ): Promise<{ policy: PolicyOverrides }> {
+    const policy = parseOr400(PolicyOverrides, body);
+    await setPolicy(this.db, tenantId, policy);
+    return { policy };
+  }
+
+  @Get('settings/policy')
+  async policy(@TenantId() tenantId: string): Promise<{ policy: Record<string, number> }> {
+    return { policy: await policyOf(this.db, tenantId) };
+  }
+
+  /** Where to push guidance; each delivery is signed with `secret` (see the README). */
+  @Put('settings/webhook')
+  async setWebhook(@TenantId() tenantId: string, @Body() body: unknown): Promise<{ url: string }> {
+    const { url, secret } = parseOr400(WebhookRegistration, body);
+    await setWebhook(this.db, tenantId, url, secret);
+    return { url };
   }
 }

@@ -7,14 +7,18 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   UseGuards,
 } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { GuidanceNotifier } from './guidance-notifier.js';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
+import { deliveryToAck, delivered, guidanceToDelivery } from './intervention.metrics.js';
 
 const SessionParams = z.object({
   sessionId: z
@@ -27,6 +31,14 @@ const PollQuery = z.object({ waitMs: z.coerce.number().int().min(0).default(0) }
 const AckParams = z.object({ id: z.uuid() });
 /** A missed notification costs at most this much extra wait. */
 const RECHECK_MS = 1000;
+const SSE_HEARTBEAT_MS = 15_000;
+
+function observeDelivery(channel: string, guidance: DeliveredGuidance[]): void {
+  const now = Date.now();
+  for (const g of guidance)
+    guidanceToDelivery.observe({ channel }, (now - Date.parse(g.createdAt)) / 1000);
+  delivered.inc({ channel }, guidance.length);
+}
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -38,8 +50,8 @@ export class GuidanceController {
   ) {}
 
   /**
-   * Long-poll: returns the session's undelivered guidance at once, or waits up to `waitMs` for
-   * some, and marks what it returns delivered.
+   * Long-poll: the session's guidance not yet given to a poller, at once, or as soon as some is
+   * stored within `waitMs`. A `halt` delivered on another channel is returned here too.
    */
   @Get('sessions/:sessionId/guidance')
   async poll(
@@ -56,13 +68,54 @@ export class GuidanceController {
         key,
         Math.max(0, Math.min(RECHECK_MS, deadline - Date.now())),
       );
-      const guidance = await this.repo.claimPending(tenantId, sessionId);
+      const guidance = await this.repo.claimFor('poll', tenantId, sessionId);
       if (guidance.length > 0 || Date.now() >= deadline) {
         waiter.cancel();
+        observeDelivery('poll', guidance);
         return { guidance };
       }
       await waiter.done;
     }
+  }
+
+  /** Server-Sent Events: each guidance as a `guidance` event, as soon as it is stored. */
+  @Get('sessions/:sessionId/guidance/stream')
+  async stream(
+    @TenantId() tenantId: string,
+    @Param() params: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { sessionId } = parseOr400(SessionParams, params);
+    res.status(200).set({
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    let open = true;
+    let waiter: { cancel: () => void } | null = null;
+    req.on('close', () => {
+      open = false;
+      waiter?.cancel();
+    });
+    const key = `${tenantId}:${sessionId}`;
+    let lastBeat = Date.now();
+    while (open) {
+      const next = this.notifier.wait(key, RECHECK_MS);
+      waiter = next;
+      const guidance = await this.repo.claimFor('sse', tenantId, sessionId);
+      for (const g of guidance)
+        res.write(`id: ${g.interventionId}\nevent: guidance\ndata: ${JSON.stringify(g)}\n\n`);
+      observeDelivery('sse', guidance);
+      if (Date.now() - lastBeat > SSE_HEARTBEAT_MS) {
+        res.write(': keep-alive\n\n');
+        lastBeat = Date.now();
+      }
+      await next.done;
+    }
+    res.end();
   }
 
   @Post('guidance/:id/ack')
@@ -72,8 +125,11 @@ export class GuidanceController {
     @Param() params: unknown,
   ): Promise<{ interventionId: string; ackedAt: string }> {
     const { id } = parseOr400(AckParams, params);
-    const ackedAt = await this.repo.ack(tenantId, id);
-    if (!ackedAt) throw new NotFoundException(`no guidance ${id} for this tenant`);
-    return { interventionId: id, ackedAt: ackedAt.toISOString() };
+    const acked = await this.repo.ack(tenantId, id);
+    if (!acked) throw new NotFoundException(`no guidance ${id} for this tenant`);
+    deliveryToAck.observe(
+      Math.max(0, acked.ackedAt.getTime() - acked.deliveredAt.getTime()) / 1000,
+    );
+    return { interventionId: id, ackedAt: acked.ackedAt.toISOString() };
   }
 }

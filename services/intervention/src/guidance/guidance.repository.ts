@@ -1,37 +1,41 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { GuidanceV1 } from '@wink/contracts';
+import type { GuidanceV1, Severity } from '@wink/contracts';
 import { queryRows } from '@wink/persistence';
+import type { PolicyState } from '../policy/policy.js';
 
 export const GUIDANCE_CHANNEL = 'wink_guidance';
+
+/** How guidance reaches a host. `topic` is recorded when published; the others when handed over. */
+export type Channel = 'poll' | 'sse' | 'webhook' | 'topic';
 
 export interface DeliveredGuidance {
   interventionId: string;
   sessionId: string;
-  severity: string;
+  severity: Severity;
   category: string;
   subtype: string;
   text: string;
   atSeq: number;
   verdictIds: string[];
   createdAt: string;
-  deliveredAt: string;
+  sourceReceivedAt: string;
 }
 
 interface GuidanceRow {
   intervention_id: string;
   session_id: string;
-  severity: string;
+  severity: Severity;
   category: string;
   subtype: string;
   text: string;
   at_seq: number;
   verdict_ids: string[];
   created_at: Date;
-  delivered_at: Date;
+  source_received_at: Date;
 }
 
-const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
+export const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
   interventionId: r.intervention_id,
   sessionId: r.session_id,
   severity: r.severity,
@@ -41,12 +45,29 @@ const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
   atSeq: r.at_seq,
   verdictIds: r.verdict_ids,
   createdAt: r.created_at.toISOString(),
-  deliveredAt: r.delivered_at.toISOString(),
+  sourceReceivedAt: r.source_received_at.toISOString(),
 });
+
+export interface DueWebhook {
+  interventionId: string;
+  tenantId: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  guidance: DeliveredGuidance;
+}
 
 @Injectable()
 export class GuidanceRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async storedSeverity(
+    interventionId: string,
+  ): Promise<Array<{ severity: Severity; created_at: Date }>> {
+    return this.db.query('SELECT severity, created_at FROM guidance WHERE intervention_id = $1', [
+      interventionId,
+    ]);
+  }
 
   async exists(interventionId: string): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM guidance WHERE intervention_id = $1', [
@@ -55,22 +76,46 @@ export class GuidanceRepository {
     return rows.length > 0;
   }
 
-  /** Whether guidance for the same misbehaviour went to this session less than `cooldownMs` ago. */
-  async inCooldown(
+  /** What the policy needs about the session and the latest guidance for the same misbehaviour. */
+  async stateFor(
     g: Pick<GuidanceV1, 'tenantId' | 'sessionId' | 'subtype' | 'signature'>,
-    cooldownMs: number,
-  ): Promise<boolean> {
-    const rows = await this.db.query(
-      `SELECT 1 FROM guidance
-        WHERE tenant_id = $1 AND session_id = $2 AND subtype = $3 AND signature = $4
-          AND created_at > now() - make_interval(secs => $5::double precision / 1000)
-        LIMIT 1`,
-      [g.tenantId, g.sessionId, g.subtype, g.signature, cooldownMs],
+  ): Promise<PolicyState> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT last_seq FROM sessions WHERE tenant_id = $1 AND session_id = $2) AS last_seq,
+              (SELECT count(*) FROM guidance WHERE tenant_id = $1 AND session_id = $2)::int AS n,
+              p.intervention_id, p.severity, p.delivered_at
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (
+           SELECT intervention_id, severity, delivered_at FROM guidance
+            WHERE tenant_id = $1 AND session_id = $2 AND subtype = $3 AND signature = $4
+            ORDER BY created_at DESC LIMIT 1) p ON true`,
+      [g.tenantId, g.sessionId, g.subtype, g.signature],
     );
-    return rows.length > 0;
+    return {
+      sessionLastSeq: row.last_seq,
+      sessionGuidance: row.n,
+      previous: row.intervention_id
+        ? {
+            interventionId: row.intervention_id,
+            severity: row.severity,
+            deliveredAt: row.delivered_at,
+          }
+        : null,
+    };
   }
 
-  /** Stores the guidance (once: the id is deterministic) and wakes any long-poll waiting for it. */
+  /** The earlier guidance did not stop the misbehaviour: its outcome is `recurred`. */
+  async markRecurred(interventionId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE guidance SET outcome = 'recurred', outcome_at = now() WHERE intervention_id = $1 AND outcome = 'open'`,
+      [interventionId],
+    );
+  }
+
+  /**
+   * Stores the guidance once (its id is deterministic), queues its webhook delivery when the
+   * tenant has a webhook, and wakes long-polls and streams waiting for the session.
+   */
   async insert(g: GuidanceV1): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
@@ -94,6 +139,12 @@ export class GuidanceRepository {
           new Date(g.createdAt).toISOString(),
         ],
       );
+      await tx.query(
+        `INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
+         SELECT $1, 'webhook', tenant_id, 'pending', now() FROM webhooks WHERE tenant_id = $2
+         ON CONFLICT DO NOTHING`,
+        [g.interventionId, g.tenantId],
+      );
       await tx.query('SELECT pg_notify($1, $2)', [
         GUIDANCE_CHANNEL,
         `${g.tenantId}:${g.sessionId}`,
@@ -101,32 +152,135 @@ export class GuidanceRepository {
     });
   }
 
-  /** Marks the session's undelivered guidance delivered and returns it, oldest first. */
-  async claimPending(tenantId: string, sessionId: string): Promise<DeliveredGuidance[]> {
+  async recordPublished(interventionIds: string[], tenantIds: string[]): Promise<void> {
+    if (interventionIds.length === 0) return;
+    await this.db.query(
+      `INSERT INTO deliveries (intervention_id, channel, tenant_id, status, attempts, delivered_at)
+       SELECT id, 'topic', tenant, 'delivered', 1, now() FROM unnest($1::uuid[], $2::uuid[]) AS t(id, tenant)
+       ON CONFLICT DO NOTHING`,
+      [interventionIds, tenantIds],
+    );
+  }
+
+  /**
+   * Hands the session's guidance not yet given on `channel` to that channel, oldest first, and
+   * records the delivery once (the primary key makes a second claim of the same row a no-op).
+   */
+  async claimFor(
+    channel: 'poll' | 'sse',
+    tenantId: string,
+    sessionId: string,
+  ): Promise<DeliveredGuidance[]> {
     const rows = await queryRows<GuidanceRow>(
       this.db,
-      `UPDATE guidance SET delivered_at = now()
-        WHERE intervention_id IN (
-          SELECT intervention_id FROM guidance
-           WHERE tenant_id = $1 AND session_id = $2 AND delivered_at IS NULL
-           FOR UPDATE SKIP LOCKED)
-        RETURNING intervention_id, session_id, severity, category, subtype, text, at_seq,
-                  verdict_ids, created_at, delivered_at`,
-      [tenantId, sessionId],
+      `WITH pending AS (
+         SELECT intervention_id, tenant_id FROM guidance g
+          WHERE tenant_id = $1 AND session_id = $2
+            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.intervention_id = g.intervention_id AND d.channel = $3)
+       ), claimed AS (
+         INSERT INTO deliveries (intervention_id, channel, tenant_id, status, attempts, delivered_at)
+         SELECT intervention_id, $3, tenant_id, 'delivered', 1, now() FROM pending
+         ON CONFLICT DO NOTHING
+         RETURNING intervention_id
+       )
+       UPDATE guidance g
+          SET delivered_at = coalesce(g.delivered_at, now()),
+              delivered_seq = coalesce(g.delivered_seq,
+                (SELECT last_seq FROM sessions s WHERE s.tenant_id = g.tenant_id AND s.session_id = g.session_id))
+         FROM claimed WHERE g.intervention_id = claimed.intervention_id
+       RETURNING g.intervention_id, g.session_id, g.severity, g.category, g.subtype, g.text, g.at_seq,
+                 g.verdict_ids, g.created_at, g.source_received_at`,
+      [tenantId, sessionId, channel],
     );
     return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map(toDelivered);
   }
 
   /** Records the host's acknowledgement; null when the tenant has no such guidance. */
-  async ack(tenantId: string, interventionId: string): Promise<Date | null> {
-    const rows = await queryRows<{ acked_at: Date }>(
+  async ack(
+    tenantId: string,
+    interventionId: string,
+  ): Promise<{ ackedAt: Date; deliveredAt: Date } | null> {
+    const rows = await queryRows<{ acked_at: Date; delivered_at: Date; first_ack: boolean }>(
       this.db,
       `UPDATE guidance SET acked_at = coalesce(acked_at, now()),
                            delivered_at = coalesce(delivered_at, now())
         WHERE tenant_id = $1 AND intervention_id = $2
-        RETURNING acked_at`,
+        RETURNING acked_at, delivered_at`,
       [tenantId, interventionId],
     );
-    return rows[0]?.acked_at ?? null;
+    return rows[0] ? { ackedAt: rows[0].acked_at, deliveredAt: rows[0].delivered_at } : null;
+  }
+
+  /** Leases due webhook deliveries for 30 s, so that concurrent dispatchers never send one twice. */
+  async leaseDueWebhooks(limit: number): Promise<DueWebhook[]> {
+    const rows = await queryRows<
+      GuidanceRow & { attempts: number; tenant_id: string; url: string; secret: string }
+    >(
+      this.db,
+      `WITH due AS (
+         SELECT intervention_id FROM deliveries
+          WHERE channel = 'webhook' AND status = 'pending' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE deliveries d SET next_attempt_at = now() + interval '30 seconds'
+           FROM due WHERE d.intervention_id = due.intervention_id AND d.channel = 'webhook'
+         RETURNING d.intervention_id, d.attempts
+       )
+       SELECT g.intervention_id, g.session_id, g.severity, g.category, g.subtype, g.text, g.at_seq,
+              g.verdict_ids, g.created_at, g.source_received_at, g.tenant_id, leased.attempts, w.url, w.secret
+         FROM leased JOIN guidance g USING (intervention_id) JOIN webhooks w ON w.tenant_id = g.tenant_id`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      interventionId: r.intervention_id,
+      tenantId: r.tenant_id,
+      attempts: r.attempts,
+      url: r.url,
+      secret: r.secret,
+      guidance: toDelivered(r),
+    }));
+  }
+
+  async webhookDelivered(interventionId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), next_attempt_at = NULL
+          WHERE intervention_id = $1 AND channel = 'webhook' AND status = 'pending'`,
+        [interventionId],
+      );
+      await tx.query(
+        `UPDATE guidance g SET delivered_at = coalesce(g.delivered_at, now()),
+                delivered_seq = coalesce(g.delivered_seq,
+                  (SELECT last_seq FROM sessions s WHERE s.tenant_id = g.tenant_id AND s.session_id = g.session_id))
+          WHERE intervention_id = $1`,
+        [interventionId],
+      );
+    });
+  }
+
+  /** A failed attempt: retried at `retryAt`, or dead when that is null. */
+  async webhookFailed(interventionId: string, error: string, retryAt: Date | null): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET attempts = attempts + 1, last_error = $2,
+              status = CASE WHEN $3::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
+              next_attempt_at = $3::timestamptz
+        WHERE intervention_id = $1 AND channel = 'webhook'`,
+      [interventionId, error.slice(0, 500), retryAt?.toISOString() ?? null],
+    );
+  }
+
+  /** Delivered, still open, and the session has gone `outcomeSteps` further: resolved. */
+  async resolveQuietOnes(defaultSteps: number): Promise<number> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE guidance g SET outcome = 'resolved', outcome_at = now()
+         FROM sessions s, tenants t
+        WHERE g.outcome = 'open' AND g.delivered_at IS NOT NULL
+          AND s.tenant_id = g.tenant_id AND s.session_id = g.session_id AND t.id = g.tenant_id
+          AND s.last_seq >= coalesce(g.delivered_seq, g.at_seq) + coalesce((t.policy->>'outcomeSteps')::int, $1)
+       RETURNING g.intervention_id`,
+      [defaultSteps],
+    );
+    return rows.length;
   }
 }

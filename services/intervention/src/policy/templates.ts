@@ -1,4 +1,4 @@
-import type { Subtype, VerdictV1 } from '@wink/contracts';
+import type { Severity, Subtype, VerdictV1 } from '@wink/contracts';
 
 type Template = (steps: string, reason: string) => string;
 
@@ -38,8 +38,17 @@ export function stepRange(fromSeq: number, toSeq: number): string {
  * Guidance text for a verdict: what was seen, with the steps as evidence, and one next move.
  * Framed as an observation from a monitor, so the model reads it as advice, not as a new task.
  */
-export function renderGuidance(verdict: Pick<VerdictV1, 'subtype' | 'evidence'>): string {
+export function renderGuidance(
+  verdict: Pick<VerdictV1, 'subtype' | 'evidence'> & { severity?: Severity },
+): string {
   const { fromSeq, toSeq, reason } = verdict.evidence;
   const advice = ADVICE[verdict.subtype](stepRange(fromSeq, toSeq), reason);
-  return `[Wink, a monitor watching this session, suggests] ${advice}`;
+  return `${PREFIX[verdict.severity ?? 'nudge']} ${advice}`;
 }
+
+/** How the text opens at each step of the ladder; a halt asks the agent to stop and ask a person. */
+const PREFIX: Record<Severity, string> = {
+  nudge: '[Wink, a monitor watching this session, suggests]',
+  warn: '[Wink, a monitor watching this session, warns: this happened again after an earlier note]',
+  halt: '[Wink, a monitor watching this session: stop here and ask a person before continuing]',
+};
