@@ -1,1 +1,5 @@
 export * from './wink-client.js';
+export * from './step-recorder.js';
+export * from './agent-session.js';
+export * from './webhook-signature.js';
+export { readGuidanceStream } from './guidance-stream.js';

@@ -1,4 +1,5 @@
 import type { TrajectoryEvent } from '@wink/contracts';
+import { readGuidanceStream } from './guidance-stream.js';
 
 export interface WinkClientOptions {
   /** Where ingest listens, e.g. http://127.0.0.1:3000. */
@@ -85,6 +86,25 @@ export class WinkClient {
       },
     );
     return body.accepted;
+  }
+
+  /** Streams the session's guidance as it is issued (SSE) until `signal` aborts. */
+  async streamGuidance(
+    sessionId: string,
+    onGuidance: (g: Guidance) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const url = `${this.guidanceUrl}/v1/sessions/${encodeURIComponent(sessionId)}/guidance/stream`;
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${this.options.apiKey}` },
+      signal,
+    });
+    if (!res.ok || !res.body) throw new WinkHttpError(res.status, await res.text());
+    try {
+      await readGuidanceStream(res.body, onGuidance);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
   }
 
   async ack(interventionId: string): Promise<void> {

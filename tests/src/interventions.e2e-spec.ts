@@ -1,0 +1,278 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { CONSUMER_GROUPS, decodeMessage, TOPICS } from '@wink/contracts';
+import { verifyWebhookSignature, WinkClient, type Guidance } from '@wink/client';
+import { createKafka } from '@wink/kafka';
+import { runSimulatedAgent, seededRandom } from '@wink/simulator';
+import {
+  BROKERS,
+  connectAdmin,
+  newTenant,
+  prepareInfrastructure,
+  waitFor,
+  waitForGroupsStable,
+} from './harness/infrastructure.js';
+import { loadSample, request } from './harness/http.js';
+import { Pipeline } from './harness/pipeline.js';
+import { WebhookReceiver } from './harness/webhook-receiver.js';
+
+const SECRET = 'whsec_test_0123456789abcdef';
+
+describe('interventions end to end: policy, channels, outcomes (real Kafka, real Postgres)', () => {
+  let db: DataSource;
+  let admin: Admin;
+  const pipeline = new Pipeline({
+    OUTCOME_SWEEP_MS: '200',
+    WEBHOOK_MAX_ATTEMPTS: '3',
+    WEBHOOK_BACKOFF_MS: '50',
+  });
+  const ingest = () => pipeline.services.ingest.url;
+  const intervention = () => pipeline.services.intervention.url;
+
+  async function tenantWith(policy: Record<string, number>) {
+    const tenant = await newTenant(db);
+    const res = await request(`${ingest()}/v1/settings/policy`, {
+      method: 'PUT',
+      apiKey: tenant.apiKey,
+      body: policy,
+    });
+    assert.equal(res.status, 200);
+    const client = new WinkClient({
+      ingestUrl: ingest(),
+      guidanceUrl: intervention(),
+      apiKey: tenant.apiKey,
+    });
+    return { ...tenant, client };
+  }
+
+  before(async () => {
+    db = await prepareInfrastructure();
+    admin = await connectAdmin();
+    await pipeline.start();
+    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
+  });
+
+  after(async () => {
+    await pipeline.stop();
+    await admin?.disconnect();
+    await db?.destroy();
+  });
+
+  it('misbehave → nudge → the agent changes course → resolved', async () => {
+    const t = await tenantWith({ cooldownMs: 0, outcomeSteps: 5 });
+    const report = await runSimulatedAgent({
+      client: t.client,
+      sessionId: `comply-${randomUUID()}`,
+      misbehaviour: 'loop',
+      complyProbability: 1,
+      steps: 15,
+      random: seededRandom(7),
+    });
+    assert.deepEqual(
+      report.guidance.map((g) => [g.subtype, g.severity]),
+      [['repetitive_loop', 'nudge']],
+    );
+    assert.equal(report.complied, true);
+    const outcome = await waitFor(
+      async () => {
+        const [row] = await db.query('SELECT outcome FROM guidance WHERE intervention_id = $1', [
+          report.guidance[0].interventionId,
+        ]);
+        return row?.outcome === 'resolved' ? row.outcome : null;
+      },
+      10_000,
+      'the intervention to be resolved',
+    );
+    assert.equal(outcome, 'resolved');
+    const outcomes = await request<{ bySubtype: Array<Record<string, unknown>> }>(
+      `${intervention()}/v1/outcomes`,
+      { apiKey: t.apiKey },
+    );
+    assert.deepEqual(outcomes.body.bySubtype, [
+      {
+        subtype: 'repetitive_loop',
+        interventions: 1,
+        resolved: 1,
+        recurred: 0,
+        open: 0,
+        singleInterventionResolutionRate: 1,
+      },
+    ]);
+  });
+
+  it('misbehave → nudge → recurred → warn → recurred → halt, when the agent ignores guidance', async () => {
+    const t = await tenantWith({ cooldownMs: 0 });
+    const report = await runSimulatedAgent({
+      client: t.client,
+      sessionId: `ignore-${randomUUID()}`,
+      misbehaviour: 'loop',
+      complyProbability: 0,
+      steps: 30,
+      random: seededRandom(7),
+    });
+    assert.deepEqual(
+      report.guidance.map((g) => g.severity),
+      ['nudge', 'warn', 'halt'],
+    );
+    assert.equal(report.halted, true);
+    assert.match(report.guidance[2].text, /stop here and ask a person/);
+    const rows: Array<{ severity: string; outcome: string }> = await db.query(
+      'SELECT severity, outcome FROM guidance WHERE tenant_id = $1 ORDER BY created_at',
+      [t.tenantId],
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.severity, r.outcome]),
+      [
+        ['nudge', 'recurred'],
+        ['warn', 'recurred'],
+        ['halt', 'open'],
+      ],
+    );
+  });
+
+  it('streams guidance over Server-Sent Events', async () => {
+    const t = await tenantWith({});
+    const events = loadSample('looping-session', randomUUID());
+    const received: Guidance[] = [];
+    const abort = new AbortController();
+    const streaming = t.client.streamGuidance(
+      events[0].sessionId,
+      (g) => received.push(g),
+      abort.signal,
+    );
+    await t.client.record(events);
+    await waitFor(async () => received.length === 2, 5000, 'two guidance events on the stream');
+    abort.abort();
+    await streaming;
+    assert.deepEqual(received.map((g) => g.subtype).sort(), [
+      'nonexistent_resource',
+      'repetitive_loop',
+    ]);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND channel = 'sse'`,
+      [t.tenantId],
+    );
+    assert.equal(n, 2);
+  });
+
+  it('signs webhook deliveries, retries them with backoff, and a halt is still visible to a polling host', async () => {
+    const receiver = new WebhookReceiver((n) => (n <= 2 ? 500 : 204));
+    const url = await receiver.start();
+    try {
+      const t = await tenantWith({});
+      const set = await request(`${ingest()}/v1/settings/webhook`, {
+        method: 'PUT',
+        apiKey: t.apiKey,
+        body: { url, secret: SECRET },
+      });
+      assert.equal(set.status, 200);
+      const report = await runSimulatedAgent({
+        client: new WinkClient({
+          ingestUrl: ingest(),
+          guidanceUrl: 'http://127.0.0.1:9',
+          apiKey: t.apiKey,
+        }),
+        sessionId: `webhook-${randomUUID()}`,
+        misbehaviour: 'destructive',
+        complyProbability: 0,
+        steps: 1,
+        random: seededRandom(1),
+        pollMs: 0,
+        env: 'production',
+      });
+      await waitFor(
+        async () => receiver.received.length === 3,
+        10_000,
+        'the third webhook attempt',
+      );
+      const [first, , last] = receiver.received;
+      assert.equal(first.body, last.body);
+      assert.equal(last.headers['wink-attempt'], '3');
+      assert.ok(verifyWebhookSignature(SECRET, String(last.headers['wink-signature']), last.body));
+      const pushed = JSON.parse(last.body).guidance as Guidance;
+      assert.equal(pushed.severity, 'halt');
+      assert.equal(pushed.subtype, 'destructive_action');
+      const delivery = await waitFor(
+        async () => {
+          const [row] = await db.query(
+            `SELECT status, attempts FROM deliveries WHERE intervention_id = $1 AND channel = 'webhook'`,
+            [pushed.interventionId],
+          );
+          return row?.status === 'delivered' ? row : null;
+        },
+        5000,
+        'the webhook delivery to be recorded',
+      );
+      assert.deepEqual(delivery, { status: 'delivered', attempts: 3 });
+      const polled = await t.client.guidance(report.sessionId, 0);
+      assert.deepEqual(
+        polled.map((g) => [g.interventionId, g.severity]),
+        [[pushed.interventionId, 'halt']],
+      );
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('dead-letters a webhook delivery after the last attempt', async () => {
+    const receiver = new WebhookReceiver(() => 503);
+    const url = await receiver.start();
+    const t = await tenantWith({});
+    const reader = createKafka({ brokers: BROKERS, clientId: 'wink-tests-webhook-dlq' }).consumer({
+      groupId: `dlq-${randomUUID()}`,
+    });
+    try {
+      await request(`${ingest()}/v1/settings/webhook`, {
+        method: 'PUT',
+        apiKey: t.apiKey,
+        body: { url, secret: SECRET },
+      });
+      const events = loadSample('looping-session', randomUUID()).slice(0, 4);
+      await t.client.record(events);
+      await waitFor(
+        async () => {
+          const rows = await db.query(
+            `SELECT status, attempts FROM deliveries WHERE tenant_id = $1 AND channel = 'webhook'`,
+            [t.tenantId],
+          );
+          return rows[0]?.status === 'dead' ? rows[0] : null;
+        },
+        10_000,
+        'the webhook delivery to be dead',
+      );
+      assert.equal(receiver.received.length, 3);
+      const reasons: string[] = [];
+      await reader.connect();
+      await reader.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+      await reader.run({
+        eachMessage: async ({ message }) => {
+          const letter = decodeMessage(TOPICS.deadLetter, message.value);
+          if (letter.ok && letter.value.key === events[0].sessionId)
+            reasons.push(letter.value.reason);
+        },
+      });
+      await waitFor(async () => reasons.length === 1, 10_000, 'the dead-lettered webhook delivery');
+      assert.match(reasons[0], /webhook .* failed 3 times; last: HTTP 503/);
+    } finally {
+      await reader.disconnect();
+      await receiver.stop();
+    }
+  });
+
+  it('exports event → guidance → delivery → ack latency histograms on /metrics', async () => {
+    const res = await fetch(`${intervention()}/metrics`);
+    const text = await res.text();
+    for (const name of [
+      'wink_event_to_guidance_seconds',
+      'wink_guidance_to_delivery_seconds',
+      'wink_delivery_to_ack_seconds',
+    ]) {
+      const count = new RegExp(`^${name}_count(\\{[^}]*\\})? (\\d+)`, 'm').exec(text);
+      assert.ok(count && Number(count[2]) > 0, `${name} has observations`);
+    }
+    assert.match(text, /wink_guidance_deliveries_total\{channel="webhook"\} \d+/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './simulated-agent.js';
+export * from './scripts.js';
+export { seededRandom } from './random.js';
