@@ -1,6 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, decodeMessage, TOPICS } from '@wink/contracts';
@@ -20,6 +25,7 @@ import { Pipeline } from './harness/pipeline.js';
 import { WebhookReceiver } from './harness/webhook-receiver.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('interventions end to end: policy, channels, outcomes (real Kafka, real Postgres)', () => {
   let db: DataSource;
@@ -260,6 +266,65 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       await reader.disconnect();
       await receiver.stop();
     }
+  });
+
+  it('`wink hook claude-code` records the steps a Claude Code hook reports and answers with guidance', async () => {
+    const t = await tenantWith({});
+    const sessionId = `claude-${randomUUID()}`;
+    const stateDir = mkdtempSync(join(tmpdir(), 'wink-hook-'));
+    const hook = (payload: object) =>
+      spawnSync(process.execPath, [`${ROOT}tools/cli/bin/wink.js`, 'hook', 'claude-code'], {
+        input: JSON.stringify({ session_id: sessionId, cwd: '/repo', ...payload }),
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          WINK_URL: ingest(),
+          WINK_GUIDANCE_URL: intervention(),
+          WINK_API_KEY: t.apiKey,
+          WINK_STATE_DIR: stateDir,
+        },
+      });
+    assert.equal(
+      hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Fix the failing date test.' }).stdout,
+      '',
+    );
+    for (let i = 0; i < 3; i++) {
+      const call = {
+        tool_name: 'Bash',
+        tool_input: { command: 'npm test' },
+        tool_use_id: `toolu_${i}`,
+      };
+      assert.equal(hook({ hook_event_name: 'PreToolUse', ...call }).status, 0);
+      hook({
+        hook_event_name: 'PostToolUse',
+        ...call,
+        tool_response: { stdout: 'FAIL dates.test.ts', stderr: '', exit_code: 1 },
+      });
+    }
+    const answer = await waitFor(
+      async () => {
+        const out = hook({
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_input: { command: 'npm test' },
+          tool_use_id: `toolu_${randomUUID()}`,
+        }).stdout;
+        return out.trim() ? JSON.parse(out) : null;
+      },
+      10_000,
+      'guidance in the hook output',
+      300,
+    );
+    assert.equal(answer.hookSpecificOutput.hookEventName, 'PreToolUse');
+    assert.match(
+      answer.hookSpecificOutput.additionalContext,
+      /ran `npm test` 3 times in a row and it failed each time/,
+    );
+    const [{ n }] = await db.query(
+      'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND session_id = $2',
+      [t.tenantId, sessionId],
+    );
+    assert.ok(n >= 8);
   });
 
   it('exports event → guidance → delivery → ack latency histograms on /metrics', async () => {

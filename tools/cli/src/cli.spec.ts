@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +129,42 @@ describe('wink eval', () => {
     const text = wink('eval', file);
     assert.match(text.stdout, /per subtype/);
     assert.match(text.stdout, /confusion/);
+  });
+});
+
+describe('wink hook', () => {
+  it('answers nothing and exits 0 within its budget when Wink does not answer', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const blackhole = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const child = spawn(process.execPath, [`${ROOT}tools/cli/bin/wink.js`, 'hook', 'claude-code'], {
+      env: {
+        ...process.env,
+        WINK_URL: url,
+        WINK_GUIDANCE_URL: url,
+        WINK_API_KEY: 'k',
+        WINK_HOOK_BUDGET_MS: '500',
+        WINK_STATE_DIR: mkdtempSync(join(tmpdir(), 'wink-hook-')),
+      },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stdin.end(
+      JSON.stringify({
+        session_id: 's-hook',
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_input: { command: 'ls' },
+      }),
+    );
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    for (const s of sockets) s.destroy();
+    blackhole.close();
+    assert.equal(code, 0);
+    assert.equal(stdout, '');
+    // Generous: node start-up plus the 500 ms budget; a hanging hook would never get here.
+    assert.ok(Date.now() - started < 5000);
   });
 });

@@ -4,12 +4,16 @@ import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
 import { readSessions } from './labelled-sessions.js';
+import { runHook } from './hooks/run-hook.js';
 
 const USAGE = `usage:
   wink analyze FILE… [--format F] [--json]
       Runs the detectors over trajectory files offline and prints the verdicts per session.
   wink eval FILE.jsonl [--json]
       Scores the detectors on labelled sessions: precision, recall, F1 per category and subtype.
+  wink hook claude-code|codex
+      Reads a Claude Code or Codex CLI hook event on stdin, records the step and prints any
+      guidance in the hook's output format (WINK_URL, WINK_GUIDANCE_URL, WINK_API_KEY).
   wink replay FILE… --url URL --key KEY [--guidance-url URL] [--rate N] [--json]
       Streams the sessions into a running pipeline as new sessions and prints the guidance
       that came back and the event-to-guidance latency percentiles.
@@ -44,8 +48,27 @@ function read(opts: Options) {
 
 class UsageError extends Error {}
 
+async function hook(dialect: string | undefined): Promise<number> {
+  if (dialect !== 'claude-code' && dialect !== 'codex')
+    throw new UsageError('hook takes claude-code or codex');
+  try {
+    const out = await runHook(dialect, {
+      url: process.env.WINK_URL ?? 'http://127.0.0.1:3000',
+      guidanceUrl: process.env.WINK_GUIDANCE_URL ?? process.env.WINK_URL ?? 'http://127.0.0.1:3002',
+      apiKey: process.env.WINK_API_KEY ?? '',
+      budgetMs: Number(process.env.WINK_HOOK_BUDGET_MS ?? 1500),
+      env: process.env.WINK_ENV as 'production' | 'staging' | 'dev' | undefined,
+    });
+    if (out) console.log(out);
+  } catch {
+    // Fail open: a hook that errors must never stop the agent.
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'hook') return hook(rest[0]);
   const opts = options(rest);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');

@@ -50,8 +50,21 @@ export function misbehave(session: AgentSession, kind: Misbehaviour): void {
   }
 }
 
-/** A useful step that differs each time (never a repetition). */
-export function work(session: AgentSession, n: number): void {
+/** The file each task asks to change. */
+const TARGETS: Record<Misbehaviour, string> = {
+  loop: 'src/dates.ts',
+  'missing-file': 'docs/setup.md',
+  destructive: 'migrations/0042_rename_user_name.sql',
+  'false-completion': 'src/pager.ts',
+};
+
+/** A useful step that differs each time: editing the task's file, or reading around it. */
+export function work(session: AgentSession, n: number, kind: Misbehaviour): void {
+  if (n % 3 === 0) {
+    const call = session.toolCall('Edit', { file_path: TARGETS[kind], old_string: `v${n}`, new_string: `v${n + 1}` });
+    session.toolResult(call, { ok: true, output: `The file ${TARGETS[kind]} has been updated.` });
+    return;
+  }
   const file = `src/module${n}.ts`;
   const call = session.toolCall('Read', { file_path: file });
   session.toolResult(call, { ok: true, output: `export const value${n} = ${n};` });

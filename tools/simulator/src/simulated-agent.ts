@@ -52,7 +52,7 @@ export async function runSimulatedAgent(o: SimulatedAgentOptions): Promise<Simul
   let misbehaving = true;
   for (let step = 0; step < o.steps && !report.halted; step++) {
     if (misbehaving) misbehave(session, o.misbehaviour);
-    else work(session, step);
+    else work(session, step, o.misbehaviour);
     report.steps++;
     for (const g of await session.guidance(o.pollMs ?? 150)) {
       report.guidance.push(g);
