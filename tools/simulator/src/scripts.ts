@@ -61,7 +61,11 @@ const TARGETS: Record<Misbehaviour, string> = {
 /** A useful step that differs each time: editing the task's file, or reading around it. */
 export function work(session: AgentSession, n: number, kind: Misbehaviour): void {
   if (n % 3 === 0) {
-    const call = session.toolCall('Edit', { file_path: TARGETS[kind], old_string: `v${n}`, new_string: `v${n + 1}` });
+    const call = session.toolCall('Edit', {
+      file_path: TARGETS[kind],
+      old_string: `v${n}`,
+      new_string: `v${n + 1}`,
+    });
     session.toolResult(call, { ok: true, output: `The file ${TARGETS[kind]} has been updated.` });
     return;
   }
