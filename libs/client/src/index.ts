@@ -3,3 +3,8 @@ export * from './step-recorder.js';
 export * from './agent-session.js';
 export * from './webhook-signature.js';
 export { readGuidanceStream } from './guidance-stream.js';
+export {
+  runAgentLoop,
+  type ChatMessage,
+  type AgentLoopOptions,
+} from './examples/openai-tools-agent.js';

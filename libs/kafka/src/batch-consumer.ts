@@ -57,7 +57,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
