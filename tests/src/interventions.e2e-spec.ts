@@ -288,34 +288,40 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       hook({ hook_event_name: 'UserPromptSubmit', prompt: 'Fix the failing date test.' }).stdout,
       '',
     );
+    // Guidance may come back on any hook call after the third failure, the PostToolUse included.
+    const outputs: string[] = [];
     for (let i = 0; i < 3; i++) {
       const call = {
         tool_name: 'Bash',
         tool_input: { command: 'npm test' },
         tool_use_id: `toolu_${i}`,
       };
-      assert.equal(hook({ hook_event_name: 'PreToolUse', ...call }).status, 0);
-      hook({
+      const pre = hook({ hook_event_name: 'PreToolUse', ...call });
+      assert.equal(pre.status, 0);
+      const post = hook({
         hook_event_name: 'PostToolUse',
         ...call,
         tool_response: { stdout: 'FAIL dates.test.ts', stderr: '', exit_code: 1 },
       });
+      outputs.push(pre.stdout.trim(), post.stdout.trim());
     }
     const answer = await waitFor(
       async () => {
+        const given = outputs.find(Boolean);
+        if (given) return JSON.parse(given);
         const out = hook({
-          hook_event_name: 'PreToolUse',
-          tool_name: 'Bash',
-          tool_input: { command: 'npm test' },
-          tool_use_id: `toolu_${randomUUID()}`,
-        }).stdout;
-        return out.trim() ? JSON.parse(out) : null;
+          hook_event_name: 'UserPromptSubmit',
+          prompt: 'Any progress?',
+        }).stdout.trim();
+        return out ? JSON.parse(out) : null;
       },
       10_000,
       'guidance in the hook output',
       300,
     );
-    assert.equal(answer.hookSpecificOutput.hookEventName, 'PreToolUse');
+    assert.ok(
+      ['PostToolUse', 'UserPromptSubmit'].includes(answer.hookSpecificOutput.hookEventName),
+    );
     assert.match(
       answer.hookSpecificOutput.additionalContext,
       /ran `npm test` 3 times in a row and it failed each time/,

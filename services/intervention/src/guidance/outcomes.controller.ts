@@ -8,7 +8,7 @@ export interface SubtypeOutcomes {
   resolved: number;
   recurred: number;
   open: number;
-  /** Of misbehaviours answered by exactly one guidance and decided, the share resolved. */
+  /** Of misbehaviours whose first guidance has an outcome, the share that one guidance resolved. */
   singleInterventionResolutionRate: number | null;
 }
 
@@ -21,14 +21,15 @@ export class OutcomesController {
   @Get('outcomes')
   async outcomes(@TenantId() tenantId: string): Promise<{ bySubtype: SubtypeOutcomes[] }> {
     const rows: Array<Record<string, string | number | null>> = await this.db.query(
-      `WITH per_misbehaviour AS (
-         SELECT subtype, count(*) AS n, bool_or(outcome = 'resolved') AS resolved, bool_or(outcome = 'recurred') AS recurred
-           FROM guidance WHERE tenant_id = $1 GROUP BY session_id, subtype, signature
+      `WITH first_guidance AS (
+         SELECT DISTINCT ON (session_id, subtype, signature) subtype, outcome
+           FROM guidance WHERE tenant_id = $1
+          ORDER BY session_id, subtype, signature, created_at
        ), single AS (
          SELECT subtype,
-                count(*) FILTER (WHERE n = 1 AND resolved)::int AS resolved,
-                count(*) FILTER (WHERE n = 1 AND (resolved OR recurred))::int AS decided
-           FROM per_misbehaviour GROUP BY subtype
+                count(*) FILTER (WHERE outcome = 'resolved')::int AS resolved,
+                count(*) FILTER (WHERE outcome IN ('resolved', 'recurred'))::int AS decided
+           FROM first_guidance GROUP BY subtype
        )
        SELECT g.subtype, count(*)::int AS interventions,
               count(*) FILTER (WHERE outcome = 'resolved')::int AS resolved,
