@@ -320,7 +320,10 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       300,
     );
     assert.ok(
-      ['PostToolUse', 'UserPromptSubmit'].includes(answer.hookSpecificOutput.hookEventName),
+      ['PreToolUse', 'PostToolUse', 'UserPromptSubmit'].includes(
+        answer.hookSpecificOutput?.hookEventName,
+      ),
+      JSON.stringify(answer),
     );
     assert.match(
       answer.hookSpecificOutput.additionalContext,
