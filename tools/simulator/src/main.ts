@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // wink-simulate: drives scripted agents against a running pipeline and prints what happened.
 import { parseArgs } from 'node:util';
 import { WinkClient } from '@wink/client';
