@@ -13,6 +13,8 @@ import { ToolSchemaEntity } from './entities/tool-schema.entity.js';
 import { DeliveryEntity } from './entities/delivery.entity.js';
 import { WebhookEntity } from './entities/webhook.entity.js';
 import { DeliveryOutcomesPolicy1763877600000 } from './migrations/1763877600000-delivery-outcomes-policy.js';
+import { JudgeUsage1763881200000 } from './migrations/1763881200000-judge-usage.js';
+import { JudgeUsageEntity } from './entities/judge-usage.entity.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -26,11 +28,13 @@ export const ENTITIES = [
   ToolSchemaEntity,
   DeliveryEntity,
   WebhookEntity,
+  JudgeUsageEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1763870400000,
   ToolSchemasAndThresholds1763874000000,
   DeliveryOutcomesPolicy1763877600000,
+  JudgeUsage1763881200000,
 ];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {

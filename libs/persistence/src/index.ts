@@ -11,3 +11,4 @@ export { ToolSchemaEntity } from './entities/tool-schema.entity.js';
 export * from './tenant-settings.js';
 export { DeliveryEntity } from './entities/delivery.entity.js';
 export { WebhookEntity } from './entities/webhook.entity.js';
+export { JudgeUsageEntity } from './entities/judge-usage.entity.js';

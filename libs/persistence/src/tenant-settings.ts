@@ -97,3 +97,24 @@ export async function setWebhook(
     [tenantId, url, secret],
   );
 }
+
+/** Adds the judge's spend to the tenant's count for today (UTC). */
+export async function addJudgeUsage(
+  db: DataSource,
+  tenantId: string,
+  tokens: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO judge_usage (tenant_id, day, tokens, calls) VALUES ($1, (now() AT TIME ZONE 'utc')::date, $2, 1)
+     ON CONFLICT (tenant_id, day) DO UPDATE SET tokens = judge_usage.tokens + EXCLUDED.tokens, calls = judge_usage.calls + 1`,
+    [tenantId, tokens],
+  );
+}
+
+export async function judgeTokensToday(db: DataSource, tenantId: string): Promise<number> {
+  const rows: Array<{ tokens: string }> = await db.query(
+    `SELECT tokens FROM judge_usage WHERE tenant_id = $1 AND day = (now() AT TIME ZONE 'utc')::date`,
+    [tenantId],
+  );
+  return Number(rows[0]?.tokens ?? 0);
+}

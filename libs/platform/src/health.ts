@@ -14,6 +14,8 @@ import { DataSource } from 'typeorm';
 export interface HealthCheck {
   name: string;
   check(): Promise<boolean>;
+  /** A dependency the service cannot work without (default); others only make it `degraded`. */
+  critical?: boolean;
 }
 
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
@@ -49,15 +51,19 @@ export function kafkaCheck(kafka: Kafka): HealthCheck {
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
 
-  /** 200 when every dependency answers, 503 with the failing ones marked `down` otherwise. */
+  /**
+   * 200 when every critical dependency answers (`degraded` if an optional one does not), 503
+   * when a critical one is down; each check is listed `up` or `down`.
+   */
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
     const results = await Promise.all(this.checks.map((c) => withTimeout(c.check())));
     const checks = Object.fromEntries(
       this.checks.map((c, i) => [c.name, results[i] ? 'up' : 'down']),
     );
-    const ok = results.every(Boolean);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
+    const critical = this.checks.every((c, i) => results[i] || c.critical === false);
+    const all = results.every(Boolean);
+    res.status(critical ? 200 : 503).json({ status: all ? 'ok' : 'degraded', checks });
   }
 }
 

@@ -3,7 +3,9 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
   DatabaseModule,
-  HealthModule,
+  HEALTH_CHECKS,
+  HealthController,
+  type HealthCheck,
   KAFKA,
   KafkaModule,
   kafkaCheck,
@@ -12,6 +14,7 @@ import {
 } from '@wink/platform';
 import { ClassifierService } from './classification/classifier.service.js';
 import { EventsConsumer } from './classification/events.consumer.js';
+import { JudgeScheduler } from './classification/judge-scheduler.js';
 import { TenantRules } from './classification/tenant-rules.js';
 import { WindowHistory } from './classification/window-history.js';
 import type { ClassifierConfig } from './config.js';
@@ -25,18 +28,24 @@ export class ClassifierModule {
       imports: [
         DatabaseModule.forRoot(config.DATABASE_URL, 4),
         KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-classifier'),
-        HealthModule.register({
-          useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
-          inject: [DataSource, KAFKA],
-        }),
         MetricsModule,
       ],
-      controllers: [EventsConsumer],
+      controllers: [EventsConsumer, HealthController],
       providers: [
         { provide: CLASSIFIER_CONFIG, useValue: config },
         ClassifierService,
         WindowHistory,
         TenantRules,
+        JudgeScheduler,
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (db: DataSource, kafka: Kafka, judge: JudgeScheduler): HealthCheck[] => [
+            postgresCheck(db),
+            kafkaCheck(kafka),
+            { name: 'judge', critical: false, check: async () => judge.status !== 'degraded' },
+          ],
+          inject: [DataSource, KAFKA, JudgeScheduler],
+        },
       ],
     };
   }

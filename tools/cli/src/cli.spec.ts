@@ -168,3 +168,57 @@ describe('wink hook', () => {
     assert.ok(Date.now() - started < 5000);
   });
 });
+
+describe('wink analyze --judge', () => {
+  it('adds confirmed judge verdicts and reports what the judge spent', async () => {
+    const { FakeChatServer } = await import('@wink/judge/testing');
+    const server = new FakeChatServer((req) => ({
+      content: /claim a success/.test(req.messages[0].content)
+        ? '{"violation": true, "evidence_steps": [17], "reason": "said done while the test still failed"}'
+        : '{"violation": false, "evidence_steps": [], "reason": "fine"}',
+    }));
+    const url = await server.start();
+    try {
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+        (resolve) => {
+          const child = spawn(
+            process.execPath,
+            [
+              `${ROOT}tools/cli/bin/wink.js`,
+              'analyze',
+              'samples/looping-session.jsonl',
+              '--json',
+              '--judge',
+            ],
+            {
+              cwd: ROOT,
+              env: { ...process.env, JUDGE_BASE_URL: url, JUDGE_MODEL: 'judge-small' },
+            },
+          );
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (c) => (stdout += c));
+          child.stderr.on('data', (c) => (stderr += c));
+          child.on('exit', (code) => resolve({ code, stdout, stderr }));
+        },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const verdicts = JSON.parse(run.stdout).verdicts as Array<{
+        detector: string;
+        subtype: string;
+      }>;
+      assert.ok(
+        verdicts.some(
+          (v) => v.detector === 'llm/judge-small@completion.v1' && v.subtype === 'false_completion',
+        ),
+      );
+      assert.match(
+        run.stderr,
+        /judge: \d+ calls, \d+ tokens over \d+ steps \(\d+ tokens per 100 steps\)/,
+      );
+      assert.ok(server.received.length >= 4);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,15 +1,17 @@
 import { parseArgs } from 'node:util';
 import { FORMATS, type Format } from '@wink/importers';
+import type { TrajectoryEvent } from '@wink/contracts';
 import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
+import { detectWithJudge, judgeFromEnv, type JudgeSpend } from './commands/judge-offline.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
 import { readSessions } from './labelled-sessions.js';
 import { runHook } from './hooks/run-hook.js';
 
 const USAGE = `usage:
-  wink analyze FILE… [--format F] [--json]
+  wink analyze FILE… [--format F] [--json] [--judge]
       Runs the detectors over trajectory files offline and prints the verdicts per session.
-  wink eval FILE.jsonl [--json]
+  wink eval FILE.jsonl [--json] [--judge]
       Scores the detectors on labelled sessions: precision, recall, F1 per category and subtype.
   wink hook claude-code|codex
       Reads a Claude Code or Codex CLI hook event on stdin, records the step and prints any
@@ -17,7 +19,9 @@ const USAGE = `usage:
   wink replay FILE… --url URL --key KEY [--guidance-url URL] [--rate N] [--json]
       Streams the sessions into a running pipeline as new sessions and prints the guidance
       that came back and the event-to-guidance latency percentiles.
-formats: auto (default), ${FORMATS.join(', ')}`;
+formats: auto (default), ${FORMATS.join(', ')}
+--judge adds the LLM judge: JUDGE_BASE_URL, JUDGE_API_KEY, JUDGE_MODEL, JUDGE_CONFIRM_MODEL,
+  JUDGE_EVERY_STEPS (5), JUDGE_WINDOW_TOKENS (2000).`;
 
 type Options = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
@@ -28,6 +32,7 @@ function options(args: string[]): Options {
     options: {
       format: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      judge: { type: 'boolean', default: false },
       url: { type: 'string' },
       'guidance-url': { type: 'string' },
       key: { type: 'string', default: process.env.WINK_API_KEY },
@@ -74,18 +79,36 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('');
   const { sessions, errors } = read(opts);
   const status = errors.length > 0 ? 1 : 0;
+  const runner = opts.values.judge ? judgeFromEnv() : null;
+  const spend: JudgeSpend = { calls: 0, tokens: 0, steps: 0 };
+  const findingsOf = (events: TrajectoryEvent[]) =>
+    runner ? detectWithJudge(events, runner, spend) : Promise.resolve(detect(events));
+  const reportSpend = () => {
+    if (!runner) return;
+    const per100 = spend.steps ? Math.round((spend.tokens / spend.steps) * 100) : 0;
+    console.error(
+      `judge: ${spend.calls} calls, ${spend.tokens} tokens over ${spend.steps} steps (${per100} tokens per 100 steps)`,
+    );
+  };
 
   if (command === 'analyze') {
     for (const s of sessions) {
-      const result = analyzeSession(s.sessionId, s.events);
+      const result = analyzeSession(s.sessionId, await findingsOf(s.events));
       console.log(opts.values.json ? JSON.stringify(result) : formatVerdicts(result));
     }
+    reportSpend();
     return status;
   }
   if (command === 'eval') {
-    const report = evaluate(
-      sessions.map((s) => ({ labels: s.labels, findings: detect(s.events), outcome: s.outcome })),
-    );
+    const evaluated = [];
+    for (const s of sessions)
+      evaluated.push({
+        labels: s.labels,
+        findings: await findingsOf(s.events),
+        outcome: s.outcome,
+      });
+    const report = evaluate(evaluated);
+    reportSpend();
     console.log(opts.values.json ? JSON.stringify(report) : formatEvaluation(report));
     return status;
   }

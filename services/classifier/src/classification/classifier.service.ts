@@ -1,47 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { deterministicUuid, TOPICS, type EventRecordV1, type VerdictV1 } from '@wink/contracts';
-import { observe, type Finding, type SessionWindow } from '@wink/detectors';
+import { TOPICS, type EventRecordV1, type VerdictV1 } from '@wink/contracts';
+import { observe } from '@wink/detectors';
 import { TypedProducer, type ConsumedMessage } from '@wink/kafka';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 import { SessionWindows } from './session-windows.js';
+import { JudgeScheduler } from './judge-scheduler.js';
 import { TenantRules } from './tenant-rules.js';
+import { toVerdict } from './verdict.js';
 import { WindowHistory } from './window-history.js';
 
 /** Events read back to rebuild a window: enough for the action window and the runs detectors count. */
 const HISTORY_EVENTS = 64;
 
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
-
-export function toVerdict(
-  record: EventRecordV1,
-  window: SessionWindow,
-  finding: Finding,
-): VerdictV1 {
-  const { tenantId, event } = record;
-  return {
-    v: 1,
-    verdictId: deterministicUuid(
-      tenantId,
-      event.sessionId,
-      finding.detector,
-      finding.signature,
-      event.seq,
-    ),
-    tenantId,
-    sessionId: event.sessionId,
-    category: finding.category,
-    subtype: finding.subtype,
-    confidence: finding.confidence,
-    signature: finding.signature,
-    evidence: { fromSeq: finding.fromSeq, toSeq: finding.toSeq, reason: finding.reason },
-    detector: finding.detector,
-    atSeq: event.seq,
-    ...(window.env ? { env: window.env } : {}),
-    createdAt: Date.now(),
-    sourceReceivedAt: record.receivedAt,
-  };
-}
 
 /**
  * Runs the detectors over each session's window as its events arrive and publishes verdicts.
@@ -57,6 +29,7 @@ export class ClassifierService {
     @Inject(TypedProducer) private readonly producer: TypedProducer,
     @Inject(WindowHistory) private readonly history: WindowHistory,
     @Inject(TenantRules) private readonly rules: TenantRules,
+    @Inject(JudgeScheduler) private readonly judge: JudgeScheduler,
   ) {
     this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
   }
@@ -75,9 +48,9 @@ export class ClassifierService {
         thresholds: this.rules.thresholdsFor(record.tenantId),
         tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
       };
-      for (const finding of observe(window, record.event, options)) {
-        verdicts.push(toVerdict(record, window, finding));
-      }
+      const findings = observe(window, record.event, options);
+      for (const finding of findings) verdicts.push(toVerdict(record, window, finding));
+      this.judge.observe(record, window, findings);
     }
     await this.producer.send(
       TOPICS.verdicts,

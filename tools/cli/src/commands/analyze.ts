@@ -17,10 +17,10 @@ export function detect(events: TrajectoryEvent[]): Finding[] {
   return events.flatMap((e) => observe(window, e));
 }
 
-export function analyzeSession(sessionId: string, events: TrajectoryEvent[]): SessionVerdicts {
+export function analyzeSession(sessionId: string, findings: Finding[]): SessionVerdicts {
   return {
     sessionId,
-    verdicts: detect(events).map((f) => ({
+    verdicts: findings.map((f) => ({
       category: f.category,
       subtype: f.subtype,
       confidence: f.confidence,

@@ -1,0 +1,5 @@
+export * from './redact.js';
+export * from './prompts.js';
+export * from './transcript.js';
+export * from './llm-judge.js';
+export * from './judge-runner.js';

@@ -1,0 +1,66 @@
+import type { TrajectoryEvent } from '@wink/contracts';
+import { redactSecrets } from './redact.js';
+
+const LINE_MAX = 600;
+
+function line(e: TrajectoryEvent): string | null {
+  const clip = (t: string) =>
+    (t.length > LINE_MAX ? `${t.slice(0, LINE_MAX)}…` : t).replace(/\s+/g, ' ');
+  switch (e.kind) {
+    case 'message':
+      return `[${e.seq}] ${e.role ?? 'assistant'}: ${clip(e.text ?? '')}`;
+    case 'tool_call':
+      return `[${e.seq}] call ${e.tool?.name}(${clip(JSON.stringify(e.tool?.args ?? {}))})`;
+    case 'tool_result': {
+      const r = e.result!;
+      const status = r.ok
+        ? 'ok'
+        : `failed${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`;
+      return `[${e.seq}] result ${status}: ${clip([r.error, r.output].filter(Boolean).join(' | '))}`;
+    }
+    case 'session_end':
+      return `[${e.seq}] session ended: ${clip(e.text ?? '')}`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What the judge sees of a session: the task, and the recent steps rendered as short lines —
+ * secrets masked before anything is kept. Bounded: the last `capacity` lines.
+ */
+export class JudgeTranscript {
+  task = '';
+  private readonly lines: string[] = [];
+  stepsSinceJudged = 0;
+
+  constructor(private readonly capacity = 40) {}
+
+  push(event: TrajectoryEvent): void {
+    if (event.kind === 'task') {
+      this.task = redactSecrets(event.text ?? '');
+      return;
+    }
+    const rendered = line(event);
+    if (!rendered) return;
+    this.lines.push(redactSecrets(rendered));
+    if (this.lines.length > this.capacity) this.lines.shift();
+    if (event.kind === 'tool_result' || event.kind === 'message') this.stepsSinceJudged++;
+  }
+
+  /** The recent steps within `budgetTokens` (about 4 characters a token), oldest cut first and marked. */
+  render(budgetTokens: number): string {
+    const budget = budgetTokens * 4;
+    const kept: string[] = [];
+    let used = 0;
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      if (used + this.lines[i].length + 1 > budget) {
+        kept.unshift(`[… ${i + 1} earlier step(s) truncated …]`);
+        break;
+      }
+      kept.unshift(this.lines[i]);
+      used += this.lines[i].length + 1;
+    }
+    return kept.join('\n');
+  }
+}
