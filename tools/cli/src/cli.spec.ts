@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { FakeChatServer } from '@wink/judge/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,7 +172,6 @@ describe('wink hook', () => {
 
 describe('wink analyze --judge', () => {
   it('adds confirmed judge verdicts and reports what the judge spent', async () => {
-    const { FakeChatServer } = await import('@wink/judge/testing');
     const server = new FakeChatServer((req) => ({
       content: /claim a success/.test(req.messages[0].content)
         ? '{"violation": true, "evidence_steps": [17], "reason": "said done while the test still failed"}'
