@@ -1,4 +1,3 @@
-export * from './redact.js';
 export * from './prompts.js';
 export * from './transcript.js';
 export * from './llm-judge.js';

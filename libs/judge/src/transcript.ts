@@ -1,5 +1,5 @@
 import type { TrajectoryEvent } from '@wink/contracts';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '@wink/redaction';
 
 const LINE_MAX = 600;
 

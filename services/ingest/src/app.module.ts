@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
@@ -14,6 +15,8 @@ import {
 import type { IngestConfig } from './config.js';
 import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
+import { RateLimiter } from './events/rate-limiter.js';
+import { TooManyEventsFilter } from './events/too-many-events.filter.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 
@@ -32,7 +35,15 @@ export class IngestModule {
         MetricsModule,
       ],
       controllers: [EventsController, SettingsController, TrajectoriesController],
-      providers: [EventsService, ApiKeyGuard],
+      providers: [
+        EventsService,
+        ApiKeyGuard,
+        {
+          provide: RateLimiter,
+          useValue: new RateLimiter(config.INGEST_RATE_EVENTS_PER_SEC, config.INGEST_RATE_BURST),
+        },
+        { provide: APP_FILTER, useClass: TooManyEventsFilter },
+      ],
     };
   }
 }

@@ -8,6 +8,9 @@ export const IngestEnv = BaseEnv.extend({
     .int()
     .positive()
     .default(1024 * 1024),
+  /** Events per second a tenant may send (per ingest instance), and the burst allowed. */
+  INGEST_RATE_EVENTS_PER_SEC: z.coerce.number().int().positive().default(20_000),
+  INGEST_RATE_BURST: z.coerce.number().int().positive().default(40_000),
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 

@@ -2,17 +2,24 @@ import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/com
 import { EventBatch } from '@wink/contracts';
 import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TooManyEvents } from './too-many-events.js';
 
 @Controller('v1/events')
 @UseGuards(ApiKeyGuard)
 export class EventsController {
-  constructor(@Inject(EventsService) private readonly events: EventsService) {}
+  constructor(
+    @Inject(EventsService) private readonly events: EventsService,
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+  ) {}
 
   /** Accepts 1–1000 TrajectoryEvents; 202 only after Kafka acknowledged every one of them. */
   @Post()
   @HttpCode(202)
   async accept(@TenantId() tenantId: string, @Body() body: unknown): Promise<{ accepted: number }> {
     const batch = parseOr400(EventBatch, body);
+    const waitMs = this.limiter.take(tenantId, batch.events.length);
+    if (waitMs > 0) throw new TooManyEvents(waitMs);
     return { accepted: await this.events.publish(tenantId, batch.events) };
   }
 }

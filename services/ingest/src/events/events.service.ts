@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { TOPICS, type TrajectoryEvent } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
+import { redactEvent } from '@wink/redaction';
 
 @Injectable()
 export class EventsService {
@@ -8,7 +9,10 @@ export class EventsService {
 
   constructor(@Inject(TypedProducer) private readonly producer: TypedProducer) {}
 
-  /** Publishes a validated batch keyed by session; resolves once Kafka acknowledged all of it. */
+  /**
+   * Publishes a validated batch keyed by session, secrets masked first (nothing downstream ever
+   * holds them); resolves once Kafka acknowledged all of it.
+   */
   async publish(tenantId: string, events: TrajectoryEvent[]): Promise<number> {
     const receivedAt = Date.now();
     try {
@@ -16,7 +20,7 @@ export class EventsService {
         TOPICS.events,
         events.map((event) => ({
           key: event.sessionId,
-          value: { v: 1 as const, tenantId, receivedAt, event },
+          value: { v: 1 as const, tenantId, receivedAt, event: redactEvent(event) },
         })),
       );
     } catch (error) {

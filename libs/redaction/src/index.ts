@@ -1,0 +1,2 @@
+export * from './redact.js';
+export * from './redact-event.js';
