@@ -13,11 +13,21 @@ export interface ConsumedMessage<T extends Topic = Topic> {
 /** Handles one partition's batch of valid messages; resolves once their effects are durable. */
 export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
 
+/** Called after each batch: its size, how long the handler took, and the partition's lag after it. */
+export type BatchObserver = (
+  topic: string,
+  partition: number,
+  size: number,
+  handlerMs: number,
+  lag: number,
+) => void;
+
 export interface BatchConsumerOptions {
   groupId: string;
   topics: Topic[];
   sessionTimeoutMs?: number;
   partitionsConsumedConcurrently?: number;
+  observe?: BatchObserver;
 }
 
 /**
@@ -28,6 +38,7 @@ export interface BatchConsumerOptions {
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private handler: BatchHandler | null = null;
+  private readonly observe: BatchObserver | undefined;
   deadLettered = 0;
 
   constructor(
@@ -35,6 +46,7 @@ export class BatchConsumer {
     private readonly deadLetters: TypedProducer,
     private readonly options: BatchConsumerOptions,
   ) {
+    this.observe = options.observe;
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
@@ -108,7 +120,15 @@ export class BatchConsumer {
       await this.deadLetters.sendRaw(TOPICS.deadLetter, invalid);
       this.deadLettered += invalid.length;
     }
+    const started = performance.now();
     if (valid.length > 0 && this.handler) await this.handler(valid);
+    this.observe?.(
+      topic,
+      batch.partition,
+      batch.messages.length,
+      performance.now() - started,
+      Number(batch.offsetLag()),
+    );
     resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await this.consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);

@@ -3,7 +3,7 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Kafka } from 'kafkajs';
 import type { Topic } from '@wink/contracts';
-import { BatchConsumer, type ConsumedMessage } from './batch-consumer.js';
+import { BatchConsumer, type BatchObserver, type ConsumedMessage } from './batch-consumer.js';
 import type { TypedProducer } from './typed-producer.js';
 
 export interface KafkaBatchTransportOptions {
@@ -11,6 +11,7 @@ export interface KafkaBatchTransportOptions {
   producer: TypedProducer;
   groupId: string;
   sessionTimeoutMs?: number;
+  observe?: BatchObserver;
 }
 
 /**
@@ -34,6 +35,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         groupId: this.options.groupId,
         topics,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
+        observe: this.options.observe,
       });
       await this.consumer.start((messages) => this.dispatch(messages));
       this.log.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);

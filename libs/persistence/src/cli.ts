@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// wink-db: migrate | revert | issue-key TENANT. Uses DATABASE_URL (default: local `wink`).
+// wink-db: migrate | revert | issue-key TENANT | revoke-key TENANT PREFIX. Uses DATABASE_URL (default: local `wink`).
 import { createDataSource, DEFAULT_DATABASE_URL, ensureDatabase } from './data-source.js';
-import { issueApiKey } from './tenants.js';
+import { issueApiKey, revokeApiKeys } from './tenants.js';
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const [command, arg] = process.argv.slice(2);
+const [command, arg, arg2] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   await ensureDatabase(url);
@@ -19,8 +19,12 @@ async function main(): Promise<void> {
     } else if (command === 'issue-key' && arg) {
       const issued = await issueApiKey(db, arg);
       console.log(JSON.stringify(issued));
+    } else if (command === 'revoke-key' && arg && arg2) {
+      console.error(`[db] revoked ${await revokeApiKeys(db, arg, arg2)} key(s)`);
     } else {
-      console.error('usage: wink-db migrate | revert | issue-key TENANT_NAME');
+      console.error(
+        'usage: wink-db migrate | revert | issue-key TENANT_NAME | revoke-key TENANT_NAME KEY_PREFIX',
+      );
       process.exitCode = 2;
     }
   } finally {

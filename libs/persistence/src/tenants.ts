@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { queryRows } from './query-rows.js';
 
 export const API_KEY_PREFIX = 'wink_';
 
@@ -35,4 +36,23 @@ export async function tenantForApiKey(db: DataSource, apiKey: string): Promise<s
     [hashApiKey(apiKey)],
   );
   return rows[0]?.tenant_id ?? null;
+}
+
+/**
+ * Revokes the tenant's keys that start with `prefix` (what `issueApiKey` shows as the key's
+ * prefix); returns how many. Rotation is: issue a new key, move hosts to it, revoke the old one.
+ */
+export async function revokeApiKeys(
+  db: DataSource,
+  tenantName: string,
+  prefix: string,
+): Promise<number> {
+  const rows = await queryRows(
+    db,
+    `UPDATE api_keys k SET revoked_at = now() FROM tenants t
+      WHERE t.id = k.tenant_id AND t.name = $1 AND k.prefix = $2 AND k.revoked_at IS NULL
+      RETURNING k.id`,
+    [tenantName, prefix],
+  );
+  return rows.length;
 }

@@ -42,7 +42,14 @@ export class ApiKeyGuard implements CanActivate {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.tenantId;
-    const tenantId = await tenantForApiKey(this.db, key);
+    let tenantId: string | null;
+    try {
+      tenantId = await tenantForApiKey(this.db, key);
+    } catch (error) {
+      // Postgres is down: a key seen before keeps working, so ingest goes on accepting into Kafka.
+      if (hit) return hit.tenantId;
+      throw error;
+    }
     if (tenantId) {
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, { tenantId, until: now + CACHE_TTL_MS });

@@ -6,6 +6,7 @@ import { KafkaBatchTransport, TypedProducer } from '@wink/kafka';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
+import { observeBatch } from './consumer-metrics.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -36,6 +37,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
       kafka: app.get<Kafka>(KAFKA),
       producer: app.get(TypedProducer),
       ...options.consume,
+      observe: observeBatch,
     });
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();

@@ -55,6 +55,18 @@ export class HealthController {
    * 200 when every critical dependency answers (`degraded` if an optional one does not), 503
    * when a critical one is down; each check is listed `up` or `down`.
    */
+  /** Liveness: the process answers. */
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the service can do its work (as /health). */
+  @Get('health/ready')
+  async ready(@Res() res: Response): Promise<void> {
+    await this.health(res);
+  }
+
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
     const results = await Promise.all(this.checks.map((c) => withTimeout(c.check())));

@@ -46,6 +46,16 @@ export class ServiceProcess {
     );
   }
 
+  /** Crash: SIGKILL, no chance to finish anything. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = null;
+  }
+
   /** Graceful stop: SIGTERM, then wait for the process to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
