@@ -1,3 +1,4 @@
+import { categoryOf, type Category, type Subtype } from '@wink/contracts';
 import type { Finding } from './finding-like.js';
 import type { JudgeReply, LlmJudge } from './llm-judge.js';
 import { loadPrompts, type JudgePrompt } from './prompts.js';
@@ -5,6 +6,18 @@ import type { JudgeTranscript } from './transcript.js';
 
 /** Below this confidence a rule finding is sent to the judge for confirmation. */
 export const UNCERTAIN_CONFIDENCE = 0.8;
+
+/** The shape of a detector finding, so the classifier and the CLI treat judge and rules alike. */
+export interface JudgeFinding {
+  category: Category;
+  subtype: Subtype;
+  confidence: number;
+  signature: string;
+  fromSeq: number;
+  toSeq: number;
+  reason: string;
+  detector: string;
+}
 
 export interface JudgeRunnerOptions {
   everySteps: number;
@@ -70,6 +83,21 @@ export class JudgeRunner {
 
   detectorName(prompt: JudgePrompt): string {
     return `llm/${this.options.model}@${prompt.name}.${prompt.version}`;
+  }
+
+  /** A confirmed violation as a detector finding, citing the steps the judge named (or `atSeq`). */
+  finding(prompt: JudgePrompt, reply: JudgeReply, atSeq: number): JudgeFinding {
+    const steps = reply.evidence_steps.length ? reply.evidence_steps : [atSeq];
+    return {
+      category: categoryOf(prompt.subtype),
+      subtype: prompt.subtype,
+      confidence: 0.75,
+      signature: `judge:${prompt.name}`,
+      fromSeq: Math.min(...steps),
+      toSeq: Math.max(...steps),
+      reason: reply.reason,
+      detector: this.detectorName(prompt),
+    };
   }
 
   private async askOnce(

@@ -7,3 +7,4 @@ export * from './health.js';
 export * from './bootstrap.js';
 export * from './parse-or-400.js';
 export * from './metrics.js';
+export * from './service-modules.js';

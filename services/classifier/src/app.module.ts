@@ -2,15 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
-  DatabaseModule,
   HEALTH_CHECKS,
-  HealthController,
   type HealthCheck,
+  HealthController,
   KAFKA,
-  KafkaModule,
   kafkaCheck,
-  MetricsModule,
   postgresCheck,
+  serviceModules,
 } from '@wink/platform';
 import { ClassifierService } from './classification/classifier.service.js';
 import { EventsConsumer } from './classification/events.consumer.js';
@@ -25,11 +23,13 @@ export class ClassifierModule {
   static forRoot(config: ClassifierConfig): DynamicModule {
     return {
       module: ClassifierModule,
-      imports: [
-        DatabaseModule.forRoot(config.DATABASE_URL, 4),
-        KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-classifier'),
-        MetricsModule,
-      ],
+      imports: serviceModules({
+        databaseUrl: config.DATABASE_URL,
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'wink-classifier',
+        poolSize: 4,
+        standardHealth: false,
+      }),
       controllers: [EventsConsumer, HealthController],
       providers: [
         { provide: CLASSIFIER_CONFIG, useValue: config },

@@ -1,17 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import {
-  ApiKeyGuard,
-  DatabaseModule,
-  HealthModule,
-  KAFKA,
-  KafkaModule,
-  kafkaCheck,
-  MetricsModule,
-  postgresCheck,
-} from '@wink/platform';
+import { ApiKeyGuard, serviceModules } from '@wink/platform';
 import type { IngestConfig } from './config.js';
 import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
@@ -25,15 +14,11 @@ export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [
-        DatabaseModule.forRoot(config.DATABASE_URL),
-        KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-ingest'),
-        HealthModule.register({
-          useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
-          inject: [DataSource, KAFKA],
-        }),
-        MetricsModule,
-      ],
+      imports: serviceModules({
+        databaseUrl: config.DATABASE_URL,
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'wink-ingest',
+      }),
       controllers: [EventsController, SettingsController, TrajectoriesController],
       providers: [
         EventsService,

@@ -1,16 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import {
-  ApiKeyGuard,
-  DatabaseModule,
-  HealthModule,
-  KAFKA,
-  KafkaModule,
-  kafkaCheck,
-  MetricsModule,
-  postgresCheck,
-} from '@wink/platform';
+import { ApiKeyGuard, serviceModules } from '@wink/platform';
 import type { InterventionConfig } from './config.js';
 import { GuidanceNotifier } from './guidance/guidance-notifier.js';
 import { GuidanceController } from './guidance/guidance.controller.js';
@@ -28,15 +17,11 @@ export class InterventionModule {
   static forRoot(config: InterventionConfig): DynamicModule {
     return {
       module: InterventionModule,
-      imports: [
-        DatabaseModule.forRoot(config.DATABASE_URL),
-        KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-intervention'),
-        HealthModule.register({
-          useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
-          inject: [DataSource, KAFKA],
-        }),
-        MetricsModule,
-      ],
+      imports: serviceModules({
+        databaseUrl: config.DATABASE_URL,
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'wink-intervention',
+      }),
       controllers: [VerdictsConsumer, GuidanceController, OutcomesController],
       providers: [
         { provide: INTERVENTION_CONFIG, useValue: config },

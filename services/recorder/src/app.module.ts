@@ -1,15 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import {
-  DatabaseModule,
-  HealthModule,
-  KAFKA,
-  KafkaModule,
-  kafkaCheck,
-  MetricsModule,
-  postgresCheck,
-} from '@wink/platform';
+import { serviceModules } from '@wink/platform';
 import type { RecorderConfig } from './config.js';
 import { HistoryConsumer } from './recording/history.consumer.js';
 import { HistoryWriter } from './recording/history-writer.js';
@@ -19,15 +9,11 @@ export class RecorderModule {
   static forRoot(config: RecorderConfig): DynamicModule {
     return {
       module: RecorderModule,
-      imports: [
-        DatabaseModule.forRoot(config.DATABASE_URL),
-        KafkaModule.forRoot(config.KAFKA_BROKERS, 'wink-recorder'),
-        HealthModule.register({
-          useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
-          inject: [DataSource, KAFKA],
-        }),
-        MetricsModule,
-      ],
+      imports: serviceModules({
+        databaseUrl: config.DATABASE_URL,
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'wink-recorder',
+      }),
       controllers: [HistoryConsumer],
       providers: [HistoryWriter],
     };

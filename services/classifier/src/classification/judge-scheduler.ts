@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { categoryOf, TOPICS, type EventRecordV1 } from '@wink/contracts';
+import { TOPICS, type EventRecordV1 } from '@wink/contracts';
 import type { Finding, SessionWindow } from '@wink/detectors';
 import { JudgeRunner, JudgeTranscript, LlmJudge, type JudgePrompt } from '@wink/judge';
 import { TypedProducer } from '@wink/kafka';
@@ -124,17 +124,7 @@ export class JudgeScheduler {
           skipped.inc({ reason: 'stale' });
           continue;
         }
-        const steps = first.evidence_steps.length ? first.evidence_steps : [record.event.seq];
-        const finding: Finding = {
-          category: categoryOf(prompt.subtype),
-          subtype: prompt.subtype,
-          confidence: 0.75,
-          signature: `judge:${prompt.name}`,
-          fromSeq: Math.min(...steps),
-          toSeq: Math.max(...steps),
-          reason: first.reason,
-          detector: this.runner!.detectorName(prompt),
-        };
+        const finding = this.runner!.finding(prompt, first, record.event.seq);
         const verdict = toVerdict(record, window, finding);
         await this.producer.send(TOPICS.verdicts, [{ key: verdict.sessionId, value: verdict }]);
       }

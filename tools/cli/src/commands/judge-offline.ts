@@ -1,5 +1,4 @@
 import type { TrajectoryEvent } from '@wink/contracts';
-import { categoryOf } from '@wink/contracts';
 import { observe, SessionWindow, type Finding } from '@wink/detectors';
 import { JudgeRunner, JudgeTranscript, LlmJudge } from '@wink/judge';
 
@@ -54,17 +53,7 @@ export async function detectWithJudge(
         spend.tokens += tokens;
       });
       if (!reply) continue;
-      const steps = reply.evidence_steps.length ? reply.evidence_steps : [event.seq];
-      findings.push({
-        category: categoryOf(prompt.subtype),
-        subtype: prompt.subtype,
-        confidence: 0.75,
-        signature: `judge:${prompt.name}`,
-        fromSeq: Math.min(...steps),
-        toSeq: Math.max(...steps),
-        reason: reply.reason,
-        detector: runner.detectorName(prompt),
-      });
+      findings.push(runner.finding(prompt, reply, event.seq));
     }
   }
   return findings;
