@@ -15,6 +15,7 @@ export const DETECTOR_THRESHOLD_KEYS = [
   'failedCallBudget',
   'sameErrorRepeats',
   'timeoutRepeats',
+  'judgeEverySteps',
 ] as const;
 export type DetectorThresholdKey = (typeof DETECTOR_THRESHOLD_KEYS)[number];
 

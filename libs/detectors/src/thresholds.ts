@@ -28,6 +28,8 @@ export interface DetectorThresholds extends Record<DetectorThresholdKey, number>
   sameErrorRepeats: number;
   /** Consecutive timeouts. */
   timeoutRepeats: number;
+  /** How often the LLM judge (when enabled) looks at a session, in steps. */
+  judgeEverySteps: number;
 }
 
 export const DEFAULT_THRESHOLDS: DetectorThresholds = {
@@ -44,6 +46,7 @@ export const DEFAULT_THRESHOLDS: DetectorThresholds = {
   failedCallBudget: 30,
   sameErrorRepeats: 3,
   timeoutRepeats: 3,
+  judgeEverySteps: 5,
 };
 
 export function withOverrides(overrides: ThresholdOverrides = {}): DetectorThresholds {

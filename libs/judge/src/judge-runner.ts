@@ -43,12 +43,16 @@ export class JudgeRunner {
     ({ prompts: this.prompts, replyFormat: this.replyFormat } = loadPrompts());
   }
 
-  /** The questions due after the latest step; resets the session's cadence when they are all due. */
+  /**
+   * The questions due after the latest step (`everySteps`: the tenant's cadence, if it set one);
+   * resets the session's cadence when they are all due.
+   */
   due(
     transcript: JudgeTranscript,
     findings: Pick<Finding, 'subtype' | 'confidence'>[],
+    everySteps = this.options.everySteps,
   ): JudgePrompt[] {
-    if (transcript.stepsSinceJudged >= this.options.everySteps) {
+    if (transcript.stepsSinceJudged >= everySteps) {
       transcript.stepsSinceJudged = 0;
       return this.prompts;
     }

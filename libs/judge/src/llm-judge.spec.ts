@@ -5,6 +5,7 @@ import { LlmJudge } from './llm-judge.js';
 import { loadPrompts } from './prompts.js';
 import { FakeChatServer } from './testing/fake-chat-server.js';
 import { JudgeTranscript } from './transcript.js';
+import { JudgeRunner } from './judge-runner.js';
 
 const { prompts, replyFormat } = loadPrompts();
 const instructions = prompts.find((p) => p.name === 'instructions')!;
@@ -114,5 +115,53 @@ describe('JudgeTranscript', () => {
     assert.match(rendered, /^\[… \d+ earlier step\(s\) truncated …\]/);
     assert.match(rendered, /\[12\] assistant: step 12/);
     assert.ok(!rendered.includes('[1] assistant'));
+  });
+});
+
+describe('JudgeRunner.due', () => {
+  const runner = new JudgeRunner(
+    new LlmJudge({
+      baseURL: 'http://127.0.0.1:9/v1',
+      apiKey: 'x',
+      model: 'm',
+      timeoutMs: 10,
+      maxRetries: 0,
+    }),
+    {
+      everySteps: 5,
+      windowTokens: 100,
+      model: 'm',
+    },
+  );
+  const transcript = () => {
+    const t = new JudgeTranscript();
+    for (let seq = 1; seq <= 2; seq++) {
+      t.push({
+        eventId: `e${seq}`,
+        sessionId: 's',
+        seq,
+        ts: '2026-11-23T10:00:00Z',
+        agent: { name: 'a' },
+        kind: 'message',
+        role: 'assistant',
+        text: 'x',
+      });
+    }
+    return t;
+  };
+
+  it('asks every question at the tenant’s cadence, and only the uncertain subtype in between', () => {
+    assert.deepEqual(runner.due(transcript(), []), []);
+    assert.equal(runner.due(transcript(), [], 2).length, 4);
+    assert.deepEqual(
+      runner
+        .due(transcript(), [{ subtype: 'false_completion', confidence: 0.6 }])
+        .map((p) => p.name),
+      ['completion'],
+    );
+    assert.deepEqual(
+      runner.due(transcript(), [{ subtype: 'false_completion', confidence: 0.9 }]),
+      [],
+    );
   });
 });

@@ -21,7 +21,6 @@ export const ClassifierEnv = BaseEnv.extend({
   JUDGE_CONFIRM_MODEL: z.string().min(1).optional(),
   JUDGE_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   JUDGE_MAX_RETRIES: z.coerce.number().int().nonnegative().default(2),
-  JUDGE_EVERY_STEPS: z.coerce.number().int().positive().default(5),
   JUDGE_CONCURRENCY_PER_TENANT: z.coerce.number().int().positive().default(2),
   JUDGE_WINDOW_TOKENS: z.coerce.number().int().positive().default(2000),
   JUDGE_DAILY_TOKENS_PER_TENANT: z.coerce.number().int().positive().default(2_000_000),

@@ -50,7 +50,7 @@ export class ClassifierService {
       };
       const findings = observe(window, record.event, options);
       for (const finding of findings) verdicts.push(toVerdict(record, window, finding));
-      this.judge.observe(record, window, findings);
+      this.judge.observe(record, window, findings, options.thresholds.judgeEverySteps);
     }
     await this.producer.send(
       TOPICS.verdicts,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TOPICS, type EventRecordV1 } from '@wink/contracts';
-import type { Finding, SessionWindow } from '@wink/detectors';
+import { DEFAULT_THRESHOLDS, type Finding, type SessionWindow } from '@wink/detectors';
 import { JudgeRunner, JudgeTranscript, LlmJudge, type JudgePrompt } from '@wink/judge';
 import { TypedProducer } from '@wink/kafka';
 import { addJudgeUsage, judgeTokensToday } from '@wink/persistence';
@@ -21,8 +21,8 @@ const TRANSCRIPTS_MAX = 20_000;
 const BUDGET_CACHE_MS = 5000;
 
 /**
- * Runs the LLM judge beside the rules, never in the consumer's way: every `JUDGE_EVERY_STEPS`
- * steps of a session, and at once for an uncertain rule finding. Calls run asynchronously under
+ * Runs the LLM judge beside the rules, never in the consumer's way: every `judgeEverySteps`
+ * steps of a session (a tenant threshold), and at once for an uncertain rule finding. Calls run asynchronously under
  * a per-tenant concurrency cap and a daily token cap; a violation needs two agreeing answers
  * before it becomes a verdict; an answer about a step the session has long left is dropped.
  */
@@ -50,7 +50,7 @@ export class JudgeScheduler {
             maxRetries: config.JUDGE_MAX_RETRIES,
           }),
           {
-            everySteps: config.JUDGE_EVERY_STEPS,
+            everySteps: DEFAULT_THRESHOLDS.judgeEverySteps,
             windowTokens: config.JUDGE_WINDOW_TOKENS,
             model: config.JUDGE_MODEL,
             confirmModel: config.JUDGE_CONFIRM_MODEL,
@@ -66,7 +66,12 @@ export class JudgeScheduler {
   }
 
   /** Called for every event after the rules ran; starts judge runs without waiting for them. */
-  observe(record: EventRecordV1, window: SessionWindow, findings: Finding[]): void {
+  observe(
+    record: EventRecordV1,
+    window: SessionWindow,
+    findings: Finding[],
+    everySteps: number,
+  ): void {
     if (!this.runner) return;
     const key = `${record.tenantId}\u0000${record.event.sessionId}`;
     let transcript = this.transcripts.get(key);
@@ -77,7 +82,7 @@ export class JudgeScheduler {
         this.transcripts.delete(this.transcripts.keys().next().value!);
     }
     transcript.push(record.event);
-    const prompts = this.runner.due(transcript, findings);
+    const prompts = this.runner.due(transcript, findings, everySteps);
     if (prompts.length === 0) return;
     const context = this.runner.context(
       transcript,
