@@ -35,3 +35,23 @@ export interface Detector {
 export function reaches(length: number, threshold: number): boolean {
   return length >= threshold && length % threshold === 0;
 }
+
+/** A rule's finding builder: the category, subtype and detector fixed, the rest per finding. */
+export function findingsOf(category: Category, subtype: Subtype, detector: string) {
+  return (
+    signature: string,
+    fromSeq: number,
+    toSeq: number,
+    reason: string,
+    confidence: number,
+  ): Finding => ({
+    category,
+    subtype,
+    confidence,
+    signature,
+    fromSeq,
+    toSeq,
+    reason,
+    detector,
+  });
+}

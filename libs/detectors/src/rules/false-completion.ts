@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
 
 const NAME = 'rules/false-completion@1';
 
@@ -9,24 +9,7 @@ const CLAIMS_DONE =
 const HEDGED =
   /\b(not yet|still fail|doesn'?t pass|don'?t pass|failing|should (now )?pass|might|may|if|once|unable|couldn'?t|could not|cannot|can'?t)\b/i;
 
-function finding(
-  signature: string,
-  fromSeq: number,
-  toSeq: number,
-  reason: string,
-  confidence: number,
-): Finding {
-  return {
-    category: 'reasoning_problem',
-    subtype: 'false_completion',
-    confidence,
-    signature,
-    fromSeq,
-    toSeq,
-    reason,
-    detector: NAME,
-  };
-}
+const finding = findingsOf('reasoning_problem', 'false_completion', NAME);
 
 /**
  * reasoning_problem/false_completion: a claim of success the record contradicts — "tests pass"

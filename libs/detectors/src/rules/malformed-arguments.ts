@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
 import { resultText } from '../session-window.js';
 
 const NAME = 'rules/malformed-arguments@1';
@@ -6,24 +6,7 @@ const NAME = 'rules/malformed-arguments@1';
 const TOOL_SAYS_MALFORMED =
   /(invalid (argument|parameter|input|value)s?|missing (\d+ )?required (positional )?(argument|parameter|field|property)|unexpected keyword argument|got an unexpected|InputValidationError|validation error|is not valid JSON|could not parse (the )?(arguments|json)|unknown (tool|function)|tool .* (does not exist|not found)|unrecognized arguments?|required property|must be (of type|a |an )|expected (string|number|integer|boolean|object|array)\b)/i;
 
-function finding(
-  signature: string,
-  fromSeq: number,
-  toSeq: number,
-  reason: string,
-  confidence: number,
-): Finding {
-  return {
-    category: 'tool_call_failure',
-    subtype: 'malformed_arguments',
-    confidence,
-    signature,
-    fromSeq,
-    toSeq,
-    reason,
-    detector: NAME,
-  };
-}
+const finding = findingsOf('tool_call_failure', 'malformed_arguments', NAME);
 
 /**
  * tool_call_failure/malformed_arguments: arguments that cannot be right. With the tool's JSON

@@ -1,25 +1,14 @@
-import { reaches, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import {
+  findingsOf,
+  reaches,
+  type Detector,
+  type DetectorInput,
+  type Finding,
+} from '../finding.js';
 
 const NAME = 'rules/no-progress@1';
 
-function finding(
-  signature: string,
-  fromSeq: number,
-  toSeq: number,
-  reason: string,
-  confidence: number,
-): Finding {
-  return {
-    category: 'reasoning_problem',
-    subtype: 'no_progress',
-    confidence,
-    signature,
-    fromSeq,
-    toSeq,
-    reason,
-    detector: NAME,
-  };
-}
+const finding = findingsOf('reasoning_problem', 'no_progress', NAME);
 
 /**
  * reasoning_problem/no_progress: different steps, no movement. The same test failure

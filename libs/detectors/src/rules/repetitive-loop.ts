@@ -1,28 +1,17 @@
 import { fingerprint } from '../fingerprint.js';
-import { reaches, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import {
+  findingsOf,
+  reaches,
+  type Detector,
+  type DetectorInput,
+  type Finding,
+} from '../finding.js';
 import { isWaitingCommand } from './polling.js';
 
 const NAME = 'rules/repetitive-loop@2';
 const CHUNK = 50;
 
-function finding(
-  signature: string,
-  fromSeq: number,
-  toSeq: number,
-  reason: string,
-  confidence: number,
-): Finding {
-  return {
-    category: 'reasoning_problem',
-    subtype: 'repetitive_loop',
-    confidence,
-    signature,
-    fromSeq,
-    toSeq,
-    reason,
-    detector: NAME,
-  };
-}
+const finding = findingsOf('reasoning_problem', 'repetitive_loop', NAME);
 
 /** The most repeated ~50-character chunk of a reply, and how often it occurs. */
 export function mostRepeatedChunk(text: string): { chunk: string; count: number } {
