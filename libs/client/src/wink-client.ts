@@ -1,4 +1,4 @@
-import type { TrajectoryEvent } from '@wink/contracts';
+import type { DeliveredGuidance, TrajectoryEvent } from '@wink/contracts';
 import { readGuidanceStream } from './guidance-stream.js';
 
 export interface WinkClientOptions {
@@ -10,18 +10,8 @@ export interface WinkClientOptions {
   timeoutMs?: number;
 }
 
-export interface Guidance {
-  interventionId: string;
-  sessionId: string;
-  severity: 'nudge' | 'warn' | 'halt';
-  category: string;
-  subtype: string;
-  text: string;
-  atSeq: number;
-  verdictIds: string[];
-  createdAt: string;
-  deliveredAt: string;
-}
+/** Guidance as Wink hands it to the host. */
+export type Guidance = DeliveredGuidance;
 
 export class WinkHttpError extends Error {
   constructor(

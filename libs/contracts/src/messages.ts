@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES, SUBTYPES, CATEGORIES } from './taxonomy.js';
+import { SEVERITIES, SUBTYPES, CATEGORIES, type Severity } from './taxonomy.js';
 import { TrajectoryEvent } from './trajectory-event.js';
 
 const uuid = z.uuid();
@@ -72,3 +72,17 @@ export const DeadLetterV1 = z.strictObject({
   at: epochMs,
 });
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;
+
+/** Guidance as the HTTP channels hand it to an agent host (long-poll, SSE, webhook body). */
+export interface DeliveredGuidance {
+  interventionId: string;
+  sessionId: string;
+  severity: Severity;
+  category: string;
+  subtype: string;
+  text: string;
+  atSeq: number;
+  verdictIds: string[];
+  createdAt: string;
+  sourceReceivedAt: string;
+}

@@ -1,23 +1,11 @@
-import { categoryOf, type Category, type Subtype } from '@wink/contracts';
-import type { Finding } from './finding-like.js';
+import { categoryOf } from '@wink/contracts';
+import type { Finding } from '@wink/detectors';
 import type { JudgeReply, LlmJudge } from './llm-judge.js';
 import { loadPrompts, type JudgePrompt } from './prompts.js';
 import type { JudgeTranscript } from './transcript.js';
 
 /** Below this confidence a rule finding is sent to the judge for confirmation. */
 export const UNCERTAIN_CONFIDENCE = 0.8;
-
-/** The shape of a detector finding, so the classifier and the CLI treat judge and rules alike. */
-export interface JudgeFinding {
-  category: Category;
-  subtype: Subtype;
-  confidence: number;
-  signature: string;
-  fromSeq: number;
-  toSeq: number;
-  reason: string;
-  detector: string;
-}
 
 export interface JudgeRunnerOptions {
   everySteps: number;
@@ -90,7 +78,7 @@ export class JudgeRunner {
   }
 
   /** A confirmed violation as a detector finding, citing the steps the judge named (or `atSeq`). */
-  finding(prompt: JudgePrompt, reply: JudgeReply, atSeq: number): JudgeFinding {
+  finding(prompt: JudgePrompt, reply: JudgeReply, atSeq: number): Finding {
     const steps = reply.evidence_steps.length ? reply.evidence_steps : [atSeq];
     return {
       category: categoryOf(prompt.subtype),

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { GuidanceV1, Severity } from '@wink/contracts';
+import type { DeliveredGuidance, GuidanceV1, Severity } from '@wink/contracts';
+
+export type { DeliveredGuidance };
 import { queryRows } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
@@ -8,19 +10,6 @@ export const GUIDANCE_CHANNEL = 'wink_guidance';
 
 /** How guidance reaches a host. `topic` is recorded when published; the others when handed over. */
 export type Channel = 'poll' | 'sse' | 'webhook' | 'topic';
-
-export interface DeliveredGuidance {
-  interventionId: string;
-  sessionId: string;
-  severity: Severity;
-  category: string;
-  subtype: string;
-  text: string;
-  atSeq: number;
-  verdictIds: string[];
-  createdAt: string;
-  sourceReceivedAt: string;
-}
 
 interface GuidanceRow {
   intervention_id: string;
