@@ -74,7 +74,7 @@ describe('hostile input and tenancy (real Kafka, real Postgres)', () => {
       JSON.stringify([...statuses]),
     );
     assert.equal(await topicSize(admin, TOPICS.events), before, 'nothing reached Kafka');
-    for (const table of ['events', 'tool_schemas', 'webhooks']) {
+    for (const table of ['events', 'tool_schemas', 'webhooks', 'labels', 'experiments']) {
       const [{ n }] = await db.query(
         `SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`,
         [tenantId],

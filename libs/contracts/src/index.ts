@@ -5,3 +5,6 @@ export * from './topics.js';
 export * from './validation.js';
 export * from './ids.js';
 export * from './settings.js';
+export * from './labels.js';
+export * from './experiments.js';
+export * from './analytics.js';

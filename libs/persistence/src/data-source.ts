@@ -15,6 +15,10 @@ import { WebhookEntity } from './entities/webhook.entity.js';
 import { DeliveryOutcomesPolicy1763877600000 } from './migrations/1763877600000-delivery-outcomes-policy.js';
 import { JudgeUsage1763881200000 } from './migrations/1763881200000-judge-usage.js';
 import { JudgeUsageEntity } from './entities/judge-usage.entity.js';
+import { AnalyticsLabelsExperiments1763888400000 } from './migrations/1763888400000-analytics-labels-experiments.js';
+import { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entity.js';
+import { LabelEntity } from './entities/label.entity.js';
+import { ExperimentEntity } from './entities/experiment.entity.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -29,12 +33,16 @@ export const ENTITIES = [
   DeliveryEntity,
   WebhookEntity,
   JudgeUsageEntity,
+  SessionMisbehaviourEntity,
+  LabelEntity,
+  ExperimentEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1763870400000,
   ToolSchemasAndThresholds1763874000000,
   DeliveryOutcomesPolicy1763877600000,
   JudgeUsage1763881200000,
+  AnalyticsLabelsExperiments1763888400000,
 ];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {

@@ -12,3 +12,8 @@ export * from './tenant-settings.js';
 export { DeliveryEntity } from './entities/delivery.entity.js';
 export { WebhookEntity } from './entities/webhook.entity.js';
 export { JudgeUsageEntity } from './entities/judge-usage.entity.js';
+export { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entity.js';
+export { LabelEntity } from './entities/label.entity.js';
+export { ExperimentEntity } from './entities/experiment.entity.js';
+export * from './experiments.js';
+export * from './outcomes.js';

@@ -17,6 +17,8 @@ export interface BootstrapOptions {
   /** For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers. */
   consume?: { groupId: string; sessionTimeoutMs: number };
   jsonBodyLimit?: number;
+  /** Last set-up on the application before it listens (e.g. serving an OpenAPI document). */
+  beforeListen?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
+  options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   logger.log({ msg: 'listening', port: options.port }, options.service);
   return app;

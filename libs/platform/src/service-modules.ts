@@ -8,26 +8,29 @@ import { MetricsModule } from './metrics.js';
 
 export interface ServiceModulesOptions {
   databaseUrl: string;
-  brokers: string[];
-  clientId: string;
+  /** The service's Kafka client and producer; omit for a service that only reads Postgres. */
+  kafka?: { brokers: string[]; clientId: string };
   poolSize?: number;
-  /** GET /health over Postgres and Kafka; false when the service registers its own checks. */
+  /** GET /health over Postgres (and Kafka); false when the service registers its own checks. */
   standardHealth?: boolean;
 }
 
 /** What every service imports: Postgres, its Kafka client and producer, health and metrics. */
 export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | Type<unknown>> {
+  const kafka = o.kafka;
+  const health = kafka
+    ? HealthModule.register({
+        useFactory: (db: DataSource, client: Kafka) => [postgresCheck(db), kafkaCheck(client)],
+        inject: [DataSource, KAFKA],
+      })
+    : HealthModule.register({
+        useFactory: (db: DataSource) => [postgresCheck(db)],
+        inject: [DataSource],
+      });
   return [
     DatabaseModule.forRoot(o.databaseUrl, o.poolSize),
-    KafkaModule.forRoot(o.brokers, o.clientId),
-    ...(o.standardHealth === false
-      ? []
-      : [
-          HealthModule.register({
-            useFactory: (db: DataSource, kafka: Kafka) => [postgresCheck(db), kafkaCheck(kafka)],
-            inject: [DataSource, KAFKA],
-          }),
-        ]),
+    ...(kafka ? [KafkaModule.forRoot(kafka.brokers, kafka.clientId)] : []),
+    ...(o.standardHealth === false ? [] : [health]),
     MetricsModule,
   ];
 }

@@ -25,8 +25,7 @@ export class ClassifierModule {
       module: ClassifierModule,
       imports: serviceModules({
         databaseUrl: config.DATABASE_URL,
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'wink-classifier',
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-classifier' },
         poolSize: 4,
         standardHealth: false,
       }),

@@ -16,8 +16,7 @@ export class IngestModule {
       module: IngestModule,
       imports: serviceModules({
         databaseUrl: config.DATABASE_URL,
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'wink-ingest',
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-ingest' },
       }),
       controllers: [EventsController, SettingsController, TrajectoriesController],
       providers: [

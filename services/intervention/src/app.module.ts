@@ -9,6 +9,7 @@ import { OutcomeSweeper } from './guidance/outcome-sweeper.js';
 import { OutcomesController } from './guidance/outcomes.controller.js';
 import { VerdictsConsumer } from './guidance/verdicts.consumer.js';
 import { WebhookDispatcher } from './guidance/webhook-dispatcher.js';
+import { TenantExperiments } from './policy/tenant-experiments.js';
 import { TenantPolicies } from './policy/tenant-policies.js';
 import { INTERVENTION_CONFIG } from './tokens.js';
 
@@ -19,8 +20,7 @@ export class InterventionModule {
       module: InterventionModule,
       imports: serviceModules({
         databaseUrl: config.DATABASE_URL,
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'wink-intervention',
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-intervention' },
       }),
       controllers: [VerdictsConsumer, GuidanceController, OutcomesController],
       providers: [
@@ -30,6 +30,7 @@ export class InterventionModule {
         GuidanceNotifier,
         InterventionService,
         TenantPolicies,
+        TenantExperiments,
         WebhookDispatcher,
         OutcomeSweeper,
       ],

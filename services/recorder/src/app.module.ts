@@ -11,8 +11,7 @@ export class RecorderModule {
       module: RecorderModule,
       imports: serviceModules({
         databaseUrl: config.DATABASE_URL,
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'wink-recorder',
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-recorder' },
       }),
       controllers: [HistoryConsumer],
       providers: [HistoryWriter],

@@ -4,7 +4,7 @@ export interface FuzzRequest {
   path: string;
   body?: string;
   /** Which service answers it. */
-  service: 'ingest' | 'intervention';
+  service: 'ingest' | 'intervention' | 'api';
 }
 
 const INJECTIONS = [
@@ -187,6 +187,69 @@ export function fuzzRequests(count: number, random: () => number): FuzzRequest[]
       method: 'POST',
       path: `/v1/guidance/${encodeURIComponent(pick(['not-a-uuid', pick(INJECTIONS), '00000000-0000-0000-0000-000000000000']))}/ack`,
       service: 'intervention',
+    }),
+    () => ({
+      method: 'GET',
+      path: `/v1/analytics/${pick(['misbehaviour-rate', 'counts', 'resolution', 'latency'])}?${pick(
+        [
+          `groupBy=${encodeURIComponent(pick(INJECTIONS))}`,
+          `from=${encodeURIComponent(pick(INJECTIONS))}`,
+          'from=2026-11-23T00:00:00Z&to=2026-11-01T00:00:00Z',
+          `to=${encodeURIComponent(pick(['yesterday', '2026-13-45T99:00:00Z', '1e99']))}`,
+          `subtype=${encodeURIComponent(pick(INJECTIONS))}&groupBy=day`,
+        ],
+      )}`,
+      service: 'api',
+    }),
+    () => ({
+      method: 'GET',
+      path: pick([
+        `/v1/sessions?limit=${encodeURIComponent(pick(['0', '-1', '1e9', 'abc', '1; DROP TABLE sessions']))}`,
+        `/v1/sessions/${encodeURIComponent(pick(INJECTIONS))}/timeline`,
+        `/v1/experiments/${encodeURIComponent(pick(['nope', pick(INJECTIONS), '00000000-0000-0000-0000-000000000000']))}/results`,
+      ]),
+      service: 'api',
+    }),
+    () => ({
+      method: 'POST',
+      path: pick([
+        `/v1/sessions/${encodeURIComponent(pick(['fz-session', pick(INJECTIONS)]))}/labels`,
+        `/v1/verdicts/${encodeURIComponent(pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', pick(INJECTIONS)]))}/labels`,
+      ]),
+      body: JSON.stringify(
+        pick<unknown>([
+          {},
+          { judgement: pick(INJECTIONS), labelledBy: 'x' },
+          { judgement: 'misbehaved', labelledBy: 'x' },
+          { judgement: 'clean', category: 'reasoning_problem', labelledBy: 'x' },
+          { judgement: 'true_positive', labelledBy: '' },
+          { judgement: 'misbehaved', subtype: pick(INJECTIONS), labelledBy: 'x' },
+          { judgement: 'true_positive', labelledBy: 'x', note: 'n'.repeat(3000) },
+          {
+            judgement: 'misbehaved',
+            category: 'tool_call_failure',
+            subtype: 'repetitive_loop',
+            labelledBy: 'x',
+          },
+          ['judgement'],
+        ]),
+      ),
+      service: 'api',
+    }),
+    () => ({
+      method: 'POST',
+      path: '/v1/experiments',
+      body: JSON.stringify(
+        pick<unknown>([
+          {},
+          { name: 'x' },
+          { name: 'x', treatmentShare: pick([0, 1, -0.5, 2, '0.5', null, 'NaN']) },
+          { name: pick(['', 'n'.repeat(300)]), treatmentShare: 0.5 },
+          { name: 'x', treatmentShare: 0.5, extra: pick(INJECTIONS) },
+          { __proto__: { polluted: true }, name: 'x' },
+        ]),
+      ),
+      service: 'api',
     }),
   ];
   return Array.from({ length: count }, () => pick(broken)());

@@ -4,18 +4,26 @@ import type { TrajectoryEvent } from '@wink/contracts';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
-/** A bundled sample with its session and event ids made unique, so runs never collide. */
+/**
+ * A bundled sample with its session and event ids made unique, so runs never collide; with
+ * `endingAt`, its timestamps moved so its last step is at that time.
+ */
 export function loadSample(
   name: 'looping-session' | 'clean-session',
   suffix: string,
+  endingAt?: Date,
 ): TrajectoryEvent[] {
-  return readFileSync(`${SAMPLES}${name}.jsonl`, 'utf8')
+  const events = readFileSync(`${SAMPLES}${name}.jsonl`, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => {
-      const e = JSON.parse(l) as TrajectoryEvent;
-      return { ...e, sessionId: `${e.sessionId}-${suffix}`, eventId: `${e.eventId}-${suffix}` };
-    });
+    .map((l) => JSON.parse(l) as TrajectoryEvent);
+  const shift = endingAt ? endingAt.getTime() - Date.parse(events.at(-1)!.ts) : 0;
+  return events.map((e) => ({
+    ...e,
+    sessionId: `${e.sessionId}-${suffix}`,
+    eventId: `${e.eventId}-${suffix}`,
+    ts: new Date(Date.parse(e.ts) + shift).toISOString(),
+  }));
 }
 
 export interface JsonResponse<T = Record<string, unknown>> {

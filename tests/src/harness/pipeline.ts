@@ -3,7 +3,7 @@ import { BROKERS, TEST_DATABASE_URL } from './infrastructure.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
 
-/** All four services on the test database and the real broker, on their own ports. */
+/** Every service on the test database and the real broker, on their own ports. */
 export class Pipeline {
   readonly services: Record<ServiceName, ServiceProcess>;
 
@@ -17,6 +17,7 @@ export class Pipeline {
       CLASSIFIER_PORT: String(PORT_BASE + 1),
       INTERVENTION_PORT: String(PORT_BASE + 2),
       RECORDER_PORT: String(PORT_BASE + 3),
+      API_PORT: String(PORT_BASE + 4),
       ...extraEnv,
     };
     this.services = {
@@ -24,6 +25,7 @@ export class Pipeline {
       classifier: new ServiceProcess('classifier', PORT_BASE + 1, env),
       intervention: new ServiceProcess('intervention', PORT_BASE + 2, env),
       recorder: new ServiceProcess('recorder', PORT_BASE + 3, env),
+      api: new ServiceProcess('api', PORT_BASE + 4, env),
     };
   }
 

@@ -4,7 +4,7 @@ import { waitFor } from './infrastructure.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export type ServiceName = 'ingest' | 'classifier' | 'intervention' | 'recorder';
+export type ServiceName = 'ingest' | 'classifier' | 'intervention' | 'recorder' | 'api';
 
 /** One Wink service run as its own process from its build output, as in production. */
 export class ServiceProcess {

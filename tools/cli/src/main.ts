@@ -3,6 +3,7 @@ import { FORMATS, type Format } from '@wink/importers';
 import type { TrajectoryEvent } from '@wink/contracts';
 import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
 import { detectWithJudge, judgeFromEnv, type JudgeSpend } from './commands/judge-offline.js';
+import { exportLabels, formatPrecision, label, precision } from './commands/labels.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
 import { readSessions } from './labelled-sessions.js';
@@ -19,6 +20,16 @@ const USAGE = `usage:
   wink replay FILE… --url URL --key KEY [--guidance-url URL] [--rate N] [--json]
       Streams the sessions into a running pipeline as new sessions and prints the guidance
       that came back and the event-to-guidance latency percentiles.
+  wink label session ID --judgement misbehaved|clean [--category C] [--subtype S] [--step N]
+             [--note TEXT] --by NAME
+  wink label verdict ID --judgement true_positive|false_positive [--subtype S] [--note TEXT] --by NAME
+      Records a person's judgement of a session or a verdict.
+  wink labels export [--out FILE]
+      Writes the labelled history as the labelled-session JSONL that eval reads.
+  wink labels precision
+      Each detector's precision on labelled verdicts.
+  label and labels talk to the analytics API: --api-url (WINK_API_URL, default
+  http://127.0.0.1:3004) and --key (WINK_API_KEY).
 formats: auto (default), ${FORMATS.join(', ')}
 --judge adds the LLM judge: JUDGE_BASE_URL, JUDGE_API_KEY, JUDGE_MODEL, JUDGE_CONFIRM_MODEL,
   JUDGE_EVERY_STEPS (5), JUDGE_WINDOW_TOKENS (2000).`;
@@ -37,6 +48,14 @@ function options(args: string[]): Options {
       'guidance-url': { type: 'string' },
       key: { type: 'string', default: process.env.WINK_API_KEY },
       rate: { type: 'string', default: '20' },
+      'api-url': { type: 'string', default: process.env.WINK_API_URL ?? 'http://127.0.0.1:3004' },
+      judgement: { type: 'string' },
+      category: { type: 'string' },
+      subtype: { type: 'string' },
+      step: { type: 'string' },
+      note: { type: 'string' },
+      by: { type: 'string', default: process.env.USER },
+      out: { type: 'string' },
     },
   });
 }
@@ -71,10 +90,46 @@ async function hook(dialect: string | undefined): Promise<number> {
   return 0;
 }
 
+async function labelling(command: string, opts: Options): Promise<number> {
+  const key = opts.values.key;
+  if (!key) throw new UsageError(`${command} needs --key (or WINK_API_KEY)`);
+  const target = { apiUrl: String(opts.values['api-url']), apiKey: String(key) };
+  const [what, id] = opts.positionals;
+  if (command === 'label') {
+    if ((what !== 'session' && what !== 'verdict') || !id)
+      throw new UsageError('label takes session ID or verdict ID');
+    const v = opts.values;
+    const saved = await label(target, what, id, {
+      judgement: v.judgement as string | undefined,
+      category: v.category as string | undefined,
+      subtype: v.subtype as string | undefined,
+      step: v.step === undefined ? undefined : Number(v.step),
+      note: v.note as string | undefined,
+      labelledBy: v.by as string | undefined,
+    });
+    console.log(
+      opts.values.json ? JSON.stringify(saved) : `labelled ${what} ${id}: ${saved.judgement}`,
+    );
+    return 0;
+  }
+  if (what === 'export') {
+    const n = await exportLabels(target, opts.values.out as string | undefined);
+    if (opts.values.out) console.error(`${n} labelled sessions written to ${opts.values.out}`);
+    return 0;
+  }
+  if (what === 'precision') {
+    const rows = await precision(target);
+    console.log(opts.values.json ? JSON.stringify(rows) : formatPrecision(rows));
+    return 0;
+  }
+  throw new UsageError('labels takes export or precision');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'hook') return hook(rest[0]);
   const opts = options(rest);
+  if (command === 'label' || command === 'labels') return labelling(command, opts);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');
   const { sessions, errors } = read(opts);

@@ -29,4 +29,20 @@ export class SessionEntity {
 
   @Column({ name: 'event_count', type: 'int' })
   eventCount!: number;
+
+  /** When Wink first received one of its events (server clock; A/B experiments window on it). */
+  @Column({ name: 'first_received_at', type: 'timestamptz' })
+  firstReceivedAt!: Date;
+
+  @Column({ name: 'tool_calls', type: 'int' })
+  toolCalls!: number;
+
+  @Column({ name: 'tool_failures', type: 'int' })
+  toolFailures!: number;
+
+  @Column({ type: 'bigint' })
+  tokens!: string;
+
+  @Column({ name: 'human_interventions', type: 'int' })
+  humanInterventions!: number;
 }

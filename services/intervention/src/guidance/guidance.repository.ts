@@ -50,12 +50,13 @@ export interface DueWebhook {
 export class GuidanceRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async storedSeverity(
+  async stored(
     interventionId: string,
-  ): Promise<Array<{ severity: Severity; created_at: Date }>> {
-    return this.db.query('SELECT severity, created_at FROM guidance WHERE intervention_id = $1', [
-      interventionId,
-    ]);
+  ): Promise<Array<{ severity: Severity; cohort: string; created_at: Date }>> {
+    return this.db.query(
+      'SELECT severity, cohort, created_at FROM guidance WHERE intervention_id = $1',
+      [interventionId],
+    );
   }
 
   async exists(interventionId: string): Promise<boolean> {
@@ -68,7 +69,7 @@ export class GuidanceRepository {
   /** What the policy needs about the session and the latest guidance for the same misbehaviour. */
   async stateFor(
     g: Pick<GuidanceV1, 'tenantId' | 'sessionId' | 'subtype' | 'signature'>,
-  ): Promise<PolicyState> {
+  ): Promise<Omit<PolicyState, 'cohort'>> {
     const [row] = await this.db.query(
       `SELECT (SELECT last_seq FROM sessions WHERE tenant_id = $1 AND session_id = $2) AS last_seq,
               (SELECT count(*) FROM guidance WHERE tenant_id = $1 AND session_id = $2)::int AS n,

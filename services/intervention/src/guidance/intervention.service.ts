@@ -3,11 +3,13 @@ import { deterministicUuid, TOPICS, type GuidanceV1, type VerdictV1 } from '@win
 import { TypedProducer } from '@wink/kafka';
 import { decide } from '../policy/policy.js';
 import { renderGuidance } from '../policy/templates.js';
+import { TenantExperiments } from '../policy/tenant-experiments.js';
 import { TenantPolicies } from '../policy/tenant-policies.js';
 import { GuidanceRepository } from './guidance.repository.js';
 import { dropped, eventToGuidance, issued, outcomes } from './intervention.metrics.js';
 
-export const DEFAULT_COHORT = 'treatment';
+/** The cohort guidance is given in when no experiment runs: everyone is treated. */
+const DEFAULT_COHORT = 'treatment';
 
 /**
  * Turns verdicts into guidance under the tenant's policy: stored first (so hosts can fetch it and
@@ -21,6 +23,7 @@ export class InterventionService {
   constructor(
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
     @Inject(TenantPolicies) private readonly policies: TenantPolicies,
+    @Inject(TenantExperiments) private readonly experiments: TenantExperiments,
     @Inject(TypedProducer) private readonly producer: TypedProducer,
   ) {}
 
@@ -50,7 +53,8 @@ export class InterventionService {
     verdict: VerdictV1,
     interventionId: string,
   ): Promise<GuidanceV1 | null> {
-    const state = await this.repo.stateFor(verdict);
+    const cohort = await this.experiments.cohortOf(verdict.tenantId, verdict.sessionId);
+    const state = { ...(await this.repo.stateFor(verdict)), cohort };
     const previous = state.previous;
     if (previous?.deliveredAt && verdict.createdAt > previous.deliveredAt.getTime()) {
       await this.repo.markRecurred(previous.interventionId);
@@ -61,7 +65,12 @@ export class InterventionService {
       dropped.inc({ reason: decision.reason });
       return null;
     }
-    const guidance = this.build(verdict, interventionId, decision.severity);
+    const guidance = this.build(
+      verdict,
+      interventionId,
+      decision.severity,
+      cohort ?? DEFAULT_COHORT,
+    );
     await this.repo.insert(guidance);
     issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
     const latencyMs = guidance.createdAt - guidance.sourceReceivedAt;
@@ -80,14 +89,21 @@ export class InterventionService {
 
   /** The guidance already stored for this verdict, rebuilt to publish again. */
   private async stored(verdict: VerdictV1, interventionId: string): Promise<GuidanceV1> {
-    const [row] = await this.repo.storedSeverity(interventionId);
-    return this.build(verdict, interventionId, row.severity, new Date(row.created_at).getTime());
+    const [row] = await this.repo.stored(interventionId);
+    return this.build(
+      verdict,
+      interventionId,
+      row.severity,
+      row.cohort,
+      new Date(row.created_at).getTime(),
+    );
   }
 
   private build(
     verdict: VerdictV1,
     interventionId: string,
     severity: GuidanceV1['severity'],
+    cohort: string,
     createdAt = Date.now(),
   ): GuidanceV1 {
     return {
@@ -101,7 +117,7 @@ export class InterventionService {
       signature: verdict.signature,
       severity,
       text: renderGuidance({ ...verdict, severity }),
-      cohort: DEFAULT_COHORT,
+      cohort,
       atSeq: verdict.atSeq,
       createdAt,
       sourceReceivedAt: verdict.sourceReceivedAt,

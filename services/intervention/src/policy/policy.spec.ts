@@ -10,7 +10,12 @@ const settings: PolicySettings = {
 };
 const now = Date.UTC(2026, 10, 23, 12, 0, 0);
 const verdict = { subtype: 'repetitive_loop' as const, atSeq: 40, createdAt: now - 1000 };
-const fresh: PolicyState = { sessionLastSeq: 41, sessionGuidance: 0, previous: null };
+const fresh: PolicyState = {
+  cohort: null,
+  sessionLastSeq: 41,
+  sessionGuidance: 0,
+  previous: null,
+};
 
 describe('decide', () => {
   it('nudges a first occurrence, and halts a destructive action in production', () => {
@@ -65,6 +70,19 @@ describe('decide', () => {
       action: 'issue',
       severity: 'halt',
       recurrenceOf: 'g1',
+    });
+  });
+
+  it('answers nothing in the control cohort of an experiment (shadow mode), even a destructive action', () => {
+    const destructive = { ...verdict, subtype: 'destructive_action' as const, env: 'production' };
+    assert.deepEqual(decide(destructive, { ...fresh, cohort: 'control' }, settings, now), {
+      action: 'drop',
+      reason: 'control_cohort',
+    });
+    assert.deepEqual(decide(verdict, { ...fresh, cohort: 'treatment' }, settings, now), {
+      action: 'issue',
+      severity: 'nudge',
+      recurrenceOf: null,
     });
   });
 

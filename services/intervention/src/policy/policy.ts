@@ -1,10 +1,18 @@
-import { SEVERITIES, type PolicyOverrides, type Severity, type VerdictV1 } from '@wink/contracts';
+import {
+  SEVERITIES,
+  type Cohort,
+  type PolicyOverrides,
+  type Severity,
+  type VerdictV1,
+} from '@wink/contracts';
 import { initialSeverity } from './severity.js';
 
 export type PolicySettings = Required<PolicyOverrides>;
 
 /** What is known, at decision time, about the session and the last guidance for the same misbehaviour. */
 export interface PolicyState {
+  /** The session's cohort in the tenant's running A/B experiment, or null when none runs. */
+  cohort: Cohort | null;
   /** The session's latest step as recorded, or null when not recorded yet. */
   sessionLastSeq: number | null;
   /** Guidance the session has received so far. */
@@ -16,7 +24,8 @@ export interface PolicyState {
   } | null;
 }
 
-export type DropReason = 'stale' | 'cap' | 'undelivered' | 'cooldown' | 'before_delivery';
+export type DropReason =
+  'control_cohort' | 'stale' | 'cap' | 'undelivered' | 'cooldown' | 'before_delivery';
 
 export type Decision =
   | { action: 'issue'; severity: Severity; recurrenceOf: string | null }
@@ -27,7 +36,8 @@ export function escalate(severity: Severity): Severity {
 }
 
 /**
- * The intervention policy, as a pure function. A verdict the session has moved far past is
+ * The intervention policy, as a pure function. A session in an experiment's control cohort is
+ * only observed (shadow mode: its verdicts are recorded, nothing is answered). A verdict the session has moved far past is
  * stale; a session over its cap gets nothing more. The same misbehaviour again, before the agent
  * has seen the last guidance about it or within the cooldown after delivery, is not answered;
  * once it recurs after delivery, the answer climbs a step: nudge → warn → halt.
@@ -38,6 +48,7 @@ export function decide(
   settings: PolicySettings,
   now: number,
 ): Decision {
+  if (state.cohort === 'control') return { action: 'drop', reason: 'control_cohort' };
   if (state.sessionLastSeq !== null && verdict.atSeq < state.sessionLastSeq - settings.staleSteps) {
     return { action: 'drop', reason: 'stale' };
   }

@@ -6,8 +6,8 @@ const toDate = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Batched, idempotent writes of the labelled history. Every insert is `ON CONFLICT DO NOTHING`
- * on the message's unique id, so a redelivered batch changes nothing; session aggregates count
- * only the rows that were really new.
+ * on the message's unique id, so a redelivered batch changes nothing; the rollups analytics read
+ * (session aggregates, per-session misbehaviours) count only the rows that were really new.
  */
 @Injectable()
 export class HistoryWriter {
@@ -24,24 +24,37 @@ export class HistoryWriter {
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
          SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
          ON CONFLICT (tenant_id, event_id) DO NOTHING
-         RETURNING tenant_id, session_id, seq, ts, payload
+         RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
          SELECT tenant_id, session_id,
                 (array_agg(payload->'agent'->>'name' ORDER BY seq))[1] AS agent_name,
                 (array_agg(payload->'agent'->>'model' ORDER BY seq) FILTER (WHERE payload->'agent'->>'model' IS NOT NULL))[1] AS model,
                 (array_agg(payload->>'env' ORDER BY seq DESC) FILTER (WHERE payload->>'env' IS NOT NULL))[1] AS env,
-                min(ts) AS first_seen_at, max(ts) AS last_seen_at, max(seq) AS last_seq, count(*)::int AS n
+                min(ts) AS first_seen_at, max(ts) AS last_seen_at, max(seq) AS last_seq, count(*)::int AS n,
+                min(received_at) AS first_received_at,
+                count(*) FILTER (WHERE kind = 'tool_call')::int AS tool_calls,
+                count(*) FILTER (WHERE kind = 'tool_result' AND payload->'result'->>'ok' = 'false')::int AS tool_failures,
+                coalesce(sum((payload->'usage'->>'inputTokens')::bigint + (payload->'usage'->>'outputTokens')::bigint)
+                         FILTER (WHERE kind = 'usage'), 0) AS tokens,
+                count(*) FILTER (WHERE kind = 'human_intervention')::int AS human_interventions
            FROM inserted GROUP BY tenant_id, session_id
        ), upserted AS (
-         INSERT INTO sessions (tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count)
-         SELECT tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, n FROM per_session
+         INSERT INTO sessions (tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count,
+                               first_received_at, tool_calls, tool_failures, tokens, human_interventions)
+         SELECT tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, n,
+                first_received_at, tool_calls, tool_failures, tokens, human_interventions FROM per_session
          ON CONFLICT (tenant_id, session_id) DO UPDATE SET
            model = coalesce(EXCLUDED.model, sessions.model),
            env = coalesce(EXCLUDED.env, sessions.env),
            first_seen_at = least(sessions.first_seen_at, EXCLUDED.first_seen_at),
            last_seen_at = greatest(sessions.last_seen_at, EXCLUDED.last_seen_at),
            last_seq = greatest(sessions.last_seq, EXCLUDED.last_seq),
-           event_count = sessions.event_count + EXCLUDED.event_count
+           event_count = sessions.event_count + EXCLUDED.event_count,
+           first_received_at = least(sessions.first_received_at, EXCLUDED.first_received_at),
+           tool_calls = sessions.tool_calls + EXCLUDED.tool_calls,
+           tool_failures = sessions.tool_failures + EXCLUDED.tool_failures,
+           tokens = sessions.tokens + EXCLUDED.tokens,
+           human_interventions = sessions.human_interventions + EXCLUDED.human_interventions
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
@@ -61,8 +74,9 @@ export class HistoryWriter {
 
   async writeVerdicts(verdicts: VerdictV1[]): Promise<number> {
     if (verdicts.length === 0) return 0;
-    const rows: unknown[] = await this.db.query(
-      `INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
+    const result: Array<{ inserted: number }> = await this.db.query(
+      `WITH inserted AS (
+       INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
                              confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
        SELECT DISTINCT ON (verdict_id) * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
                             $6::text[], $7::real[], $8::text[], $9::int[], $10::int[], $11::int[],
@@ -70,7 +84,18 @@ export class HistoryWriter {
          AS t(verdict_id, tenant_id, session_id, category, subtype, signature, confidence,
               detector, at_seq, from_seq, to_seq, reason, created_at)
        ON CONFLICT (verdict_id) DO NOTHING
-       RETURNING 1`,
+       RETURNING tenant_id, session_id, category, subtype, at_seq, created_at
+       ), rolled_up AS (
+         INSERT INTO session_misbehaviours (tenant_id, session_id, subtype, category, verdicts, first_at_seq, first_at)
+         SELECT tenant_id, session_id, subtype, min(category), count(*)::int, min(at_seq), min(created_at)
+           FROM inserted GROUP BY tenant_id, session_id, subtype
+         ON CONFLICT (tenant_id, session_id, subtype) DO UPDATE SET
+           verdicts = session_misbehaviours.verdicts + EXCLUDED.verdicts,
+           first_at_seq = least(session_misbehaviours.first_at_seq, EXCLUDED.first_at_seq),
+           first_at = least(session_misbehaviours.first_at, EXCLUDED.first_at)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM rolled_up) AS rolled_up`,
       [
         verdicts.map((v) => v.verdictId),
         verdicts.map((v) => v.tenantId),
@@ -87,6 +112,6 @@ export class HistoryWriter {
         verdicts.map((v) => toDate(v.createdAt)),
       ],
     );
-    return rows.length;
+    return result[0].inserted;
   }
 }
