@@ -50,9 +50,9 @@ function barChart(container, rows, emptyText) {
     return;
   }
   const rowHeight = 24;
-  const labelWidth = 170;
-  const width = 520;
-  const barSpace = width - labelWidth - 110;
+  const labelWidth = 150;
+  const width = 400;
+  const barSpace = width - labelWidth - 80;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${rows.length * rowHeight + 4}`, role: 'img' });
   rows.forEach((r, i) => {
     const y = i * rowHeight;
@@ -94,8 +94,8 @@ function dayChart(container, rows) {
     container.append(el('p', { class: 'muted' }, 'No sessions in this range.'));
     return;
   }
-  const width = 520;
-  const height = 180;
+  const width = 400;
+  const height = 170;
   const base = height - 34;
   const step = Math.min(60, (width - 20) / rows.length);
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
