@@ -25,6 +25,7 @@ const ports = {
   classifier: Number(env.CLASSIFIER_PORT ?? 3001),
   intervention: Number(env.INTERVENTION_PORT ?? 3002),
   recorder: Number(env.RECORDER_PORT ?? 3003),
+  api: Number(env.API_PORT ?? 3004),
 };
 const children = new Map();
 let startedKafka = false;
@@ -91,6 +92,21 @@ async function waitForConsumers() {
   }
 }
 
+/** The misbehaviour rate by category from the analytics API, once the recorder has every session. */
+async function analyticsOf(apiKey, sessions) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await fetch(
+      `http://127.0.0.1:${ports.api}/v1/analytics/misbehaviour-rate?groupBy=category`,
+      { headers: { authorization: `Bearer ${apiKey}` } },
+    );
+    const body = await res.json();
+    if (!res.ok) throw new Error(`analytics API: ${res.status} ${body.message}`);
+    if (body.sessions >= sessions || Date.now() > deadline) return body;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
@@ -132,7 +148,15 @@ async function main() {
   for (const file of ['looping-session.jsonl', 'clean-session.jsonl']) {
     const imported = importFile(`${root}samples/${file}`);
     if (imported.errors.length) throw new Error(imported.errors.join('\n'));
-    for (const s of imported.sessions) sessions.set(s.sessionId, s.events);
+    // Replayed as if live: the steps keep their spacing and end now, so the dashboard shows today.
+    for (const s of imported.sessions) {
+      const shift = Date.now() - Date.parse(s.events.at(-1).ts);
+      const ts = (e) => new Date(Date.parse(e.ts) + shift).toISOString();
+      sessions.set(
+        s.sessionId,
+        s.events.map((e) => ({ ...e, ts: ts(e) })),
+      );
+    }
   }
   const report = await replay({
     sessions,
@@ -150,6 +174,7 @@ async function main() {
     [tenantId, ids],
   );
   await db.destroy();
+  const rate = await analyticsOf(apiKey, ids.length);
 
   const out = [
     '',
@@ -165,9 +190,15 @@ async function main() {
   }
   if (verdicts.length === 0) out.push('  none');
   out.push('Guidance delivered to the agent host (long-poll):', formatReplayReport(report));
+  out.push(
+    `Analytics (GET /v1/analytics/misbehaviour-rate): ${rate.flagged} of ${rate.sessions} sessions with a verdict (${Math.round(rate.rate * 100)}%); ` +
+      rate.rows.map((r) => `${r.key} ${r.flagged}/${r.sessions}`).join(', '),
+  );
   out.push('=================================================');
   out.push(
     `Ingest: http://127.0.0.1:${ports.ingest}  Guidance: http://127.0.0.1:${ports.intervention}`,
+    `Dashboard: http://127.0.0.1:${ports.api}/dashboard#key=${apiKey}`,
+    `Analytics API: http://127.0.0.1:${ports.api}/docs (OpenAPI: /docs-json)`,
   );
   out.push(
     `export WINK_API_KEY=${apiKey}`,

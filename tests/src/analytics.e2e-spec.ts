@@ -19,7 +19,7 @@ import {
   waitForGroupsStable,
 } from './harness/infrastructure.js';
 import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, waitForDailyRates } from './harness/pipeline.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -75,6 +75,7 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
       30_000,
       'the samples to be recorded with their guidance',
     );
+    await waitForDailyRates(pipeline.services.api.url, tenant.apiKey, 2, 1);
     const polled = await pollGuidance(
       pipeline.services.intervention.url,
       tenant.apiKey,

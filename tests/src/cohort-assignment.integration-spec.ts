@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { cohortOf } from '@wink/contracts';
-import { cohortSql, createDataSource, ensureDatabase } from '@wink/persistence';
+import { cohortOf, cohortPoint } from '@wink/contracts';
+import { COHORT_POINT_SQL, createDataSource, ensureDatabase } from '@wink/persistence';
 import { TEST_DATABASE_URL } from './harness/infrastructure.js';
 
 describe('cohort assignment (real Postgres)', () => {
@@ -18,20 +18,18 @@ describe('cohort assignment (real Postgres)', () => {
     await db?.destroy();
   });
 
-  it('puts every session in the same cohort in SQL as in the services, near the share', async () => {
-    const experimentId = randomUUID();
+  it('gives every session the same point in SQL as in the services, and cohorts near the share', async () => {
     const share = 0.3;
     const ids = Array.from({ length: 5000 }, (_, i) =>
       i % 2 ? randomUUID() : `session-${i}-${'é'.repeat(i % 3)}`,
     );
-    const rows: Array<{ id: string; cohort: string }> = await db.query(
-      `SELECT id, ${cohortSql('$1::uuid', '$2::double precision', 'id')} AS cohort
-         FROM unnest($3::text[]) AS id`,
-      [experimentId, share, ids],
+    const rows: Array<{ id: string; point: number }> = await db.query(
+      `SELECT id, ${COHORT_POINT_SQL('id')}::float AS point FROM unnest($1::text[]) AS id`,
+      [ids],
     );
-    const mismatched = rows.filter((r) => r.cohort !== cohortOf(experimentId, r.id, share));
+    const mismatched = rows.filter((r) => r.point !== cohortPoint(r.id));
     assert.deepEqual(mismatched.slice(0, 3), []);
-    const treated = rows.filter((r) => r.cohort === 'treatment').length / rows.length;
+    const treated = ids.filter((id) => cohortOf(id, share) === 'treatment').length / ids.length;
     assert.ok(Math.abs(treated - share) < 0.03, `treatment share ${treated}`);
   });
 });

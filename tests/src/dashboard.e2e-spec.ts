@@ -16,7 +16,7 @@ import {
   waitForGroupsStable,
 } from './harness/infrastructure.js';
 import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, waitForDailyRates } from './harness/pipeline.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,6 +66,7 @@ describe('dashboard in headless Chromium against the running pipeline', () => {
       30_000,
       'the samples to be recorded with their guidance',
     );
+    await waitForDailyRates(pipeline.services.api.url, tenant.apiKey, 2, 1);
     await pollGuidance(
       pipeline.services.intervention.url,
       tenant.apiKey,

@@ -88,7 +88,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
     while (sessions.treatment.length < PER_COHORT || sessions.control.length < PER_COHORT) {
       const sample = loadSample('looping-session', randomUUID(), new Date());
       const id = sample[0].sessionId;
-      const cohort = cohortOf(experimentId, id, SHARE);
+      const cohort = cohortOf(id, SHARE);
       if (sessions[cohort].length === PER_COHORT) continue;
       sessions[cohort].push(id);
       events.push(...(cohort === 'control' ? withEngineer(sample) : sample));
@@ -174,7 +174,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
     await new Promise((r) => setTimeout(r, 5500));
     let late: TrajectoryEvent[];
     do late = loadSample('looping-session', randomUUID(), new Date());
-    while (cohortOf(experimentId, late[0].sessionId, SHARE) !== 'control');
+    while (cohortOf(late[0].sessionId, SHARE) !== 'control');
     assert.equal((await postEvents(pipeline.services.ingest.url, t.apiKey, late)).status, 202);
     await waitFor(
       async () => {

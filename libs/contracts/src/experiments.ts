@@ -13,11 +13,17 @@ export const ExperimentRequest = z.strictObject({
 export type ExperimentRequest = z.infer<typeof ExperimentRequest>;
 
 /**
- * A session's cohort, from the experiment and session ids alone, so every service (and SQL:
- * `cohortSql` in @wink/persistence) assigns it the same way without storing it: the first 32 bits
- * of md5("<experimentId>:<sessionId>") as a fraction of 2^32, below the share → treatment.
+ * A session's point in [0, 1): the first 32 bits of md5(session id) over 2^32. The same in every
+ * service and in SQL (`COHORT_POINT_SQL` in @wink/persistence), so the cohort needs no lookup.
  */
-export function cohortOf(experimentId: string, sessionId: string, treatmentShare: number): Cohort {
-  const hex = createHash('md5').update(`${experimentId}:${sessionId}`).digest('hex');
-  return parseInt(hex.slice(0, 8), 16) / 2 ** 32 < treatmentShare ? 'treatment' : 'control';
+export function cohortPoint(sessionId: string): number {
+  return parseInt(createHash('md5').update(sessionId).digest('hex').slice(0, 8), 16) / 2 ** 32;
+}
+
+/**
+ * A session's cohort in an experiment. A session belongs to the one experiment that ran when Wink
+ * first heard of it, so its id alone can place it.
+ */
+export function cohortOf(sessionId: string, treatmentShare: number): Cohort {
+  return cohortPoint(sessionId) < treatmentShare ? 'treatment' : 'control';
 }

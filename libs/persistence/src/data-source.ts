@@ -19,6 +19,7 @@ import { AnalyticsLabelsExperiments1763888400000 } from './migrations/1763888400
 import { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entity.js';
 import { LabelEntity } from './entities/label.entity.js';
 import { ExperimentEntity } from './entities/experiment.entity.js';
+import { DailyRateEntity } from './entities/daily-rate.entity.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -36,6 +37,7 @@ export const ENTITIES = [
   SessionMisbehaviourEntity,
   LabelEntity,
   ExperimentEntity,
+  DailyRateEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1763870400000,
@@ -53,7 +55,8 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize },
+    // Every query here is short; JIT compilation would cost more than it saves (tens of ms).
+    extra: { max: poolSize, options: '-c jit=off' },
   });
 }
 

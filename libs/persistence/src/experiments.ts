@@ -32,12 +32,3 @@ export async function runningExperiment(
       }
     : null;
 }
-
-/**
- * SQL for a session's cohort, the same assignment as `cohortOf` in @wink/contracts, over columns
- * or expressions naming the experiment id, its treatment share and the session id.
- */
-export function cohortSql(experimentId: string, treatmentShare: string, sessionId: string): string {
-  return `CASE WHEN ('x' || substr(md5(${experimentId}::text || ':' || ${sessionId}), 1, 8))::bit(32)::bigint
-                    / 4294967296.0 < ${treatmentShare} THEN 'treatment' ELSE 'control' END`;
-}

@@ -15,5 +15,8 @@ export { JudgeUsageEntity } from './entities/judge-usage.entity.js';
 export { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entity.js';
 export { LabelEntity } from './entities/label.entity.js';
 export { ExperimentEntity } from './entities/experiment.entity.js';
+export { DailyRateEntity } from './entities/daily-rate.entity.js';
 export * from './experiments.js';
 export * from './outcomes.js';
+export * from './cohorts.js';
+export * from './daily-rates.js';

@@ -20,26 +20,16 @@ export async function outcomesBySubtype(
   range?: { from: Date; to: Date },
 ): Promise<SubtypeOutcomes[]> {
   const rows: Array<Record<string, string | number | null>> = await db.query(
-    `WITH scoped AS (
-       SELECT session_id, subtype, signature, outcome, created_at FROM guidance
-        WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
-          AND ($3::timestamptz IS NULL OR created_at < $3)
-     ), first_guidance AS (
-       SELECT DISTINCT ON (session_id, subtype, signature) subtype, outcome
-         FROM scoped ORDER BY session_id, subtype, signature, created_at
-     ), single AS (
-       SELECT subtype,
-              count(*) FILTER (WHERE outcome = 'resolved')::int AS resolved,
-              count(*) FILTER (WHERE outcome IN ('resolved', 'recurred'))::int AS decided
-         FROM first_guidance GROUP BY subtype
-     )
-     SELECT g.subtype, count(*)::int AS interventions,
+    `SELECT subtype, count(*)::int AS interventions,
             count(*) FILTER (WHERE outcome = 'resolved')::int AS resolved,
             count(*) FILTER (WHERE outcome = 'recurred')::int AS recurred,
             count(*) FILTER (WHERE outcome = 'open')::int AS open,
-            CASE WHEN s.decided > 0 THEN s.resolved::float / s.decided END AS rate
-       FROM scoped g JOIN single s USING (subtype)
-      GROUP BY g.subtype, s.resolved, s.decided ORDER BY g.subtype`,
+            (count(*) FILTER (WHERE first AND outcome = 'resolved'))::float
+              / nullif(count(*) FILTER (WHERE first AND outcome IN ('resolved', 'recurred')), 0) AS rate
+       FROM guidance
+      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
+        AND ($3::timestamptz IS NULL OR created_at < $3)
+      GROUP BY subtype ORDER BY subtype`,
     [tenantId, range?.from ?? null, range?.to ?? null],
   );
   return rows.map((r) => ({

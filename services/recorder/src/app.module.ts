@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceModules } from '@wink/platform';
 import type { RecorderConfig } from './config.js';
 import { HistoryConsumer } from './recording/history.consumer.js';
+import { DailyRatesRefresher } from './recording/daily-rates-refresher.js';
 import { HistoryWriter } from './recording/history-writer.js';
+import { RECORDER_CONFIG } from './tokens.js';
 
 @Module({})
 export class RecorderModule {
@@ -14,7 +16,11 @@ export class RecorderModule {
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-recorder' },
       }),
       controllers: [HistoryConsumer],
-      providers: [HistoryWriter],
+      providers: [
+        { provide: RECORDER_CONFIG, useValue: config },
+        HistoryWriter,
+        DailyRatesRefresher,
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { ServiceProcess, type ServiceName } from './service-process.js';
-import { BROKERS, TEST_DATABASE_URL } from './infrastructure.js';
+import { BROKERS, TEST_DATABASE_URL, waitFor } from './infrastructure.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
 
@@ -18,6 +18,7 @@ export class Pipeline {
       INTERVENTION_PORT: String(PORT_BASE + 2),
       RECORDER_PORT: String(PORT_BASE + 3),
       API_PORT: String(PORT_BASE + 4),
+      ROLLUP_REFRESH_MS: '200',
       ...extraEnv,
     };
     this.services = {
@@ -36,4 +37,24 @@ export class Pipeline {
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.services).map((s) => s.stop()));
   }
+}
+
+/** Resolves once the recorder's daily rollup counts the tenant's sessions and flagged ones. */
+export async function waitForDailyRates(
+  apiUrl: string,
+  apiKey: string,
+  sessions: number,
+  flagged: number,
+) {
+  await waitFor(
+    async () => {
+      const res = await fetch(`${apiUrl}/v1/analytics/misbehaviour-rate`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      const rate = (await res.json()) as { sessions: number; flagged: number };
+      return rate.sessions === sessions && rate.flagged === flagged;
+    },
+    10_000,
+    `the daily rates to count ${sessions} sessions, ${flagged} flagged`,
+  );
 }

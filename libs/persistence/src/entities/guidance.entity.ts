@@ -60,4 +60,8 @@ export class GuidanceEntity {
   /** The session's last step when the guidance was first delivered. */
   @Column({ name: 'delivered_seq', type: 'int', nullable: true })
   deliveredSeq!: number | null;
+
+  /** Whether it answered its misbehaviour for the first time (not a recurrence). */
+  @Column({ type: 'boolean' })
+  first!: boolean;
 }

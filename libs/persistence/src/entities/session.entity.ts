@@ -45,4 +45,8 @@ export class SessionEntity {
 
   @Column({ name: 'human_interventions', type: 'int' })
   humanInterventions!: number;
+
+  /** md5 of the session id as a point in [0, 1): its cohort in any A/B experiment. */
+  @Column({ name: 'cohort_point', type: 'double precision' })
+  cohortPoint!: number;
 }

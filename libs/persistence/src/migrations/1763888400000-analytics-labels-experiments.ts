@@ -1,8 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { COHORT_POINT_SQL } from '../cohorts.js';
 
 /**
  * Rollups the recorder keeps up to date so analytics never scan `events`: per-session counts for
- * A/B metrics, and one row per (session, subtype) seen. Labels and A/B experiments.
+ * A/B metrics, one row per (session, subtype) seen, and misbehaviour rates per UTC day, agent and
+ * model. Labels and A/B experiments.
  */
 export class AnalyticsLabelsExperiments1763888400000 implements MigrationInterface {
   name = 'AnalyticsLabelsExperiments1763888400000';
@@ -13,7 +15,9 @@ export class AnalyticsLabelsExperiments1763888400000 implements MigrationInterfa
       ADD COLUMN tool_calls int NOT NULL DEFAULT 0,
       ADD COLUMN tool_failures int NOT NULL DEFAULT 0,
       ADD COLUMN tokens bigint NOT NULL DEFAULT 0,
-      ADD COLUMN human_interventions int NOT NULL DEFAULT 0`);
+      ADD COLUMN human_interventions int NOT NULL DEFAULT 0,
+      ADD COLUMN cohort_point double precision NOT NULL DEFAULT 0`);
+    await q.query(`UPDATE sessions SET cohort_point = ${COHORT_POINT_SQL('session_id')}`);
     await q.query(`UPDATE sessions s SET
         first_received_at = e.first_received_at, tool_calls = e.tool_calls,
         tool_failures = e.tool_failures, tokens = e.tokens, human_interventions = e.human_interventions
@@ -49,6 +53,32 @@ export class AnalyticsLabelsExperiments1763888400000 implements MigrationInterfa
       SELECT tenant_id, session_id, subtype, min(category), count(*)::int, min(at_seq), min(created_at)
         FROM verdicts GROUP BY tenant_id, session_id, subtype`);
     await q.query(`CREATE INDEX guidance_tenant_created_idx ON guidance (tenant_id, created_at)`);
+    // Whether the guidance was the first answer to its misbehaviour (not a recurrence's).
+    await q.query(`ALTER TABLE guidance ADD COLUMN first boolean NOT NULL DEFAULT true`);
+    await q.query(`UPDATE guidance g SET first = false FROM guidance earlier
+      WHERE earlier.tenant_id = g.tenant_id AND earlier.session_id = g.session_id
+        AND earlier.subtype = g.subtype AND earlier.signature = g.signature
+        AND earlier.created_at < g.created_at`);
+
+    // Per (tenant, UTC day of the session's first step, agent, model): sessions and sessions
+    // with a verdict ('all'), and sessions showing each category and subtype.
+    await q.query(`CREATE TABLE daily_rates (
+      tenant_id uuid NOT NULL,
+      day date NOT NULL,
+      agent_name text NOT NULL,
+      model text NOT NULL,
+      dimension text NOT NULL,
+      key text NOT NULL,
+      sessions int NOT NULL,
+      flagged int NOT NULL,
+      PRIMARY KEY (tenant_id, day, agent_name, model, dimension, key))`);
+    // (tenant, day) buckets written since their rates were last computed.
+    await q.query(`CREATE TABLE daily_rates_dirty (
+      tenant_id uuid NOT NULL,
+      day date NOT NULL,
+      PRIMARY KEY (tenant_id, day))`);
+    await q.query(`INSERT INTO daily_rates_dirty
+      SELECT DISTINCT tenant_id, (first_seen_at AT TIME ZONE 'UTC')::date FROM sessions`);
 
     await q.query(`CREATE TABLE labels (
       label_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -83,12 +113,15 @@ export class AnalyticsLabelsExperiments1763888400000 implements MigrationInterfa
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE experiments`);
     await q.query(`DROP TABLE labels`);
+    await q.query(`DROP TABLE daily_rates_dirty`);
+    await q.query(`DROP TABLE daily_rates`);
+    await q.query(`ALTER TABLE guidance DROP COLUMN first`);
     await q.query(`DROP INDEX guidance_tenant_created_idx`);
     await q.query(`DROP TABLE session_misbehaviours`);
     await q.query(`DROP INDEX sessions_tenant_last_seen_idx`);
     await q.query(`DROP INDEX sessions_tenant_received_idx`);
     await q.query(`ALTER TABLE sessions
       DROP COLUMN first_received_at, DROP COLUMN tool_calls, DROP COLUMN tool_failures,
-      DROP COLUMN tokens, DROP COLUMN human_interventions`);
+      DROP COLUMN tokens, DROP COLUMN human_interventions, DROP COLUMN cohort_point`);
   }
 }

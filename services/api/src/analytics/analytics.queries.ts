@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { MisbehaviourRateQuery, TimeRange } from '@wink/contracts';
+import { categoryOf, TAXONOMY, type MisbehaviourRateQuery, type TimeRange } from '@wink/contracts';
 import { outcomesBySubtype, type SubtypeOutcomes } from '@wink/persistence';
 
 export interface RateRow {
@@ -29,12 +29,6 @@ export interface Percentiles {
   p99: number | null;
 }
 
-const SESSION_KEYS = {
-  day: `to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-  agent: 'agent_name',
-  model: `coalesce(model, '(unknown)')`,
-} as const;
-
 const rate = (flagged: number, sessions: number) => (sessions > 0 ? flagged / sessions : 0);
 
 /**
@@ -46,53 +40,69 @@ export class AnalyticsQueries {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /**
-   * Share of sessions (first seen in the range) with at least one verdict, by category, subtype,
-   * agent, model or day (UTC). By category or subtype each row counts the sessions that showed it.
+   * Share of sessions with at least one verdict (of the category / subtype filter, if any), by
+   * category, subtype, agent, model or day, over the sessions whose first step falls on a UTC day
+   * of the range. By category or subtype each row counts the sessions that showed it. Reads the
+   * recorder's daily rollup, never the sessions or events.
    */
   async misbehaviourRate(
     tenantId: string,
     range: TimeRange,
     q: MisbehaviourRateQuery,
   ): Promise<MisbehaviourRate> {
-    const params = [
-      tenantId,
-      range.from,
-      range.to,
-      q.agent ?? null,
-      q.model ?? null,
-      q.category ?? null,
-      q.subtype ?? null,
-    ];
-    const scoped = `SELECT session_id, agent_name, model, first_seen_at FROM sessions
-       WHERE tenant_id = $1 AND first_seen_at >= $2 AND first_seen_at < $3
-         AND ($4::text IS NULL OR agent_name = $4) AND ($5::text IS NULL OR model = $5)`;
-    const matches = `m.tenant_id = $1 AND m.session_id = s.session_id
-         AND ($6::text IS NULL OR m.category = $6) AND ($7::text IS NULL OR m.subtype = $7)`;
+    // The range's first and last UTC day (`to` is exclusive).
+    const days = [range.from, new Date(range.to.getTime() - 1)].map((d) =>
+      d.toISOString().slice(0, 10),
+    );
+    // Which rollup rows count a session as flagged: any verdict, or the filter's subtype / category.
+    const flag = q.subtype
+      ? { dimension: 'subtype', keys: [q.subtype] }
+      : q.category
+        ? { dimension: 'category', keys: [q.category] }
+        : { dimension: 'all', keys: [''] };
+    const model = q.model === '(unknown)' ? '' : q.model;
+    const params = [tenantId, days[0], days[1], q.agent ?? null, model ?? null];
+    const scope = `tenant_id = $1 AND day BETWEEN $2::date AND $3::date
+       AND ($4::text IS NULL OR agent_name = $4) AND ($5::text IS NULL OR model = $5)`;
+    const flagged = `dimension = '${flag.dimension}' AND key = ANY($6::text[])`;
     const [total]: Array<{ sessions: number; flagged: number }> = await this.db.query(
-      `WITH s AS (${scoped})
-       SELECT count(*)::int AS sessions,
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM session_misbehaviours m WHERE ${matches}))::int AS flagged
-         FROM s`,
-      params,
+      `SELECT coalesce(sum(sessions) FILTER (WHERE dimension = 'all'), 0)::int AS sessions,
+              coalesce(sum(flagged) FILTER (WHERE ${flagged}), 0)::int AS flagged
+         FROM daily_rates WHERE ${scope} AND (dimension = 'all' OR ${flagged})`,
+      [...params, flag.keys],
     );
     let rows: Array<{ key: string; sessions: number; flagged: number }>;
     if (q.groupBy === 'category' || q.groupBy === 'subtype') {
+      // Grouped by subtype, a category filter keeps that category's subtypes; grouped by category,
+      // a subtype filter counts that subtype under its category.
+      const shown =
+        q.groupBy === 'subtype'
+          ? {
+              dimension: 'subtype',
+              keys: q.subtype ? [q.subtype] : q.category ? [...TAXONOMY[q.category]] : null,
+            }
+          : q.subtype
+            ? { dimension: 'subtype', keys: [q.subtype] }
+            : { dimension: 'category', keys: q.category ? [q.category] : null };
+      const label =
+        shown.dimension === q.groupBy ? 'key' : `'${q.subtype && categoryOf(q.subtype)}'`;
       rows = await this.db.query(
-        `WITH s AS (${scoped})
-         SELECT m.${q.groupBy} AS key, $8::int AS sessions, count(*)::int AS flagged
-           FROM (SELECT DISTINCT m.${q.groupBy}, m.session_id
-                   FROM s JOIN session_misbehaviours m ON ${matches}) m
-          GROUP BY m.${q.groupBy} ORDER BY flagged DESC, key`,
-        [...params, total.sessions],
+        `SELECT ${label} AS key, $6::int AS sessions, sum(flagged)::int AS flagged
+           FROM daily_rates
+          WHERE ${scope} AND dimension = '${shown.dimension}' AND ($7::text[] IS NULL OR key = ANY($7))
+          GROUP BY 1 ORDER BY flagged DESC, key`,
+        [...params, total.sessions, shown.keys],
       );
     } else {
-      const key = SESSION_KEYS[q.groupBy];
+      const key = { day: `to_char(day, 'YYYY-MM-DD')`, agent: 'agent_name', model: 'model' }[
+        q.groupBy
+      ];
       rows = await this.db.query(
-        `WITH s AS (${scoped})
-         SELECT ${key} AS key, count(*)::int AS sessions,
-                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM session_misbehaviours m WHERE ${matches}))::int AS flagged
-           FROM s GROUP BY 1 ORDER BY 1`,
-        params,
+        `SELECT ${key} AS key, coalesce(sum(sessions) FILTER (WHERE dimension = 'all'), 0)::int AS sessions,
+                coalesce(sum(flagged) FILTER (WHERE ${flagged}), 0)::int AS flagged
+           FROM daily_rates WHERE ${scope} AND (dimension = 'all' OR ${flagged})
+          GROUP BY 1 ORDER BY 1`,
+        [...params, flag.keys],
       );
     }
     return {
@@ -102,7 +112,11 @@ export class AnalyticsQueries {
       sessions: total.sessions,
       flagged: total.flagged,
       rate: rate(total.flagged, total.sessions),
-      rows: rows.map((r) => ({ ...r, rate: rate(r.flagged, r.sessions) })),
+      rows: rows.map((r) => ({
+        ...r,
+        key: q.groupBy === 'model' && r.key === '' ? '(unknown)' : r.key,
+        rate: rate(r.flagged, r.sessions),
+      })),
     };
   }
 
@@ -145,21 +159,16 @@ export class AnalyticsQueries {
   /** Interventions by outcome per subtype, and the single-intervention resolution rate overall. */
   async resolution(tenantId: string, range: TimeRange) {
     const bySubtype: SubtypeOutcomes[] = await outcomesBySubtype(this.db, tenantId, range);
-    const decided = bySubtype.filter((s) => s.singleInterventionResolutionRate !== null);
     const [overall]: Array<{ rate: number | null }> = await this.db.query(
-      `WITH first_guidance AS (
-         SELECT DISTINCT ON (session_id, subtype, signature) outcome FROM guidance
-          WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
-          ORDER BY session_id, subtype, signature, created_at)
-       SELECT (count(*) FILTER (WHERE outcome = 'resolved'))::float
+      `SELECT (count(*) FILTER (WHERE outcome = 'resolved'))::float
               / nullif(count(*) FILTER (WHERE outcome IN ('resolved', 'recurred')), 0) AS rate
-         FROM first_guidance`,
+         FROM guidance WHERE tenant_id = $1 AND first AND created_at >= $2 AND created_at < $3`,
       [tenantId, range.from, range.to],
     );
     return {
       from: range.from.toISOString(),
       to: range.to.toISOString(),
-      singleInterventionResolutionRate: decided.length ? overall.rate : null,
+      singleInterventionResolutionRate: overall.rate,
       bySubtype,
     };
   }

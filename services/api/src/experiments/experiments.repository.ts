@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Cohort, ExperimentRequest } from '@wink/contracts';
-import { cohortSql, queryRows } from '@wink/persistence';
+import { queryRows } from '@wink/persistence';
 import type { Sample } from './welch.js';
 
 export const METRICS = ['toolFailures', 'tokens', 'humanInterventions'] as const;
@@ -20,6 +20,7 @@ export interface CohortSamples {
   sessions: number;
   /** Sessions with at least one verdict (shadow-mode verdicts included for control). */
   flaggedSessions: number;
+  /** Guidance issued while the experiment ran (none for control: shadow mode). */
   guidance: number;
   metrics: Record<Metric, Sample>;
 }
@@ -80,27 +81,28 @@ export class ExperimentsRepository {
 
   /**
    * Per cohort, the sessions Wink first heard of while the experiment ran, each put in its
-   * cohort the way the intervention service does, with the per-session metrics' samples.
+   * cohort by its stored point (as the intervention service does), with the per-session metrics'
+   * samples, and the guidance issued while it ran.
    */
   async cohortSamples(tenantId: string, experimentId: string): Promise<CohortSamples[]> {
     const stats = (column: string) =>
       `avg(${column})::float AS "${column}_mean", coalesce(var_samp(${column}), 0)::float AS "${column}_var"`;
+    const window = `e.tenant_id = $1 AND e.experiment_id = $2`;
     const rows: Array<Record<string, number | string>> = await this.db.query(
-      `WITH e AS (SELECT * FROM experiments WHERE tenant_id = $1 AND experiment_id = $2),
-       s AS (
-         SELECT ${cohortSql('e.experiment_id', 'e.treatment_share', 's.session_id')} AS cohort,
-                s.session_id, s.tool_failures, s.tokens, s.human_interventions,
-                (SELECT count(*) FROM guidance g
-                  WHERE g.tenant_id = $1 AND g.session_id = s.session_id) AS guidance
-           FROM sessions s, e
-          WHERE s.tenant_id = $1 AND s.first_received_at >= e.started_at
-            AND (e.stopped_at IS NULL OR s.first_received_at < e.stopped_at))
-       SELECT cohort, count(*)::int AS sessions,
+      `SELECT CASE WHEN s.cohort_point < e.treatment_share THEN 'treatment' ELSE 'control' END AS cohort,
+              count(*)::int AS sessions,
               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM session_misbehaviours m
                                  WHERE m.tenant_id = $1 AND m.session_id = s.session_id))::int AS flagged,
-              sum(guidance)::int AS guidance,
               ${stats('tool_failures')}, ${stats('tokens')}, ${stats('human_interventions')}
-         FROM s GROUP BY cohort`,
+         FROM experiments e JOIN sessions s ON s.tenant_id = e.tenant_id
+          AND s.first_received_at >= e.started_at AND (e.stopped_at IS NULL OR s.first_received_at < e.stopped_at)
+        WHERE ${window} GROUP BY 1`,
+      [tenantId, experimentId],
+    );
+    const guidance: Array<{ cohort: string; n: number }> = await this.db.query(
+      `SELECT g.cohort, count(*)::int AS n FROM experiments e JOIN guidance g ON g.tenant_id = e.tenant_id
+          AND g.created_at >= e.started_at AND (e.stopped_at IS NULL OR g.created_at < e.stopped_at)
+        WHERE ${window} GROUP BY g.cohort`,
       [tenantId, experimentId],
     );
     const sample = (r: Record<string, number | string>, column: string): Sample => ({
@@ -115,7 +117,7 @@ export class ExperimentsRepository {
         cohort,
         sessions: r ? Number(r.sessions) : 0,
         flaggedSessions: r ? Number(r.flagged) : 0,
-        guidance: r ? Number(r.guidance) : 0,
+        guidance: guidance.find((g) => g.cohort === cohort)?.n ?? 0,
         metrics: {
           toolFailures: r ? sample(r, 'tool_failures') : empty,
           tokens: r ? sample(r, 'tokens') : empty,

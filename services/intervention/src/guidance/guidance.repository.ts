@@ -104,14 +104,15 @@ export class GuidanceRepository {
 
   /**
    * Stores the guidance once (its id is deterministic), queues its webhook delivery when the
-   * tenant has a webhook, and wakes long-polls and streams waiting for the session.
+   * tenant has a webhook, and wakes long-polls and streams waiting for the session. `first`: it
+   * answers the misbehaviour for the first time (not a recurrence).
    */
-  async insert(g: GuidanceV1): Promise<void> {
+  async insert(g: GuidanceV1, first: boolean): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
-                               signature, severity, text, cohort, at_seq, source_received_at, created_at)
-         VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               signature, severity, text, cohort, at_seq, source_received_at, created_at, first)
+         VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (intervention_id) DO NOTHING`,
         [
           g.interventionId,
@@ -127,6 +128,7 @@ export class GuidanceRepository {
           g.atSeq,
           new Date(g.sourceReceivedAt).toISOString(),
           new Date(g.createdAt).toISOString(),
+          first,
         ],
       );
       await tx.query(

@@ -71,7 +71,7 @@ export class InterventionService {
       decision.severity,
       cohort ?? DEFAULT_COHORT,
     );
-    await this.repo.insert(guidance);
+    await this.repo.insert(guidance, decision.recurrenceOf === null);
     issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
     const latencyMs = guidance.createdAt - guidance.sourceReceivedAt;
     eventToGuidance.observe(latencyMs / 1000);

@@ -19,9 +19,7 @@ export class TenantExperiments {
   /** The session's cohort, or null when the tenant runs no experiment. */
   async cohortOf(tenantId: string, sessionId: string): Promise<Cohort | null> {
     const experiment = await this.running(tenantId);
-    return experiment
-      ? cohortOf(experiment.experimentId, sessionId, experiment.treatmentShare)
-      : null;
+    return experiment ? cohortOf(sessionId, experiment.treatmentShare) : null;
   }
 
   private async running(tenantId: string): Promise<RunningExperiment | null> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { EventRecordV1, VerdictV1 } from '@wink/contracts';
+import { COHORT_POINT_SQL, markDailyRatesDirtySql } from '@wink/persistence';
 
 const toDate = (ms: number) => new Date(ms).toISOString();
 
@@ -15,8 +16,11 @@ export class HistoryWriter {
 
   async writeEvents(records: EventRecordV1[]): Promise<number> {
     if (records.length === 0) return 0;
-    const result: Array<{ inserted: number }> = await this.db.query(
-      `WITH incoming AS (
+    return this.underSessionLocks(
+      records.map((r) => [r.tenantId, r.event.sessionId]),
+      async (tx) => {
+        const result: Array<{ inserted: number }> = await tx.query(
+          `WITH incoming AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],
                               $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
            AS t(tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
@@ -40,9 +44,10 @@ export class HistoryWriter {
            FROM inserted GROUP BY tenant_id, session_id
        ), upserted AS (
          INSERT INTO sessions (tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count,
-                               first_received_at, tool_calls, tool_failures, tokens, human_interventions)
+                               first_received_at, tool_calls, tool_failures, tokens, human_interventions, cohort_point)
          SELECT tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, n,
-                first_received_at, tool_calls, tool_failures, tokens, human_interventions FROM per_session
+                first_received_at, tool_calls, tool_failures, tokens, human_interventions,
+                ${COHORT_POINT_SQL('session_id')} FROM per_session
          ON CONFLICT (tenant_id, session_id) DO UPDATE SET
            model = coalesce(EXCLUDED.model, sessions.model),
            env = coalesce(EXCLUDED.env, sessions.env),
@@ -55,27 +60,44 @@ export class HistoryWriter {
            tool_failures = sessions.tool_failures + EXCLUDED.tool_failures,
            tokens = sessions.tokens + EXCLUDED.tokens,
            human_interventions = sessions.human_interventions + EXCLUDED.human_interventions
-         RETURNING 1
-       )
+         RETURNING tenant_id, session_id, model, first_seen_at
+       ), previous AS (
+         SELECT s.tenant_id, s.session_id, s.model, s.first_seen_at
+           FROM sessions s JOIN per_session p USING (tenant_id, session_id)
+       ), rates_changed AS (
+         -- A new session, or one whose model or first day changed: its days' rates are stale.
+         SELECT u.tenant_id, u.first_seen_at FROM upserted u LEFT JOIN previous p USING (tenant_id, session_id)
+          WHERE p.session_id IS NULL OR p.model IS DISTINCT FROM u.model
+             OR (p.first_seen_at AT TIME ZONE 'UTC')::date <> (u.first_seen_at AT TIME ZONE 'UTC')::date
+         UNION ALL
+         SELECT p.tenant_id, p.first_seen_at FROM previous p JOIN upserted u USING (tenant_id, session_id)
+          WHERE p.model IS DISTINCT FROM u.model
+             OR (p.first_seen_at AT TIME ZONE 'UTC')::date <> (u.first_seen_at AT TIME ZONE 'UTC')::date
+       ), dirty AS (${markDailyRatesDirtySql('rates_changed')})
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
-      [
-        records.map((r) => r.tenantId),
-        records.map((r) => r.event.eventId),
-        records.map((r) => r.event.sessionId),
-        records.map((r) => r.event.seq),
-        records.map((r) => r.event.kind),
-        records.map((r) => r.event.ts),
-        records.map((r) => toDate(r.receivedAt)),
-        records.map((r) => JSON.stringify(r.event)),
-      ],
+          [
+            records.map((r) => r.tenantId),
+            records.map((r) => r.event.eventId),
+            records.map((r) => r.event.sessionId),
+            records.map((r) => r.event.seq),
+            records.map((r) => r.event.kind),
+            records.map((r) => r.event.ts),
+            records.map((r) => toDate(r.receivedAt)),
+            records.map((r) => JSON.stringify(r.event)),
+          ],
+        );
+        return result[0].inserted;
+      },
     );
-    return result[0].inserted;
   }
 
   async writeVerdicts(verdicts: VerdictV1[]): Promise<number> {
     if (verdicts.length === 0) return 0;
-    const result: Array<{ inserted: number }> = await this.db.query(
-      `WITH inserted AS (
+    return this.underSessionLocks(
+      verdicts.map((v) => [v.tenantId, v.sessionId]),
+      async (tx) => {
+        const result: Array<{ inserted: number }> = await tx.query(
+          `WITH inserted AS (
        INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
                              confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
        SELECT DISTINCT ON (verdict_id) * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
@@ -93,25 +115,53 @@ export class HistoryWriter {
            verdicts = session_misbehaviours.verdicts + EXCLUDED.verdicts,
            first_at_seq = least(session_misbehaviours.first_at_seq, EXCLUDED.first_at_seq),
            first_at = least(session_misbehaviours.first_at, EXCLUDED.first_at)
-         RETURNING 1
-       )
+         RETURNING tenant_id, session_id, xmax = 0 AS created
+       ), newly_shown AS (
+         -- A session showing a subtype for the first time: its day's rates are stale. (A session
+         -- not recorded yet is marked when its events create it.)
+         SELECT s.tenant_id, s.first_seen_at FROM rolled_up r
+           JOIN sessions s ON s.tenant_id = r.tenant_id AND s.session_id = r.session_id WHERE r.created
+       ), dirty AS (${markDailyRatesDirtySql('newly_shown')})
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM rolled_up) AS rolled_up`,
-      [
-        verdicts.map((v) => v.verdictId),
-        verdicts.map((v) => v.tenantId),
-        verdicts.map((v) => v.sessionId),
-        verdicts.map((v) => v.category),
-        verdicts.map((v) => v.subtype),
-        verdicts.map((v) => v.signature),
-        verdicts.map((v) => v.confidence),
-        verdicts.map((v) => v.detector),
-        verdicts.map((v) => v.atSeq),
-        verdicts.map((v) => v.evidence.fromSeq),
-        verdicts.map((v) => v.evidence.toSeq),
-        verdicts.map((v) => v.evidence.reason),
-        verdicts.map((v) => toDate(v.createdAt)),
-      ],
+          [
+            verdicts.map((v) => v.verdictId),
+            verdicts.map((v) => v.tenantId),
+            verdicts.map((v) => v.sessionId),
+            verdicts.map((v) => v.category),
+            verdicts.map((v) => v.subtype),
+            verdicts.map((v) => v.signature),
+            verdicts.map((v) => v.confidence),
+            verdicts.map((v) => v.detector),
+            verdicts.map((v) => v.atSeq),
+            verdicts.map((v) => v.evidence.fromSeq),
+            verdicts.map((v) => v.evidence.toSeq),
+            verdicts.map((v) => v.evidence.reason),
+            verdicts.map((v) => toDate(v.createdAt)),
+          ],
+        );
+        return result[0].inserted;
+      },
     );
-    return result[0].inserted;
+  }
+
+  /**
+   * Runs `write` in a transaction holding a lock on each of its sessions, so the events and the
+   * verdicts of one session are never written at once: each write then sees the other's rows, and
+   * the one that can tell a session's daily rates changed (a verdict of a recorded session, or a
+   * new session with verdicts already in) always marks them.
+   */
+  private underSessionLocks<T>(
+    sessions: Array<[tenantId: string, sessionId: string]>,
+    write: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `SELECT pg_advisory_xact_lock(k) FROM (
+           SELECT DISTINCT hashtextextended(t || ':' || s, 0) AS k
+             FROM unnest($1::text[], $2::text[]) AS x(t, s) ORDER BY k) keys`,
+        [sessions.map(([t]) => t), sessions.map(([, s]) => s)],
+      );
+      return write(tx);
+    });
   }
 }

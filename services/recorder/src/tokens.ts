@@ -1,0 +1,1 @@
+export const RECORDER_CONFIG = Symbol('RECORDER_CONFIG');
