@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { CATEGORIES, SUBTYPES } from './taxonomy.js';
+import { ClientId } from './trajectory-event.js';
 
 const DAY_MS = 86_400_000;
 const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 
-/** `from` / `to` (ISO 8601) of an analytics query; by default the 30 days up to now. */
+/**
+ * The query of an analytics endpoint that takes only a range: `from` / `to` (ISO 8601), by
+ * default the 30 days up to now. Any other parameter is refused.
+ */
 export const TimeRange = z
-  .object({ from: instant.optional(), to: instant.optional() })
+  .strictObject({ from: instant.optional(), to: instant.optional() })
   .transform(({ from, to }) => {
     const end = to ?? new Date();
     return { from: from ?? new Date(end.getTime() - 30 * DAY_MS), to: end };
@@ -17,7 +21,9 @@ export type TimeRange = z.output<typeof TimeRange>;
 export const RATE_GROUPINGS = ['category', 'subtype', 'agent', 'model', 'day'] as const;
 
 /** Query of GET /v1/analytics/misbehaviour-rate. */
-export const MisbehaviourRateQuery = z.object({
+export const MisbehaviourRateQuery = z.strictObject({
+  from: z.string().optional(),
+  to: z.string().optional(),
   groupBy: z.enum(RATE_GROUPINGS).default('category'),
   category: z.enum(CATEGORIES).optional(),
   subtype: z.enum(SUBTYPES).optional(),
@@ -27,11 +33,11 @@ export const MisbehaviourRateQuery = z.object({
 export type MisbehaviourRateQuery = z.infer<typeof MisbehaviourRateQuery>;
 
 /** Query of GET /v1/sessions: the most recently active sessions. */
-export const RecentSessionsQuery = z.object({
+export const RecentSessionsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(20),
   flagged: z.enum(['true', 'false']).optional(),
 });
 
-export const SessionIdParam = z.object({ sessionId: z.string().min(1).max(128) });
+export const SessionIdParam = z.object({ sessionId: ClientId });
 export const VerdictIdParam = z.object({ verdictId: z.uuid() });
 export const ExperimentIdParam = z.object({ experimentId: z.uuid() });

@@ -14,11 +14,13 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const ENVIRONMENTS = ['production', 'staging', 'dev', 'unknown'] as const;
 
-const id = z
+/** An event or session id: what a host may choose, and all a URL path segment needs. */
+export const ClientId = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:@/-]+$/, 'may contain only letters, digits and . _ : @ / -');
+const id = ClientId;
 
 const MAX_TEXT = 65_536;
 

@@ -22,7 +22,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Valida
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, error: { field: formatPath(issue.path), message: issue.message } };
+  // An unknown key is the field at fault, not the object that holds it.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  return { ok: false, error: { field: formatPath(path), message: issue.message } };
 }
 
 export class ContractViolation extends Error {

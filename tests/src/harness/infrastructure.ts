@@ -10,9 +10,9 @@ export const TEST_DATABASE_URL =
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /** The test database, migrated, and every topic, created: the real Postgres and broker. */
-export async function prepareInfrastructure(): Promise<DataSource> {
-  await ensureDatabase(TEST_DATABASE_URL);
-  const db = await createDataSource(TEST_DATABASE_URL, 4).initialize();
+export async function prepareInfrastructure(url = TEST_DATABASE_URL): Promise<DataSource> {
+  await ensureDatabase(url);
+  const db = await createDataSource(url, 4).initialize();
   await db.runMigrations({ transaction: 'each' });
   await createTopics(BROKERS, Number(process.env.KAFKA_PARTITIONS ?? 6), 1);
   return db;

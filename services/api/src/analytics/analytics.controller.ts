@@ -20,8 +20,7 @@ const RangeQueries = () =>
     ApiQuery({ name: 'to', required: false, description: 'ISO 8601; default now' }),
   );
 
-const rangeOf = (query: Record<string, unknown>) =>
-  parseOr400(TimeRange, { from: query.from, to: query.to });
+const rangeOf = (query: unknown) => parseOr400(TimeRange, query);
 
 @ApiTags('analytics')
 @ApiBearerAuth()
@@ -38,26 +37,22 @@ export class AnalyticsController {
   @ApiQuery({ name: 'subtype', required: false, enum: SUBTYPES })
   @ApiQuery({ name: 'agent', required: false })
   @ApiQuery({ name: 'model', required: false })
-  misbehaviourRate(@TenantId() tenantId: string, @Query() query: Record<string, unknown>) {
-    const { from: _from, to: _to, ...rest } = query;
-    return this.queries.misbehaviourRate(
-      tenantId,
-      rangeOf(query),
-      parseOr400(MisbehaviourRateQuery, rest),
-    );
+  misbehaviourRate(@TenantId() tenantId: string, @Query() query: unknown) {
+    const q = parseOr400(MisbehaviourRateQuery, query);
+    return this.queries.misbehaviourRate(tenantId, rangeOf({ from: q.from, to: q.to }), q);
   }
 
   @Get('counts')
   @ApiOperation({ summary: 'Verdicts and guidance (delivered, acknowledged) per subtype' })
   @RangeQueries()
-  counts(@TenantId() tenantId: string, @Query() query: Record<string, unknown>) {
+  counts(@TenantId() tenantId: string, @Query() query: unknown) {
     return this.queries.counts(tenantId, rangeOf(query));
   }
 
   @Get('resolution')
   @ApiOperation({ summary: 'Outcomes per subtype and the single-intervention resolution rate' })
   @RangeQueries()
-  resolution(@TenantId() tenantId: string, @Query() query: Record<string, unknown>) {
+  resolution(@TenantId() tenantId: string, @Query() query: unknown) {
     return this.queries.resolution(tenantId, rangeOf(query));
   }
 
@@ -66,7 +61,7 @@ export class AnalyticsController {
     summary: 'Event-to-guidance, event-to-delivery and delivery-to-ack percentiles (ms)',
   })
   @RangeQueries()
-  latency(@TenantId() tenantId: string, @Query() query: Record<string, unknown>) {
+  latency(@TenantId() tenantId: string, @Query() query: unknown) {
     return this.queries.latency(tenantId, rangeOf(query));
   }
 }

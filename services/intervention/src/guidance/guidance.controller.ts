@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { SessionIdParam } from '@wink/contracts';
 import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
@@ -20,13 +21,6 @@ import { GuidanceNotifier } from './guidance-notifier.js';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 import { deliveryToAck, delivered, guidanceToDelivery } from './intervention.metrics.js';
 
-const SessionParams = z.object({
-  sessionId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9._:@/-]+$/, 'has characters a session id cannot have'),
-});
 const PollQuery = z.object({ waitMs: z.coerce.number().int().min(0).default(0) });
 const AckParams = z.object({ id: z.uuid() });
 /** A missed notification costs at most this much extra wait. */
@@ -59,7 +53,7 @@ export class GuidanceController {
     @Param() params: unknown,
     @Query() query: unknown,
   ): Promise<{ guidance: DeliveredGuidance[] }> {
-    const { sessionId } = parseOr400(SessionParams, params);
+    const { sessionId } = parseOr400(SessionIdParam, params);
     const { waitMs } = parseOr400(PollQuery, query);
     const deadline = Date.now() + Math.min(waitMs, this.config.GUIDANCE_MAX_WAIT_MS);
     const key = `${tenantId}:${sessionId}`;
@@ -86,7 +80,7 @@ export class GuidanceController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const { sessionId } = parseOr400(SessionParams, params);
+    const { sessionId } = parseOr400(SessionIdParam, params);
     res.status(200).set({
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
