@@ -41,7 +41,11 @@ describe(
       admin = await connectAdmin();
       const tenant = await newTenant(db);
       tenantId = tenant.tenantId;
-      pipeline = new Pipeline({ DATABASE_URL: pg.url, KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      pipeline = new Pipeline({
+        DATABASE_URL: pg.url,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        LOG_LEVEL: 'info',
+      });
       await pipeline.start();
       await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
       load = new SteadyLoad(pipeline.services.ingest.url, tenant.apiKey);
@@ -57,7 +61,7 @@ describe(
       pg?.destroy();
     });
 
-    it('keeps accepting while Postgres is down, says degraded, and drains the backlog once it is back', async () => {
+    it('keeps accepting while Postgres is down, says degraded, and drains the backlog once it is back', async (t) => {
       await db.destroy();
       pg.stop('immediate');
       const acceptedAtCrash = load.accepted.length;
@@ -66,6 +70,11 @@ describe(
         load.accepted.length >= acceptedAtCrash + 10,
         `ingest kept accepting into Kafka (${load.accepted.length - acceptedAtCrash} sessions while down)`,
       );
+      const unseen = await request(`${pipeline.services.ingest.url}/v1/events`, {
+        apiKey: 'wink_never-seen-before',
+        body: { events: [] },
+      });
+      assert.equal(unseen.status, 503, 'a key that cannot be checked is a 503, not a 500');
       for (const service of Object.values(pipeline.services)) {
         const health = await request<{ status: string; checks: Record<string, string> }>(
           `${service.url}/health`,
@@ -94,7 +103,18 @@ describe(
       );
       await sleep(3000);
       await load.stop();
-      await assertNothingLostOrDoubled(admin, db, tenantId, load.accepted);
+      try {
+        await assertNothingLostOrDoubled(admin, db, tenantId, load.accepted);
+        for (const name of ['classifier', 'recorder', 'intervention'] as const) {
+          const scraped = await (await fetch(`${pipeline.services[name].url}/metrics`)).text();
+          const restarts = /^wink_consumer_restarts_total (\d+)/m.exec(scraped)?.[1];
+          t.diagnostic(`${name}: consumer rejoined after a crash ${restarts} time(s)`);
+        }
+      } catch (error) {
+        for (const service of Object.values(pipeline.services))
+          console.error(`--- ${service.name}\n${service.output.join('').slice(-3000)}`);
+        throw error;
+      }
     });
   },
 );

@@ -28,6 +28,8 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   partitionsConsumedConcurrently?: number;
   observe?: BatchObserver;
+  /** Called when the consumer is started again after a crash. */
+  onRestart?: () => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class BatchConsumer {
   private readonly consumer: Consumer;
   private handler: BatchHandler | null = null;
   private readonly observe: BatchObserver | undefined;
+  private stopping = false;
   deadLettered = 0;
 
   constructor(
@@ -56,6 +59,24 @@ export class BatchConsumer {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
     });
+    // KafkaJS restarts a consumer only after retriable errors. A member evicted while a batch
+    // waited on Postgres crashes with a non-retriable one and would stay stopped, leaving the
+    // service up but consuming nothing; joining again is safe because every effect is idempotent.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping) void this.restartAfterCrash();
+    });
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (this.stopping || !this.handler) return;
+    this.options.onRestart?.();
+    try {
+      await this.consumer.disconnect();
+      await this.start(this.handler);
+    } catch {
+      if (!this.stopping) void this.restartAfterCrash();
+    }
   }
 
   get raw(): Consumer {
@@ -75,6 +96,7 @@ export class BatchConsumer {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.consumer.disconnect();
   }
 

@@ -12,6 +12,7 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   sessionTimeoutMs?: number;
   observe?: BatchObserver;
+  onRestart?: () => void;
 }
 
 /**
@@ -36,6 +37,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         topics,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         observe: this.options.observe,
+        onRestart: this.options.onRestart,
       });
       await this.consumer.start((messages) => this.dispatch(messages));
       this.log.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);

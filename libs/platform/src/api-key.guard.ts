@@ -1,7 +1,10 @@
 import {
   createParamDecorator,
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
+  Logger,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -24,6 +27,7 @@ interface AuthedRequest {
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly cache = new Map<string, { tenantId: string; until: number }>();
+  private readonly log = new Logger(ApiKeyGuard.name);
 
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
@@ -46,9 +50,14 @@ export class ApiKeyGuard implements CanActivate {
     try {
       tenantId = await tenantForApiKey(this.db, key);
     } catch (error) {
-      // Postgres is down: a key seen before keeps working, so ingest goes on accepting into Kafka.
+      // Postgres is down: a key seen before keeps working, so ingest goes on accepting into Kafka;
+      // a key never seen cannot be checked, which is Wink's problem, not the caller's.
       if (hit) return hit.tenantId;
-      throw error;
+      this.log.warn({ msg: 'cannot check an API key', error: String(error) });
+      throw new HttpException(
+        { statusCode: 503, message: 'cannot check the API key right now; retry shortly' },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     if (tenantId) {
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);

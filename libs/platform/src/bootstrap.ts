@@ -6,7 +6,7 @@ import { KafkaBatchTransport, TypedProducer } from '@wink/kafka';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
-import { observeBatch } from './consumer-metrics.js';
+import { countConsumerRestart, observeBatch } from './consumer-metrics.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -40,6 +40,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
       producer: app.get(TypedProducer),
       ...options.consume,
       observe: observeBatch,
+      onRestart: countConsumerRestart,
     });
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();

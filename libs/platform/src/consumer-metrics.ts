@@ -1,4 +1,4 @@
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { metrics } from './metrics.js';
 
 const batchSize = new Histogram({
@@ -32,4 +32,14 @@ export function observeBatch(
   batchSize.observe({ topic }, size);
   handlerSeconds.observe({ topic }, handlerMs / 1000);
   lag.set({ topic, partition: String(partition) }, behind);
+}
+
+const restarts = new Counter({
+  name: 'wink_consumer_restarts_total',
+  help: 'Times the consumer joined its group again after a crash',
+  registers: [metrics],
+});
+
+export function countConsumerRestart(): void {
+  restarts.inc();
 }
