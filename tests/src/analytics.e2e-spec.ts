@@ -14,11 +14,10 @@ import {
   connectAdmin,
   newTenant,
   prepareInfrastructure,
-  waitFor,
   waitForGroupsStable,
 } from './harness/infrastructure.js';
-import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline, waitForDailyRates } from './harness/pipeline.js';
+import { loadSample, request } from './harness/http.js';
+import { Pipeline, recordSamples } from './harness/pipeline.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -50,40 +49,11 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
     await pipeline.start();
     await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
     tenant = await newTenant(db);
-    for (const events of [looping, clean]) {
-      assert.equal(
-        (await postEvents(pipeline.services.ingest.url, tenant.apiKey, events)).status,
-        202,
-      );
-    }
     // Everything recorded, and the looping session's guidance delivered by long-poll and acked.
-    await waitFor(
-      async () => {
-        const [row] = await db.query(
-          `SELECT (SELECT coalesce(sum(event_count), 0)::int FROM sessions WHERE tenant_id = $1) AS events,
-                  (SELECT count(*)::int FROM guidance WHERE tenant_id = $1) AS guidance,
-                  (SELECT count(*)::int FROM verdicts WHERE tenant_id = $1) AS verdicts`,
-          [tenant.tenantId],
-        );
-        return (
-          row.events === looping.length + clean.length &&
-          row.guidance > 0 &&
-          row.verdicts >= row.guidance
-        );
-      },
-      30_000,
-      'the samples to be recorded with their guidance',
-    );
-    await waitForDailyRates(pipeline.services.api.url, tenant.apiKey, 2, 1);
-    const polled = await pollGuidance(
-      pipeline.services.intervention.url,
-      tenant.apiKey,
-      loopingId,
-      2000,
-    );
-    assert.ok(polled.body.guidance.length > 0);
+    const guidance = await recordSamples(pipeline, db, tenant, looping, clean);
+    assert.ok(guidance.length > 0);
     const ack = await request(
-      `${pipeline.services.intervention.url}/v1/guidance/${polled.body.guidance[0].interventionId}/ack`,
+      `${pipeline.services.intervention.url}/v1/guidance/${guidance[0].interventionId}/ack`,
       { method: 'POST', apiKey: tenant.apiKey },
     );
     assert.equal(ack.status, 200);

@@ -12,11 +12,10 @@ import {
   connectAdmin,
   newTenant,
   prepareInfrastructure,
-  waitFor,
   waitForGroupsStable,
 } from './harness/infrastructure.js';
-import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline, waitForDailyRates } from './harness/pipeline.js';
+import { loadSample, request } from './harness/http.js';
+import { Pipeline, recordSamples } from './harness/pipeline.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,30 +48,7 @@ describe('dashboard in headless Chromium against the running pipeline', () => {
     await pipeline.start();
     await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
     tenant = await newTenant(db);
-    for (const events of [looping, clean])
-      assert.equal(
-        (await postEvents(pipeline.services.ingest.url, tenant.apiKey, events)).status,
-        202,
-      );
-    await waitFor(
-      async () => {
-        const [row] = await db.query(
-          `SELECT (SELECT coalesce(sum(event_count), 0)::int FROM sessions WHERE tenant_id = $1) AS events,
-                  (SELECT count(*)::int FROM guidance WHERE tenant_id = $1) AS guidance`,
-          [tenant.tenantId],
-        );
-        return row.events === looping.length + clean.length && row.guidance > 0;
-      },
-      30_000,
-      'the samples to be recorded with their guidance',
-    );
-    await waitForDailyRates(pipeline.services.api.url, tenant.apiKey, 2, 1);
-    await pollGuidance(
-      pipeline.services.intervention.url,
-      tenant.apiKey,
-      looping[0].sessionId,
-      2000,
-    );
+    await recordSamples(pipeline, db, tenant, looping, clean);
     const experiment = await request(`${pipeline.services.api.url}/v1/experiments`, {
       apiKey: tenant.apiKey,
       body: { name: 'guidance on vs off', treatmentShare: 0.5 },

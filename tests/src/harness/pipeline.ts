@@ -1,4 +1,8 @@
 import { ServiceProcess, type ServiceName } from './service-process.js';
+import type { DataSource } from 'typeorm';
+import type { TrajectoryEvent } from '@wink/contracts';
+import type { IssuedKey } from '@wink/persistence';
+import { pollGuidance, postEvents, type GuidanceItem } from './http.js';
 import { BROKERS, TEST_DATABASE_URL, waitFor } from './infrastructure.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
@@ -57,4 +61,47 @@ export async function waitForDailyRates(
     10_000,
     `the daily rates to count ${sessions} sessions, ${flagged} flagged`,
   );
+}
+
+/**
+ * Posts the looping and the clean session for the tenant and waits until everything is recorded
+ * (events, verdicts, guidance and the daily rates: one of two sessions flagged); returns the
+ * looping session's guidance, delivered by long-poll.
+ */
+export async function recordSamples(
+  pipeline: Pipeline,
+  db: DataSource,
+  tenant: IssuedKey,
+  looping: TrajectoryEvent[],
+  clean: TrajectoryEvent[],
+): Promise<GuidanceItem[]> {
+  for (const events of [looping, clean]) {
+    const posted = await postEvents(pipeline.services.ingest.url, tenant.apiKey, events);
+    if (posted.status !== 202) throw new Error(`ingest answered ${posted.status}`);
+  }
+  await waitFor(
+    async () => {
+      const [row] = await db.query(
+        `SELECT (SELECT coalesce(sum(event_count), 0)::int FROM sessions WHERE tenant_id = $1) AS events,
+                (SELECT count(*)::int FROM guidance WHERE tenant_id = $1) AS guidance,
+                (SELECT count(*)::int FROM verdicts WHERE tenant_id = $1) AS verdicts`,
+        [tenant.tenantId],
+      );
+      return (
+        row.events === looping.length + clean.length &&
+        row.guidance > 0 &&
+        row.verdicts >= row.guidance
+      );
+    },
+    30_000,
+    'the samples to be recorded with their guidance',
+  );
+  await waitForDailyRates(pipeline.services.api.url, tenant.apiKey, 2, 1);
+  const polled = await pollGuidance(
+    pipeline.services.intervention.url,
+    tenant.apiKey,
+    looping[0].sessionId,
+    2000,
+  );
+  return polled.body.guidance;
 }
