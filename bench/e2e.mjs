@@ -54,7 +54,8 @@ const pct = (sorted, p) =>
 
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
-const pipeline = new Pipeline({ LOG_LEVEL: 'error' });
+// The service's own rollup cadence, not the tests' quicker one.
+const pipeline = new Pipeline({ LOG_LEVEL: 'error', ROLLUP_REFRESH_MS: '1000' });
 try {
   await pipeline.start();
   await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));

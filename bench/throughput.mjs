@@ -35,6 +35,8 @@ const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
 const pipeline = new Pipeline({
   LOG_LEVEL: 'error',
+  // The service's own rollup cadence, not the tests' quicker one.
+  ROLLUP_REFRESH_MS: '1000',
   INGEST_RATE_EVENTS_PER_SEC: '10000000',
   INGEST_RATE_BURST: '10000000',
 });
