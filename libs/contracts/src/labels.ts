@@ -56,3 +56,13 @@ export const SessionLabelRequest = z
     }
   });
 export type SessionLabelRequest = z.infer<typeof SessionLabelRequest>;
+
+/** One row of GET /v1/labels/precision: a detector's precision on the verdicts people labelled. */
+export interface DetectorPrecision {
+  detector: string;
+  subtype: string;
+  labelled: number;
+  truePositives: number;
+  falsePositives: number;
+  precision: number;
+}

@@ -2,19 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   categoryOf,
+  type DetectorPrecision,
   type SessionLabelRequest,
   type TrajectoryEvent,
   type VerdictLabelRequest,
 } from '@wink/contracts';
-
-export interface DetectorPrecision {
-  detector: string;
-  subtype: string;
-  labelled: number;
-  truePositives: number;
-  falsePositives: number;
-  precision: number;
-}
 
 /** A line of the labelled-session JSONL that `wink eval` reads. */
 export interface LabelledSessionLine {

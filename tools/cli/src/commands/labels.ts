@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { DetectorPrecision } from '@wink/contracts';
 
 export interface ApiTarget {
   apiUrl: string;
@@ -38,23 +39,14 @@ export async function exportLabels(target: ApiTarget, out: string | undefined): 
   return text.split('\n').filter(Boolean).length;
 }
 
-interface Precision {
-  detector: string;
-  subtype: string;
-  labelled: number;
-  truePositives: number;
-  falsePositives: number;
-  precision: number;
-}
-
-export async function precision(target: ApiTarget): Promise<Precision[]> {
+export async function precision(target: ApiTarget): Promise<DetectorPrecision[]> {
   const { detectors } = (await (await call(target, '/v1/labels/precision')).json()) as {
-    detectors: Precision[];
+    detectors: DetectorPrecision[];
   };
   return detectors;
 }
 
-export function formatPrecision(rows: Precision[]): string {
+export function formatPrecision(rows: DetectorPrecision[]): string {
   if (rows.length === 0) return 'no labelled verdicts yet';
   const lines = [
     'detector                         subtype                      labelled  TP  FP  precision',
