@@ -13,11 +13,14 @@ import {
 } from './harness/infrastructure.js';
 import { Pipeline } from './harness/pipeline.js';
 import type { ServiceName } from './harness/service-process.js';
-import { assertNothingLostOrDoubled, SteadyLoad } from './harness/steady-load.js';
+import {
+  assertNothingLostOrDoubled,
+  FAULT_TESTS_ENABLED,
+  sleep,
+  SteadyLoad,
+} from './harness/steady-load.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENABLED = process.env.WINK_FAULT_TESTS === '1';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Opt-in (WINK_FAULT_TESTS=1): breaks things on purpose under a steady load and checks that
@@ -26,7 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe(
   'faults under load (real Kafka, real Postgres)',
-  { skip: !ENABLED && 'set WINK_FAULT_TESTS=1 to run' },
+  { skip: !FAULT_TESTS_ENABLED && 'set WINK_FAULT_TESTS=1 to run' },
   () => {
     let db: DataSource;
     let admin: Admin;

@@ -14,10 +14,12 @@ import {
 import { request } from './harness/http.js';
 import { Pipeline } from './harness/pipeline.js';
 import { PrivatePostgres } from './harness/private-postgres.js';
-import { assertNothingLostOrDoubled, SteadyLoad } from './harness/steady-load.js';
-
-const ENABLED = process.env.WINK_FAULT_TESTS === '1';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import {
+  assertNothingLostOrDoubled,
+  FAULT_TESTS_ENABLED,
+  sleep,
+  SteadyLoad,
+} from './harness/steady-load.js';
 
 /**
  * Opt-in (WINK_FAULT_TESTS=1): Postgres crashes under load and comes back. The pipeline runs on a
@@ -25,7 +27,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe(
   'Postgres down and back under load (real Kafka, a Postgres of its own)',
-  { skip: !ENABLED && 'set WINK_FAULT_TESTS=1 to run' },
+  { skip: !FAULT_TESTS_ENABLED && 'set WINK_FAULT_TESTS=1 to run' },
   () => {
     let pg: PrivatePostgres;
     let db: DataSource;

@@ -119,6 +119,15 @@ function dayChart(container, rows) {
   container.append(chart);
 }
 
+/** A table row: each cell a value, or a `td` already made (for its attributes). */
+function row(attrs, ...cells) {
+  return el(
+    'tr',
+    attrs,
+    cells.map((c) => (c instanceof HTMLTableCellElement ? c : el('td', {}, c))),
+  );
+}
+
 function table(headers, rows) {
   return el(
     'table',
@@ -168,15 +177,14 @@ function tiles(rate, counts, resolution, latency) {
 
 function resolutionTable(resolution) {
   const rows = resolution.bySubtype.map((s) =>
-    el(
-      'tr',
+    row(
       { 'data-subtype': s.subtype },
-      el('td', {}, s.subtype),
-      el('td', {}, String(s.interventions)),
-      el('td', {}, String(s.resolved)),
-      el('td', {}, String(s.recurred)),
-      el('td', {}, String(s.open)),
-      el('td', {}, pct(s.singleInterventionResolutionRate)),
+      s.subtype,
+      s.interventions,
+      s.resolved,
+      s.recurred,
+      s.open,
+      pct(s.singleInterventionResolutionRate),
     ),
   );
   $('resolution').replaceChildren(
@@ -202,18 +210,13 @@ async function experimentPanel() {
   const r = await api(`/v1/experiments/${e.experimentId}/results`);
   const [t, c] = r.cohorts;
   const rows = r.metrics.map((m) =>
-    el(
-      'tr',
+    row(
       { 'data-metric': m.metric },
-      el('td', {}, m.metric),
-      el('td', {}, num(m.treatmentMean)),
-      el('td', {}, num(m.controlMean)),
-      el(
-        'td',
-        {},
-        `${num(m.difference)} (${m.relativeDifference === null ? '—' : pct(m.relativeDifference)})`,
-      ),
-      el('td', {}, m.ci95 ? `[${num(m.ci95[0])}, ${num(m.ci95[1])}]` : '—'),
+      m.metric,
+      num(m.treatmentMean),
+      num(m.controlMean),
+      `${num(m.difference)} (${m.relativeDifference === null ? '—' : pct(m.relativeDifference)})`,
+      m.ci95 ? `[${num(m.ci95[0])}, ${num(m.ci95[1])}]` : '—',
       el(
         'td',
         { class: m.significant ? 'significant' : '' },
@@ -236,12 +239,11 @@ async function experimentPanel() {
 async function sessionsPanel() {
   const { sessions } = await api('/v1/sessions?limit=25');
   const rows = sessions.map((s) =>
-    el(
-      'tr',
+    row(
       { class: 'session', 'data-session': s.sessionId, onclick: () => showTimeline(s.sessionId) },
-      el('td', {}, s.sessionId),
-      el('td', {}, s.agent),
-      el('td', {}, String(s.steps)),
+      s.sessionId,
+      s.agent,
+      s.steps,
       el(
         'td',
         {},
@@ -249,8 +251,8 @@ async function sessionsPanel() {
           ? s.subtypes.map((st) => el('span', { class: 'tag' }, st))
           : el('span', { class: 'muted' }, 'clean'),
       ),
-      el('td', {}, String(s.guidance)),
-      el('td', {}, s.lastSeenAt.slice(0, 16).replace('T', ' ')),
+      s.guidance,
+      s.lastSeenAt.slice(0, 16).replace('T', ' '),
     ),
   );
   $('sessions').replaceChildren(
@@ -271,28 +273,16 @@ async function showTimeline(sessionId) {
   for (const g of t.guidance) note(g.atSeq, { kind: 'guidance', g });
   const rows = [];
   for (const step of t.steps) {
-    rows.push(
-      el(
-        'tr',
-        { 'data-seq': step.seq },
-        el('td', {}, String(step.seq)),
-        el('td', {}, step.kind),
-        el('td', {}, step.summary),
-      ),
-    );
+    rows.push(row({ 'data-seq': step.seq }, step.seq, step.kind, step.summary));
     for (const item of bySeq.get(step.seq) ?? []) {
       if (item.kind === 'verdict') {
+        const v = item.v;
         rows.push(
-          el(
-            'tr',
+          row(
             { class: 'step-verdict' },
-            el('td', {}, ''),
-            el('td', {}, 'verdict'),
-            el(
-              'td',
-              {},
-              `${item.v.subtype} (steps ${item.v.fromSeq}–${item.v.toSeq}, ${item.v.detector}): ${item.v.reason}`,
-            ),
+            '',
+            'verdict',
+            `${v.subtype} (steps ${v.fromSeq}–${v.toSeq}, ${v.detector}): ${v.reason}`,
           ),
         );
       } else {
@@ -301,12 +291,11 @@ async function showTimeline(sessionId) {
           ? `delivered${g.acknowledgedAt ? ', acknowledged' : ''}`
           : 'not delivered';
         rows.push(
-          el(
-            'tr',
+          row(
             { class: 'step-guidance' },
-            el('td', {}, ''),
-            el('td', {}, g.severity),
-            el('td', {}, `${g.text} — ${delivered}; outcome ${g.outcome}`),
+            '',
+            g.severity,
+            `${g.text} — ${delivered}; outcome ${g.outcome}`,
           ),
         );
       }

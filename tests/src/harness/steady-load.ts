@@ -7,7 +7,10 @@ import { observe, SessionWindow } from '@wink/detectors';
 import { loadSample } from './http.js';
 import { waitForDrained, waitForGroupsStable } from './infrastructure.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The fault suites break shared infrastructure on purpose, so they run only when asked. */
+export const FAULT_TESTS_ENABLED = process.env.WINK_FAULT_TESTS === '1';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Posts a looping session every ~50 ms until stopped; a batch refused or unanswered while
