@@ -6,6 +6,8 @@ import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
 import { RateLimiter } from './events/rate-limiter.js';
 import { TooManyEventsFilter } from './events/too-many-events.filter.js';
+import { OTLP_BODY_LIMIT, OtlpController } from './otlp/otlp.controller.js';
+import { OtlpReceiver } from './otlp/otlp-receiver.service.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 
@@ -18,9 +20,11 @@ export class IngestModule {
         databaseUrl: config.DATABASE_URL,
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-ingest' },
       }),
-      controllers: [EventsController, SettingsController, TrajectoriesController],
+      controllers: [EventsController, SettingsController, TrajectoriesController, OtlpController],
       providers: [
         EventsService,
+        OtlpReceiver,
+        { provide: OTLP_BODY_LIMIT, useValue: config.INGEST_BODY_LIMIT_BYTES },
         ApiKeyGuard,
         {
           provide: RateLimiter,

@@ -1,0 +1,290 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TrajectoryEvent, validate } from '@wink/contracts';
+import { partialSuccessOf, readExport } from './read-export.js';
+import { tracesToEvents, type ConversationMemory } from './gen-ai-spans.js';
+import { parseTraceRequest } from './request.js';
+import { nanos, span, traceRequest } from './testing/otlp-json.js';
+
+const T0 = new Date('2026-11-20T14:03:00Z');
+const TRACE = '5b8efff798038103d269b633813fc60c';
+const RESOURCE = {
+  'service.name': 'repo-fixer',
+  'service.version': '1.4.0',
+  'deployment.environment.name': 'staging',
+};
+
+/** One agent run as a GenAI-instrumented framework traces it: the agent, two model calls, two tools. */
+function agentRun() {
+  const input = JSON.stringify([
+    { role: 'system', parts: [{ type: 'text', content: 'You fix bugs.' }] },
+    { role: 'user', parts: [{ type: 'text', content: 'Make tests/test_core.py pass.' }] },
+  ]);
+  return traceRequest(RESOURCE, [
+    span({
+      traceId: TRACE,
+      spanId: '0000000000000011',
+      parentSpanId: '0000000000000010',
+      name: 'chat claude-sonnet-4-5',
+      start: nanos(T0, 1),
+      end: nanos(T0, 3),
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 80,
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'text', content: 'Running the tests first.' },
+              {
+                type: 'tool_call',
+                id: 'call_1',
+                name: 'bash',
+                arguments: { command: 'pytest -q' },
+              },
+            ],
+          },
+        ]),
+      },
+    }),
+    span({
+      traceId: TRACE,
+      spanId: '0000000000000012',
+      parentSpanId: '0000000000000010',
+      name: 'execute_tool bash',
+      start: nanos(T0, 3),
+      end: nanos(T0, 5),
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'bash',
+        'gen_ai.tool.call.id': 'call_1',
+        'gen_ai.tool.call.arguments': '{"command":"pytest -q"}',
+        'gen_ai.tool.call.result': '1 failed, 3 passed',
+      },
+    }),
+    span({
+      traceId: TRACE,
+      spanId: '0000000000000013',
+      parentSpanId: '0000000000000010',
+      name: 'execute_tool read_file',
+      start: nanos(T0, 6),
+      end: nanos(T0, 7),
+      error: 'No such file or directory: src/dateparse/utils.py',
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'read_file',
+        'gen_ai.tool.call.id': 'call_2',
+        'error.type': 'FileNotFoundError',
+      },
+    }),
+    span({
+      traceId: TRACE,
+      spanId: '00000000000000aa',
+      parentSpanId: '0000000000000012',
+      name: 'GET',
+      start: nanos(T0, 3.5),
+      end: nanos(T0, 4),
+      attributes: { 'http.request.method': 'GET', 'url.full': 'https://pypi.org/simple' },
+    }),
+    span({
+      traceId: TRACE,
+      spanId: '0000000000000010',
+      name: 'invoke_agent repo-fixer',
+      start: nanos(T0, 0),
+      end: nanos(T0, 8),
+      attributes: {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'repo-fixer',
+        'gen_ai.conversation.id': 'conv-42',
+        'gen_ai.input.messages': input,
+      },
+    }),
+  ]);
+}
+
+type Raw = {
+  resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+};
+
+function parsed(body: unknown) {
+  const result = parseTraceRequest(body);
+  assert.ok(result.ok, JSON.stringify(result));
+  return result.value;
+}
+
+describe('tracesToEvents (GenAI semantic conventions)', () => {
+  it('turns an agent run into task, message, usage, tool call and result events, in time order', () => {
+    const { events, ignored, rejected } = tracesToEvents(parsed(agentRun()));
+    assert.equal(ignored, 1, 'the HTTP span is not agent telemetry');
+    assert.equal(rejected.size, 0);
+    assert.deepEqual(
+      events.map(({ event }) => [
+        event.kind,
+        event.text ?? event.tool?.name ?? event.result?.ok ?? event.usage,
+      ]),
+      [
+        ['task', 'Make tests/test_core.py pass.'],
+        ['message', 'Running the tests first.'],
+        ['usage', { inputTokens: 1200, outputTokens: 80 }],
+        ['tool_call', 'bash'],
+        ['tool_result', true],
+        ['tool_call', 'read_file'],
+        ['tool_result', false],
+      ],
+    );
+    for (const { event } of events) {
+      assert.ok(validate(TrajectoryEvent, event).ok, JSON.stringify(event));
+      assert.equal(
+        event.sessionId,
+        'conv-42',
+        'child spans join the conversation their root names',
+      );
+      assert.equal(event.env, 'staging');
+      assert.equal(event.agent.name, 'repo-fixer');
+      assert.equal(event.agent.version, '1.4.0');
+      assert.equal(event.agent.model, 'claude-sonnet-4-5');
+    }
+    const [, , , call, ok, , failed] = events.map((e) => e.event);
+    assert.deepEqual(call.tool, { name: 'bash', args: { command: 'pytest -q' }, callId: 'call_1' });
+    assert.deepEqual(ok.result, { callId: 'call_1', ok: true, output: '1 failed, 3 passed' });
+    assert.deepEqual(failed.result, {
+      callId: 'call_2',
+      ok: false,
+      error: 'No such file or directory: src/dateparse/utils.py',
+    });
+    const seqs = events.map((e) => e.event.seq);
+    assert.deepEqual(
+      [...seqs].sort((a, b) => a - b),
+      seqs,
+      'seq follows time',
+    );
+    assert.equal(seqs[6] - seqs[0], 7, 'seq counts seconds');
+  });
+
+  it('gives a re-sent export the same event ids and seqs', () => {
+    const once = tracesToEvents(parsed(agentRun())).events.map((e) => e.event);
+    const again = tracesToEvents(parsed(agentRun())).events.map((e) => e.event);
+    assert.deepEqual(again, once);
+    assert.equal(new Set(once.map((e) => e.eventId)).size, once.length);
+    assert.equal(once[3].eventId, `${TRACE}:0000000000000012:call`);
+  });
+
+  it('keys a tool span exported before its conversation is named by the trace, then by memory', () => {
+    const run = agentRun();
+    const spans = run.resourceSpans[0].scopeSpans[0].spans;
+    const toolOnly = traceRequest(RESOURCE, [spans[1]]);
+    const alone = tracesToEvents(parsed(toolOnly)).events;
+    assert.equal(alone[0].event.sessionId, `trace-${TRACE}`);
+
+    const memory = new Map<string, string>();
+    const remembered: ConversationMemory = {
+      get: (t) => memory.get(t),
+      set: (t, c) => memory.set(t, c),
+    };
+    tracesToEvents(parsed(traceRequest(RESOURCE, [spans[0], spans[4]])), remembered);
+    const later = tracesToEvents(parsed(toolOnly), remembered).events;
+    assert.equal(later[0].event.sessionId, 'conv-42');
+  });
+
+  it('reads the older per-message span events and tool spans without call ids', () => {
+    const body = traceRequest({ 'service.name': 'legacy-agent' }, [
+      span({
+        traceId: TRACE,
+        spanId: '0000000000000021',
+        name: 'chat gpt-4o',
+        start: nanos(T0, 1),
+        end: nanos(T0, 2),
+        attributes: { 'gen_ai.conversation.id': 'c-7', 'gen_ai.response.model': 'gpt-4o' },
+        events: [
+          {
+            name: 'gen_ai.choice',
+            time: nanos(T0, 2),
+            attributes: { message: '{"content":"Done."}' },
+          },
+        ],
+      }),
+      span({
+        traceId: TRACE,
+        spanId: '0000000000000022',
+        name: 'execute_tool grep',
+        start: nanos(T0, 2),
+        end: nanos(T0, 3),
+        attributes: { 'gen_ai.conversation.id': 'c-7' },
+      }),
+    ]);
+    const events = tracesToEvents(parsed(body)).events.map((e) => e.event);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.text ?? e.tool?.name, e.agent.name, e.agent.model]),
+      [
+        ['message', 'Done.', 'legacy-agent', 'gpt-4o'],
+        ['tool_call', 'grep', 'legacy-agent', 'gpt-4o'],
+        ['tool_result', undefined, 'legacy-agent', 'gpt-4o'],
+      ],
+    );
+    assert.equal(events[1].tool?.callId, '0000000000000022');
+    assert.deepEqual(events[1].tool?.args, {});
+  });
+
+  it('rejects a tool span that names no tool, and says why in the partial success', () => {
+    const body = traceRequest(RESOURCE, [
+      span({
+        traceId: TRACE,
+        spanId: '0000000000000031',
+        name: 'execute_tool',
+        start: nanos(T0, 1),
+        end: nanos(T0, 2),
+        attributes: { 'gen_ai.operation.name': 'execute_tool' },
+      }),
+      span({
+        traceId: TRACE,
+        spanId: '0000000000000032',
+        name: 'invoke_agent',
+        start: nanos(T0, 0),
+        end: nanos(T0, 3),
+        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
+      }),
+    ]);
+    const read = readExport('traces', body);
+    assert.ok(read.ok);
+    assert.equal(read.value.events.length, 0);
+    assert.deepEqual(partialSuccessOf('traces', read.value), {
+      rejected: 1,
+      errorMessage:
+        '1 span(s) rejected: execute_tool span has no gen_ai.tool.name. ' +
+        'invoke_agent spans carried no input messages: capture message content to see tasks',
+    });
+  });
+
+  it('answers a malformed request with the path of its first bad field', () => {
+    const body = agentRun() as unknown as Raw;
+    body.resourceSpans[0].scopeSpans[0].spans[2].traceId = 'not-hex';
+    assert.deepEqual(readExport('traces', body), {
+      ok: false,
+      error: {
+        field: 'resourceSpans[0].scopeSpans[0].spans[2].traceId',
+        message: 'must be 32 hex digits (16 bytes)',
+      },
+    });
+    const late = agentRun() as unknown as Raw;
+    late.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano = -5;
+    const result = readExport('traces', late);
+    assert.equal(result.ok, false);
+    assert.equal(
+      !result.ok && result.error.field,
+      'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano',
+    );
+    assert.deepEqual(readExport('traces', { resourceSpans: 'x' }), {
+      ok: false,
+      error: { field: 'resourceSpans', message: 'Invalid input: expected array, received string' },
+    });
+  });
+
+  it('accepts an empty export, as OTLP requires', () => {
+    const read = readExport('traces', {});
+    assert.ok(read.ok);
+    assert.equal(read.value.items, 0);
+    assert.equal(partialSuccessOf('traces', read.value), null);
+  });
+});
