@@ -1,4 +1,13 @@
-import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  HttpException,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   decodeRequest,
@@ -8,12 +17,17 @@ import {
   type Signal,
 } from '@wink/otlp';
 import { ApiKeyGuard, TenantId } from '@wink/platform';
-import { OtlpReceiver } from './otlp-receiver.service.js';
+import { TooManyEvents } from '../events/too-many-events.js';
+import { OtlpReceiver, type Receipt } from './otlp-receiver.service.js';
 import { BodyError, payloadFormat, readRawBody, type PayloadFormat } from './request-body.js';
 
 export const OTLP_BODY_LIMIT = Symbol('OTLP_BODY_LIMIT');
 
-/** google.rpc.Code INVALID_ARGUMENT, the code of a Status answering a malformed export. */
+/** google.rpc.Code for a Status answering with this HTTP status (a malformed export by default). */
+const RPC_CODES: Record<number, number> = {
+  429: 8 /* RESOURCE_EXHAUSTED */,
+  503: 14 /* UNAVAILABLE */,
+};
 const INVALID_ARGUMENT = 3;
 
 /**
@@ -71,7 +85,17 @@ export class OtlpController {
         `body is not a protobuf Export${signal === 'traces' ? 'Trace' : 'Logs'}ServiceRequest: ${(error as Error).message}`,
       );
     }
-    const receipt = await this.receiver.receive(tenantId, signal, body);
+    let receipt: Receipt;
+    try {
+      receipt = await this.receiver.receive(tenantId, signal, body);
+    } catch (error) {
+      // A protobuf client reads a Status in protobuf, also for "retry later" (429, 503).
+      if (format !== 'protobuf' || !(error instanceof HttpException)) throw error;
+      if (error instanceof TooManyEvents) {
+        res.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      }
+      return fail(res, format, error.getStatus(), error.message);
+    }
     if (!receipt.ok) {
       return fail(
         res,
@@ -115,7 +139,8 @@ function fail(
 ): void {
   res.status(status);
   if (format === 'protobuf') {
-    res.type('application/x-protobuf').send(Buffer.from(encodeStatus(INVALID_ARGUMENT, message)));
+    const code = RPC_CODES[status] ?? INVALID_ARGUMENT;
+    res.type('application/x-protobuf').send(Buffer.from(encodeStatus(code, message)));
     return;
   }
   res.json({ code: INVALID_ARGUMENT, message, ...(field ? { field } : {}) });
