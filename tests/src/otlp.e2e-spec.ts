@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
+import { CONSUMER_GROUPS, TOPICS, type TrajectoryEvent } from '@wink/contracts';
 import {
   connectAdmin,
   newTenant,
@@ -18,7 +19,7 @@ import {
   waitForGroupsStable,
 } from './harness/infrastructure.js';
 import { loadSample, pollGuidance } from './harness/http.js';
-import { claudeCodeEvents, exportOnce, traceAgentRun } from './harness/otel-agent.js';
+import { claudeCodeEvents, codexEvents, exportOnce, traceAgentRun } from './harness/otel-agent.js';
 import { Pipeline } from './harness/pipeline.js';
 
 describe('OTLP ingest: OpenTelemetry exporters to guidance (real Kafka, real Postgres)', () => {
@@ -149,19 +150,40 @@ describe('OTLP ingest: OpenTelemetry exporters to guidance (real Kafka, real Pos
     );
   });
 
-  it('reads Claude Code’s own log events, keyed by session.id and ordered by event.sequence', async () => {
+  it('guides a looping Claude Code session from its own log events (http/protobuf), keyed by session.id and ordered by event.sequence', async () => {
     const sessionId = randomUUID();
-    const start = new Date(Date.now() - 60_000);
-    const command = 'python -m pytest tests/test_core.py -q';
-    const records = claudeCodeEvents(sessionId, 'Make tests/test_core.py pass.', start, [
-      { at: new Date(start.getTime() + 5_000), command: 'cat src/dateparse/core.py' },
-      { at: new Date(start.getTime() + 10_000), command, error: 'Exit code 1' },
-    ]);
+    const looping = loadSample('looping-session', sessionId);
+    const start = new Date(Date.now() - 120_000);
+    const tools = looping
+      .filter((e) => e.kind === 'tool_call')
+      .map((call, i) => {
+        const result = looping.find(
+          (e) => e.kind === 'tool_result' && e.result?.callId === call.tool!.callId,
+        )!;
+        const args = call.tool!.args as { command?: string; file_path?: string };
+        return {
+          at: new Date(start.getTime() + 4_000 * (i + 1)),
+          command: args.command ?? `cat ${args.file_path}`,
+          error: result.result!.ok ? undefined : result.result!.error,
+        };
+      });
+    const records = claudeCodeEvents(sessionId, looping[0].text!, start, tools);
     const exporter = new ProtoLogExporter({
       url: `${ingest()}/v1/logs`,
       headers: { Authorization: `Bearer ${apiKey}` },
     });
     await exportOnce(exporter, records);
+
+    await waitFor(
+      async () => {
+        const res = await pollGuidance(pipeline.services.intervention.url, apiKey, sessionId, 2000);
+        return res.body.guidance.some((g) => g.subtype === 'repetitive_loop');
+      },
+      30_000,
+      'repetitive_loop guidance for the Claude Code session',
+    );
+    await settle();
+    const guided = await count('guidance', sessionId);
     await exportOnce(exporter, records);
     await settle();
     const rows: Array<{
@@ -176,14 +198,62 @@ describe('OTLP ingest: OpenTelemetry exporters to guidance (real Kafka, real Pos
       rows.map((r) => [r.kind, r.seq]),
       [
         ['task', 0],
-        ['tool_call', 2],
-        ['tool_result', 3],
-        ['tool_call', 4],
-        ['tool_result', 5],
+        ...tools.flatMap((_, i) => [
+          ['tool_call', 2 * (i + 1)],
+          ['tool_result', 2 * (i + 1) + 1],
+        ]),
       ],
+      'every event once, in event.sequence order, though the export was sent twice',
     );
-    assert.deepEqual(rows[3].payload.tool?.args, { command });
-    assert.equal(rows[4].payload.result?.ok, false);
+    assert.deepEqual(rows[1].payload.tool?.args, { command: tools[0].command });
+    assert.equal(rows[2].payload.result?.ok, false);
+    assert.equal(
+      await count('guidance', sessionId),
+      guided,
+      'the re-sent export is not guided again',
+    );
+  });
+
+  it('reads Codex’s own log events (gzipped http/json), keyed by conversation.id', async () => {
+    const conversationId = randomUUID();
+    const start = new Date(Date.now() - 30_000);
+    const records = codexEvents(conversationId, 'Make the failing test pass.', start, [
+      {
+        at: new Date(start.getTime() + 3_000),
+        command: 'pytest -q',
+        output: '1 failed, 3 passed',
+        ok: false,
+      },
+      { at: new Date(start.getTime() + 9_000), command: 'pytest -q', output: '4 passed', ok: true },
+    ]);
+    const exporter = new JsonLogExporter({
+      url: `${ingest()}/v1/logs`,
+      headers: { Authorization: `Bearer ${apiKey}` },
+      compression: 'gzip' as never,
+    });
+    await exportOnce(exporter, records);
+    await settle();
+    const rows: Array<{ kind: string; payload: TrajectoryEvent }> = await db.query(
+      `SELECT kind, payload FROM events WHERE tenant_id = $1 AND session_id = $2 ORDER BY seq, ts`,
+      [tenantId, conversationId],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.kind),
+      ['task', 'usage', 'tool_call', 'tool_result', 'tool_call', 'tool_result'],
+    );
+    assert.deepEqual(rows[1].payload.usage, { inputTokens: 5400, outputTokens: 220 });
+    assert.deepEqual(rows[2].payload.tool, {
+      name: 'shell',
+      args: { command: ['bash', '-lc', 'pytest -q'] },
+      callId: 'call_0',
+    });
+    assert.deepEqual(rows[3].payload.result, {
+      callId: 'call_0',
+      ok: false,
+      error: '1 failed, 3 passed',
+    });
+    assert.deepEqual(rows[5].payload.result, { callId: 'call_1', ok: true, output: '4 passed' });
+    assert.equal(rows[0].payload.agent.name, 'codex');
   });
 
   it('answers bad OTLP payloads with a 400 that says what is wrong, and nothing reaches Kafka', async () => {

@@ -159,6 +159,61 @@ export function claudeCodeEvents(
   return memory.getFinishedLogRecords();
 }
 
+export interface CodexToolUse {
+  at: Date;
+  command: string;
+  output: string;
+  ok: boolean;
+}
+
+/** Codex's OpenTelemetry log events for a conversation: a prompt, a completed response, shell calls. */
+export function codexEvents(
+  conversationId: string,
+  prompt: string,
+  start: Date,
+  tools: CodexToolUse[],
+): ReadableLogRecord[] {
+  const memory = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'codex_cli_rs' }),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
+  const logger = provider.getLogger('codex_otel');
+  const common = {
+    'conversation.id': conversationId,
+    'app.version': '0.58.0',
+    model: 'gpt-5-codex',
+  };
+  const emit = (name: string, at: Date, attributes: Attributes) =>
+    logger.emit({
+      timestamp: at,
+      body: name,
+      attributes: {
+        ...common,
+        'event.name': name,
+        'event.timestamp': at.toISOString(),
+        ...attributes,
+      },
+    });
+  emit('codex.user_prompt', start, { prompt_length: String(prompt.length), prompt });
+  emit('codex.sse_event', new Date(start.getTime() + 1000), {
+    'event.kind': 'response.completed',
+    input_token_count: '5400',
+    output_token_count: '220',
+  });
+  tools.forEach((tool, i) =>
+    emit('codex.tool_result', tool.at, {
+      tool_name: 'shell',
+      call_id: `call_${i}`,
+      arguments: JSON.stringify({ command: ['bash', '-lc', tool.command] }),
+      duration_ms: '600',
+      success: String(tool.ok),
+      output: tool.output,
+    }),
+  );
+  return memory.getFinishedLogRecords();
+}
+
 /** Sends items through a real OTLP exporter once; rejects unless the exporter reports success. */
 export function exportOnce<T>(
   exporter: SpanExporter | LogRecordExporter,
