@@ -4,100 +4,8 @@ import { TrajectoryEvent, validate } from '@wink/contracts';
 import { logsToEvents } from './agent-logs.js';
 import { partialSuccessOf, readExport } from './read-export.js';
 import { parseLogsRequest } from './request.js';
+import { claudeCodeTurn, codexTurn, SESSION, T0 } from './testing/fixtures.js';
 import { logRecord, logsRequest, nanos } from './testing/otlp-json.js';
-
-const T0 = new Date('2026-11-20T14:03:00Z');
-const SESSION = '1f0c6a4e-8a43-4d47-9a35-5a0b0b1c2d3e';
-
-/** Claude Code's events for one prompt, as its OTLP logs exporter sends them (values as strings). */
-function claudeCodeTurn() {
-  const common = { 'session.id': SESSION, 'prompt.id': 'p-1', 'terminal.type': 'vscode' };
-  return logsRequest({ 'service.name': 'claude-code', 'service.version': '2.1.4' }, [
-    logRecord(nanos(T0, 0), 'claude_code.user_prompt', {
-      ...common,
-      'event.name': 'user_prompt',
-      'event.timestamp': T0.toISOString(),
-      'event.sequence': 0,
-      prompt_length: '27',
-      prompt: 'Fix the ISO week date parser',
-    }),
-    logRecord(nanos(T0, 4), 'claude_code.api_request', {
-      ...common,
-      'event.name': 'api_request',
-      'event.sequence': 1,
-      model: 'claude-sonnet-4-5',
-      input_tokens: '12',
-      output_tokens: '310',
-      cache_read_tokens: '20000',
-      cache_creation_tokens: '1500',
-      cost_usd: '0.0123',
-      duration_ms: '3900',
-    }),
-    logRecord(nanos(T0, 7), 'claude_code.tool_result', {
-      ...common,
-      'event.name': 'tool_result',
-      'event.sequence': 2,
-      tool_name: 'Bash',
-      success: 'false',
-      duration_ms: '1500',
-      error: 'Exit code 1',
-      tool_parameters: JSON.stringify({
-        bash_command: 'python',
-        full_command: 'python -m pytest tests/test_core.py -q',
-        description: 'Run the tests',
-      }),
-    }),
-    logRecord(nanos(T0, 8), 'claude_code.tool_decision', {
-      ...common,
-      'event.name': 'tool_decision',
-      'event.sequence': 3,
-      tool_name: 'Edit',
-      decision: 'accept',
-      source: 'config',
-    }),
-  ]);
-}
-
-/** Codex's events for one turn: its prompt redacted by default, a shell call, the completed response. */
-function codexTurn() {
-  const common = {
-    'conversation.id': '0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
-    'app.version': '0.58.0',
-    model: 'gpt-5-codex',
-  };
-  return logsRequest({ 'service.name': 'codex_cli_rs' }, [
-    logRecord(nanos(T0, 0), 'codex.user_prompt', {
-      ...common,
-      'event.name': 'codex.user_prompt',
-      prompt: '[REDACTED]',
-      prompt_length: '31',
-    }),
-    logRecord(nanos(T0, 5), 'codex.sse_event', {
-      ...common,
-      'event.name': 'codex.sse_event',
-      'event.kind': 'response.completed',
-      input_token_count: '5400',
-      output_token_count: '220',
-      cached_token_count: '4000',
-    }),
-    logRecord(nanos(T0, 6), 'codex.sse_event', {
-      ...common,
-      'event.name': 'codex.sse_event',
-      'event.kind': 'response.output_item.done',
-      duration_ms: '2',
-    }),
-    logRecord(nanos(T0, 9), 'codex.tool_result', {
-      ...common,
-      'event.name': 'codex.tool_result',
-      tool_name: 'shell',
-      call_id: 'call_Xk2',
-      arguments: '{"command":["bash","-lc","pytest -q"],"workdir":"/repo"}',
-      duration_ms: '2400',
-      success: 'true',
-      output: '3 passed in 0.41s',
-    }),
-  ]);
-}
 
 function mapped(body: unknown) {
   const request = parseLogsRequest(body);
@@ -197,7 +105,7 @@ describe('logsToEvents (coding agents’ own telemetry)', () => {
       rejected: 2,
       errorMessage:
         '2 log record(s) rejected: claude_code.tool_result has no session.id attribute; ' +
-        'claude_code.user_prompt has no timeUnixNano, observedTimeUnixNano or event.timestamp. ' +
+        'claude_code.user_prompt has no usable time (timeUnixNano, observedTimeUnixNano or event.timestamp). ' +
         '1 log record(s) ignored: not GenAI agent telemetry Wink reads',
     });
   });

@@ -1,6 +1,7 @@
 import { deterministicUuid, type TrajectoryEvent } from '@wink/contracts';
 import { attributesOf, bool, int, json, plainValue, str, type Attrs } from './attributes.js';
 import {
+  LATEST_NANOS,
   agentInfo,
   byTime,
   clientId,
@@ -46,7 +47,8 @@ function nanosOf(record: OtlpLogRecord, attrs: Attrs): bigint | null {
   }
   const stamp = str(attrs, 'event.timestamp');
   const ms = stamp ? Date.parse(stamp) : NaN;
-  return Number.isFinite(ms) ? BigInt(ms) * 1_000_000n : null;
+  const nanos = Number.isFinite(ms) && ms >= 0 ? BigInt(ms) * 1_000_000n : null;
+  return nanos !== null && nanos < LATEST_NANOS ? nanos : null;
 }
 
 /** Claude Code's Bash parameters as the tool's own arguments (`command`), other tools' as sent. */
@@ -67,6 +69,9 @@ function claudeToolArgs(attrs: Attrs): unknown {
   }
   return params ?? {};
 }
+
+/** `2 × event.sequence + 1` must fit the int columns. */
+const MAX_SEQUENCE = 2 ** 30 - 1;
 
 interface Step {
   rank: number;
@@ -109,7 +114,7 @@ function stepsOf(
       return [
         {
           rank: 3,
-          nanos: nanos - duration,
+          nanos: duration < nanos ? nanos - duration : 0n,
           half: 0,
           body: {
             kind: 'tool_call',
@@ -206,7 +211,7 @@ export function logsToEvents(request: LogsRequest): OtlpMapping {
         if (nanos === null) {
           mapping.rejected.set(
             item,
-            `${family}.${name} has no timeUnixNano, observedTimeUnixNano or event.timestamp`,
+            `${family}.${name} has no usable time (timeUnixNano, observedTimeUnixNano or event.timestamp)`,
           );
           continue;
         }
@@ -245,7 +250,7 @@ export function logsToEvents(request: LogsRequest): OtlpMapping {
         );
         for (const step of steps) {
           const seq =
-            sequence !== undefined && sequence >= 0
+            sequence !== undefined && sequence >= 0 && sequence < MAX_SEQUENCE
               ? sequence * 2 + step.half
               : seqFromNanos(step.nanos);
           const eventId = `otel-log-${base}-${step.half}`;

@@ -4,105 +4,8 @@ import { TrajectoryEvent, validate } from '@wink/contracts';
 import { partialSuccessOf, readExport } from './read-export.js';
 import { tracesToEvents, type ConversationMemory } from './gen-ai-spans.js';
 import { parseTraceRequest } from './request.js';
+import { agentRun, RESOURCE, T0, TRACE } from './testing/fixtures.js';
 import { nanos, span, traceRequest } from './testing/otlp-json.js';
-
-const T0 = new Date('2026-11-20T14:03:00Z');
-const TRACE = '5b8efff798038103d269b633813fc60c';
-const RESOURCE = {
-  'service.name': 'repo-fixer',
-  'service.version': '1.4.0',
-  'deployment.environment.name': 'staging',
-};
-
-/** One agent run as a GenAI-instrumented framework traces it: the agent, two model calls, two tools. */
-function agentRun() {
-  const input = JSON.stringify([
-    { role: 'system', parts: [{ type: 'text', content: 'You fix bugs.' }] },
-    { role: 'user', parts: [{ type: 'text', content: 'Make tests/test_core.py pass.' }] },
-  ]);
-  return traceRequest(RESOURCE, [
-    span({
-      traceId: TRACE,
-      spanId: '0000000000000011',
-      parentSpanId: '0000000000000010',
-      name: 'chat claude-sonnet-4-5',
-      start: nanos(T0, 1),
-      end: nanos(T0, 3),
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.request.model': 'claude-sonnet-4-5',
-        'gen_ai.usage.input_tokens': 1200,
-        'gen_ai.usage.output_tokens': 80,
-        'gen_ai.output.messages': JSON.stringify([
-          {
-            role: 'assistant',
-            parts: [
-              { type: 'text', content: 'Running the tests first.' },
-              {
-                type: 'tool_call',
-                id: 'call_1',
-                name: 'bash',
-                arguments: { command: 'pytest -q' },
-              },
-            ],
-          },
-        ]),
-      },
-    }),
-    span({
-      traceId: TRACE,
-      spanId: '0000000000000012',
-      parentSpanId: '0000000000000010',
-      name: 'execute_tool bash',
-      start: nanos(T0, 3),
-      end: nanos(T0, 5),
-      attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': 'bash',
-        'gen_ai.tool.call.id': 'call_1',
-        'gen_ai.tool.call.arguments': '{"command":"pytest -q"}',
-        'gen_ai.tool.call.result': '1 failed, 3 passed',
-      },
-    }),
-    span({
-      traceId: TRACE,
-      spanId: '0000000000000013',
-      parentSpanId: '0000000000000010',
-      name: 'execute_tool read_file',
-      start: nanos(T0, 6),
-      end: nanos(T0, 7),
-      error: 'No such file or directory: src/dateparse/utils.py',
-      attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': 'read_file',
-        'gen_ai.tool.call.id': 'call_2',
-        'error.type': 'FileNotFoundError',
-      },
-    }),
-    span({
-      traceId: TRACE,
-      spanId: '00000000000000aa',
-      parentSpanId: '0000000000000012',
-      name: 'GET',
-      start: nanos(T0, 3.5),
-      end: nanos(T0, 4),
-      attributes: { 'http.request.method': 'GET', 'url.full': 'https://pypi.org/simple' },
-    }),
-    span({
-      traceId: TRACE,
-      spanId: '0000000000000010',
-      name: 'invoke_agent repo-fixer',
-      start: nanos(T0, 0),
-      end: nanos(T0, 8),
-      attributes: {
-        'gen_ai.operation.name': 'invoke_agent',
-        'gen_ai.agent.name': 'repo-fixer',
-        'gen_ai.conversation.id': 'conv-42',
-        'gen_ai.input.messages': input,
-      },
-    }),
-  ]);
-}
 
 type Raw = {
   resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
@@ -275,6 +178,15 @@ describe('tracesToEvents (GenAI semantic conventions)', () => {
       !result.ok && result.error.field,
       'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano',
     );
+    const future = agentRun() as unknown as Raw;
+    future.resourceSpans[0].scopeSpans[0].spans[1].endTimeUnixNano = '99999999999999999999999';
+    assert.deepEqual(readExport('traces', future), {
+      ok: false,
+      error: {
+        field: 'resourceSpans[0].scopeSpans[0].spans[1].endTimeUnixNano',
+        message: 'must be a time before 2090 (Unix nanoseconds)',
+      },
+    });
     assert.deepEqual(readExport('traces', { resourceSpans: 'x' }), {
       ok: false,
       error: { field: 'resourceSpans', message: 'Invalid input: expected array, received string' },

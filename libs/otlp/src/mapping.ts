@@ -23,6 +23,8 @@ export type EventBody = Omit<TrajectoryEvent, 'eventId' | 'sessionId' | 'seq' | 
  * share a number; their order is the order they are published in.
  */
 const SEQ_EPOCH_SECONDS = 1_735_689_600n;
+/** Times from 2090 on would make a `seq` over the int columns' range. */
+export const LATEST_NANOS = BigInt(Date.UTC(2090, 0, 1)) * 1_000_000n;
 export function seqFromNanos(nanos: bigint): number {
   const seconds = nanos / 1_000_000_000n - SEQ_EPOCH_SECONDS;
   return seconds > 0n ? Number(seconds) : 0;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validate, type Validated } from '@wink/contracts';
+import { LATEST_NANOS } from './mapping.js';
 
 /*
  * OTLP export requests in the OTLP/JSON shape (lowerCamelCase keys, ids as hex, 64-bit integers
@@ -32,7 +33,9 @@ const Nanos = z
     z.string().regex(/^\d+$/, 'must be a non-negative decimal integer (Unix nanoseconds)'),
     z.number().int().nonnegative(),
   ])
-  .transform((v) => BigInt(v).toString());
+  .transform((v) => BigInt(v))
+  .refine((n) => n < LATEST_NANOS, { message: 'must be a time before 2090 (Unix nanoseconds)' })
+  .transform((n) => n.toString());
 
 const AnyValueSchema: z.ZodType<AnyValue> = z.lazy(() =>
   z.object({
