@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { FakeChatServer } from '@wink/judge/testing';
+import { FakeChatServer, questionsAsked } from '@wink/judge/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,11 +253,17 @@ describe('wink hook', () => {
 
 describe('wink analyze --judge', () => {
   it('adds confirmed judge verdicts and reports what the judge spent', async () => {
-    const server = new FakeChatServer((req) => ({
-      content: /claim a success/.test(req.messages[0].content)
-        ? '{"violation": true, "evidence_steps": [17], "reason": "said done while the test still failed"}'
-        : '{"violation": false, "evidence_steps": [], "reason": "fine"}',
-    }));
+    const server = new FakeChatServer(
+      FakeChatServer.answering((question) =>
+        question === 'completion'
+          ? {
+              violation: true,
+              evidence_steps: [17],
+              reason: 'said done while the test still failed',
+            }
+          : { violation: false, reason: 'fine' },
+      ),
+    );
     const url = await server.start();
     try {
       const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
@@ -290,14 +296,18 @@ describe('wink analyze --judge', () => {
       }>;
       assert.ok(
         verdicts.some(
-          (v) => v.detector === 'llm/judge-small@completion.v1' && v.subtype === 'false_completion',
+          (v) => v.detector === 'llm/judge-small@completion.v2' && v.subtype === 'false_completion',
         ),
       );
       assert.match(
         run.stderr,
         /judge: \d+ calls, \d+ tokens over \d+ steps \(\d+ tokens per 100 steps\)/,
       );
-      assert.ok(server.received.length >= 4);
+      assert.ok(server.received.length >= 2);
+      assert.ok(
+        server.received.every((r) => [4, 1].includes(questionsAsked(r).length)),
+        'each call asks every question due, or confirms the flagged one',
+      );
     } finally {
       await server.stop();
     }
