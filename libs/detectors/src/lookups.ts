@@ -29,6 +29,7 @@ const PATTERNS: Array<{ kind: MissingKind; re: RegExp }> = [
 
 const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}/;
 const ARG_VALUES_MAX = 16;
+const ARG_MAX = 500;
 const KEYS_KEPT = 3;
 const KEY_MAX = 80;
 const PENDING_MAX = 4;
@@ -90,8 +91,9 @@ function argumentKeys(args: unknown): string[] {
   let visited = 0;
   while (values.length && visited++ < ARG_VALUES_MAX) {
     const v = values.shift();
-    if (typeof v === 'string') {
-      for (const token of v.slice(0, 2000).split(/[\s'"`=,;()[\]{}<>|&]+/)) {
+    // A key is a short argument or a word of one (a command line); long ones are contents.
+    if (typeof v === 'string' && v.length <= ARG_MAX) {
+      for (const token of v.split(/[\s'"`=,;()[\]{}<>|&]+/)) {
         const key = normaliseKey(token);
         if (isIdOrPath(key)) keys.push(key);
       }

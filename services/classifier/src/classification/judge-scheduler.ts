@@ -85,6 +85,11 @@ export class JudgeScheduler {
     transcript.push(record.event);
     const prompts = this.runner.due(transcript, findings, everySteps);
     if (prompts.length === 0) return;
+    // Checked before the context is built: building it marks the steps as read by the judge.
+    if ((this.running.get(record.tenantId) ?? 0) >= this.config.JUDGE_CONCURRENCY_PER_TENANT) {
+      skipped.inc({ reason: 'concurrency' });
+      return;
+    }
     const context = this.runner.context(
       transcript,
       window.ledger?.constraints.map((c) => c.text) ?? [],
@@ -106,12 +111,7 @@ export class JudgeScheduler {
     context: string,
   ): Promise<void> {
     const tenant = record.tenantId;
-    const active = this.running.get(tenant) ?? 0;
-    if (active >= this.config.JUDGE_CONCURRENCY_PER_TENANT) {
-      skipped.inc({ reason: 'concurrency' });
-      return;
-    }
-    this.running.set(tenant, active + 1);
+    this.running.set(tenant, (this.running.get(tenant) ?? 0) + 1);
     try {
       if ((await this.spentToday(tenant)) >= this.config.JUDGE_DAILY_TOKENS_PER_TENANT) {
         skipped.inc({ reason: 'over_budget' });
