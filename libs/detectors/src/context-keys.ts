@@ -82,9 +82,9 @@ for (let c = 0; c < 128; c++) {
   CHAR_CLASS[c] = /[A-Za-z-]/.test(ch) ? 1 : /[\d/_@]/.test(ch) ? 2 : ch === '.' ? 3 : 0;
 }
 
-/** `./src/a.py.` → `src/a.py`: the form names are compared in, whatever punctuation surrounds them. */
+/** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
 export function normaliseKey(key: string): string {
-  return key.replace(/^[./~\-'"`]+|[./\-'"`:,;]+$/g, '');
+  return key.replace(/^[^A-Za-z0-9_]+|[^A-Za-z0-9_]+$/g, '');
 }
 
 /**
@@ -174,7 +174,7 @@ export class ContextKeys {
 
   /**
    * Whether the context showed this key: the name itself; for a path, its file name; for an id,
-   * a number of four digits or more in it that the user gave (`credit_card_7334` after "my card
+   * a run of four digits or more in it that the user gave (`credit_card_7334` after "my card
    * ending in 7334").
    */
   has(rawKey: string): boolean {
@@ -185,8 +185,8 @@ export class ContextKeys {
       const base = key.slice(key.lastIndexOf('/') + 1);
       return base !== key && base.length >= 3 && this.contains(hashOf(base));
     }
-    for (const chunk of key.split(/[^A-Za-z0-9]+/))
-      if (/^\d{4,}$/.test(chunk) && chunk !== key && this.contains(hashOf(chunk))) return true;
+    for (const [digits] of key.matchAll(/\d{4,}/g))
+      if (digits !== key && this.contains(hashOf(digits))) return true;
     return false;
   }
 

@@ -165,6 +165,19 @@ describe('nonexistent_resource: a one-off miss on a name the context gave', () =
     assert.deepEqual(missing(s.events), []);
   });
 
+  it('stays quiet on an order number the customer typed, whatever punctuation the agent adds', () => {
+    const s = new SessionBuilder()
+      .system('You are a retail agent. Authenticate the user before looking up orders.')
+      .task('Where is my order W2378156? It should have arrived by now.')
+      .tool(
+        'get_order_details',
+        { order_id: '#W2378156' },
+        { ok: false, output: 'Error: order not found' },
+      )
+      .say('I could not find order #W2378156. Could you check the number?');
+    assert.deepEqual(missing(s.events), []);
+  });
+
   it('stays quiet when a path from a listing or the task is missing once, and the agent moves on', () => {
     const s = new SessionBuilder()
       .task('The failing test is tests/test_parser.py::test_iso_week; fix src/dateparse/core.py.')
