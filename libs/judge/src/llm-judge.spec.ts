@@ -93,6 +93,23 @@ describe('LlmJudge against a loopback chat-completions server', () => {
     assert.equal(server.received.length - before, 3);
   });
 
+  it('falls back to JSON mode on an endpoint that refuses JSON-schema response formats', async () => {
+    server.setScript((r) =>
+      r.response_format?.type === 'json_schema'
+        ? { status: 400, raw: '{"error": {"message": "response_format json_schema unsupported"}}' }
+        : { content: violation },
+    );
+    const plain = new LlmJudge(judge.options);
+    const before = server.received.length;
+    const first = await plain.ask([instructions, scope], preamble, 'x');
+    assert.deepEqual(first.kind === 'answer' && first.answers.instructions, broke);
+    await plain.ask([instructions, scope], preamble, 'x');
+    assert.deepEqual(
+      server.received.slice(before).map((r) => r.response_format?.type),
+      ['json_schema', 'json_object', 'json_object'],
+    );
+  });
+
   it('gives up after its retries and its timeout, as a failure', async () => {
     server.setScript(() => ({ status: 500, raw: '{"error": "down"}' }));
     assert.equal((await judge.ask([instructions], preamble, 'x')).kind, 'failed');

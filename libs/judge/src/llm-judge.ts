@@ -52,11 +52,13 @@ function replySchema(names: string[]) {
 /**
  * All the questions due for a session in one call to any OpenAI-compatible chat-completions
  * endpoint, through the official client (timeouts, and retries with backoff on 429 and 5xx), with
- * a JSON-schema response format. The reply must hold a valid answer to every question; anything
- * else is reported as malformed, never thrown.
+ * a JSON-schema response format (JSON mode on an endpoint that refuses it). The reply must hold a
+ * valid answer to every question; anything else is reported as malformed, never thrown.
  */
 export class LlmJudge {
   private readonly client: OpenAI;
+  /** Cleared when the endpoint refuses JSON-schema response formats; it then gets JSON mode. */
+  private structured = true;
 
   constructor(readonly options: LlmJudgeOptions) {
     this.client = new OpenAI({
@@ -74,20 +76,30 @@ export class LlmJudge {
     model = this.options.model,
   ): Promise<JudgeOutcome> {
     const names = questions.map((q) => q.name);
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create({
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      {
+        role: 'system',
+        content: `${preamble}\n\nQUESTIONS:\n${questions.map((q) => `- ${q.name}: ${q.question}`).join('\n')}`,
+      },
+      { role: 'user', content: context },
+    ];
+    const call = () =>
+      this.client.chat.completions.create({
         model,
         temperature: 0,
-        response_format: answerFormat(names),
-        messages: [
-          {
-            role: 'system',
-            content: `${preamble}\n\nQUESTIONS:\n${questions.map((q) => `- ${q.name}: ${q.question}`).join('\n')}`,
-          },
-          { role: 'user', content: context },
-        ],
+        response_format: this.structured ? answerFormat(names) : { type: 'json_object' },
+        messages,
       });
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      try {
+        completion = await call();
+      } catch (error) {
+        // An OpenAI-compatible server without structured outputs: the preamble states the shape.
+        if (!(this.structured && error instanceof OpenAI.BadRequestError)) throw error;
+        this.structured = false;
+        completion = await call();
+      }
     } catch (error) {
       return { kind: 'failed', detail: error instanceof Error ? error.message : String(error) };
     }
