@@ -31,7 +31,7 @@ const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}/;
 const ARG_VALUES_MAX = 16;
 const ARG_MAX = 500;
 const KEYS_KEPT = 3;
-const KEY_MAX = 80;
+const KEY_MAX = 200;
 const PENDING_MAX = 4;
 const FAILED_MAX = 8;
 
@@ -46,6 +46,14 @@ export interface MissingLookup {
   repeated: boolean;
   /** The key appeared nowhere in the context before the call (the agent made it up). */
   invented: boolean;
+}
+
+/**
+ * A short copy of a string cut from a larger one: a slice would keep the whole tool output or
+ * argument it came from alive as long as the window keeps the slice.
+ */
+function own(text: string): string {
+  return ` ${text.slice(0, KEY_MAX)}`.slice(1);
 }
 
 function firstCommandWord(summary: string): string {
@@ -123,10 +131,11 @@ export class LookupMemory {
   }
 
   onCall(action: ActionRecord, args: unknown): void {
+    this.latest = null;
     const unseen = argumentKeys(args)
       .filter((k) => !this.context.has(k))
       .slice(0, KEYS_KEPT)
-      .map((k) => k.slice(0, KEY_MAX));
+      .map(own);
     this.pending.push({ callSeq: action.callSeq, unseen });
     if (this.pending.length > PENDING_MAX) this.pending.shift();
   }
@@ -147,8 +156,9 @@ export class LookupMemory {
     const repeated = this.failed.subarray(0, this.failedCount).includes(identity);
     this.latest = {
       resultSeq: a.resultSeq,
-      ...missing,
-      key,
+      kind: missing.kind,
+      resource: own(missing.resource),
+      key: own(key),
       repeated,
       invented: named ? !this.context.has(named) : unseen.length > 0,
     };
