@@ -1,7 +1,8 @@
 // bench/judge-cost: what the LLM judge costs in tokens per 100 steps with the default prompts,
 // cadence and window, on the development set's sessions (or the samples). The model is a
-// loopback stand-in that answers "no violation" and reports usage at four characters a token,
-// so the figure is the prompt side a real model would bill, plus a short answer.
+// loopback stand-in that answers "no violation" to every question and reports usage at four
+// characters a token (messages and the answer's JSON schema), so the figure is the prompt side a
+// real model would bill, plus a short answer.
 //   npm run bench:judge-cost
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +24,9 @@ const sessions = existsSync(dataDir)
       importFile(`${root}samples/${f}`).sessions.map((s) => s.events),
     );
 
-const server = new FakeChatServer(() => ({
-  content: '{"violation": false, "evidence_steps": [], "reason": "no problem seen"}',
-}));
+const server = new FakeChatServer(
+  FakeChatServer.answering(() => ({ violation: false, reason: 'no problem seen' })),
+);
 const url = await server.start();
 try {
   const runner = judgeFromEnv({ ...process.env, JUDGE_BASE_URL: url });
@@ -33,7 +34,7 @@ try {
   for (const events of sessions) await detectWithJudge(events, runner, spend);
   const o = runner.options;
   console.log(
-    `${sessions.length} sessions, ${spend.steps} steps; cadence every ${o.everySteps} steps, window ${o.windowTokens} tokens, ${runner.prompts.length} questions`,
+    `${sessions.length} sessions, ${spend.steps} steps; cadence every ${o.everySteps} steps, window ${o.windowTokens} tokens, ${runner.prompts.length} questions per call`,
   );
   console.log(`${spend.calls} judge calls, ${spend.tokens.toLocaleString('en-US')} tokens`);
   console.log(

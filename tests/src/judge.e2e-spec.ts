@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, TOPICS, type TrajectoryEvent } from '@wink/contracts';
-import { FakeChatServer } from '@wink/judge/testing';
+import { FakeChatServer, questionsAsked } from '@wink/judge/testing';
 import {
   connectAdmin,
   newTenant,
@@ -17,12 +17,12 @@ import { loadSample, postEvents, request } from './harness/http.js';
 import { Pipeline } from './harness/pipeline.js';
 
 const SECRET = 'sk-proj-LeakedKey0123456789abcdef';
-const VIOLATION = JSON.stringify({
+const VIOLATION = {
   violation: true,
   evidence_steps: [5],
   reason: 'renamed the public function parse(), which the task said to keep',
-});
-const CLEAN = JSON.stringify({ violation: false, evidence_steps: [], reason: 'nothing wrong' });
+};
+const CLEAN = { violation: false, evidence_steps: [], reason: 'nothing wrong' };
 
 /** Five steps in which the agent quietly breaks an instruction no rule can read. */
 function apiChangeSession(sessionId: string): TrajectoryEvent[] {
@@ -77,9 +77,9 @@ function apiChangeSession(sessionId: string): TrajectoryEvent[] {
 describe('LLM judge in the classifier, against a loopback chat-completions server', () => {
   let db: DataSource;
   let admin: Admin;
-  const fake = new FakeChatServer((req) => ({
-    content: /break an explicit instruction/.test(req.messages[0].content) ? VIOLATION : CLEAN,
-  }));
+  const fake = new FakeChatServer(
+    FakeChatServer.answering((question) => (question === 'instructions' ? VIOLATION : CLEAN)),
+  );
   let pipeline: Pipeline;
 
   before(async () => {
@@ -124,12 +124,18 @@ describe('LLM judge in the classifier, against a loopback chat-completions serve
     );
     assert.deepEqual(verdict, {
       subtype: 'did_not_follow_instructions',
-      detector: 'llm/judge-small@instructions.v1',
+      detector: 'llm/judge-small@instructions.v2',
       reason: 'renamed the public function parse(), which the task said to keep',
       from_seq: 5,
     });
-    const asked = fake.received.filter((r) => /break an explicit/.test(r.messages[0].content));
+    const asked = fake.received.filter((r) => questionsAsked(r).includes('instructions'));
     assert.ok(asked.length >= 2, 'a violation is confirmed by a second answer');
+    assert.equal(questionsAsked(asked[0]).length, 4, 'one call asks every question');
+    assert.deepEqual(
+      questionsAsked(asked[1]),
+      ['instructions'],
+      'only the flagged one is confirmed',
+    );
     assert.ok(
       fake.received.every((r) => !JSON.stringify(r).includes(SECRET)),
       'the secret never reached the model',

@@ -15,6 +15,7 @@ import {
   type ToolUse,
 } from './tool-kinds.js';
 import { failureFingerprint } from './failure-fingerprint.js';
+import { LookupMemory } from './lookups.js';
 
 /** What the window keeps of one tool call: fingerprints and a short summary, never whole outputs. */
 export interface ActionRecord {
@@ -143,6 +144,8 @@ export class SessionWindow {
   failedCalls = 0;
   /** Set by the result that reverted an earlier edit; cleared by the next result. */
   revert: Revert | null = null;
+  /** The names the context has shown, and the lookups that found nothing. */
+  readonly lookups = new LookupMemory();
 
   constructor(readonly capacity = 8) {}
 
@@ -156,6 +159,7 @@ export class SessionWindow {
           this.ledger = extractLedger(event.text ?? '');
           this.taskSeq = event.seq;
         }
+        this.lookups.tell(event.text ?? '');
         return { type: 'task', seq: event.seq, text: event.text ?? '' };
       case 'tool_call':
         return event.tool
@@ -197,6 +201,7 @@ export class SessionWindow {
     };
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
+    this.lookups.onCall(action, args);
     this.message.repeats = 0;
     this.condensations.count = 0;
     return { type: 'call', seq, action, use, args };
@@ -223,6 +228,7 @@ export class SessionWindow {
     this.updateErrors(completed);
     if (completed.failed) this.failedCalls++;
     this.updateFiles(completed);
+    this.lookups.onResult(completed, resultText(completed, 8192));
     return { type: 'result', seq, action: completed };
   }
 
@@ -336,6 +342,7 @@ export class SessionWindow {
   }
 
   private onMessage(seq: number, role: string, text: string): Step {
+    if (role === 'user') this.lookups.tell(text);
     if (role === 'assistant') {
       const trimmed = text.trim();
       if (trimmed === '') {

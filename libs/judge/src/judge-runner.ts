@@ -1,6 +1,6 @@
 import { categoryOf } from '@wink/contracts';
 import type { Finding } from '@wink/detectors';
-import type { JudgeReply, LlmJudge } from './llm-judge.js';
+import type { JudgeAnswers, JudgeReply, LlmJudge } from './llm-judge.js';
 import { loadPrompts, type JudgePrompt } from './prompts.js';
 import type { JudgeTranscript } from './transcript.js';
 
@@ -15,20 +15,31 @@ export interface JudgeRunnerOptions {
   confirmModel?: string;
 }
 
+/** A question the judge answered "violation" to, twice. */
+export interface ConfirmedViolation {
+  prompt: JudgePrompt;
+  reply: JudgeReply;
+}
+
+export type SpendReport = (
+  tokens: number,
+  outcome: 'answer' | 'malformed' | 'failed',
+) => Promise<void> | void;
+
 /**
  * When to ask the judge and what: every `everySteps` steps of a session all questions, and at
- * once the question of an uncertain rule finding's subtype. A violation counts only when a
- * second answer agrees.
+ * once the question of an uncertain rule finding's subtype — all due questions in one call. A
+ * violation counts only when a second answer agrees.
  */
 export class JudgeRunner {
   readonly prompts: JudgePrompt[];
-  private readonly replyFormat: string;
+  private readonly preamble: string;
 
   constructor(
     private readonly judge: LlmJudge,
     readonly options: JudgeRunnerOptions,
   ) {
-    ({ prompts: this.prompts, replyFormat: this.replyFormat } = loadPrompts());
+    ({ prompts: this.prompts, preamble: this.preamble } = loadPrompts());
   }
 
   /**
@@ -50,27 +61,37 @@ export class JudgeRunner {
     return this.prompts.filter((p) => uncertain.has(p.subtype));
   }
 
+  /** What the judge is shown; from then on the steps in it count as read. */
   context(transcript: JudgeTranscript, constraints: string[]): string {
-    return `TASK:\n${transcript.task}\n\nCONSTRAINTS THE TASK STATES:\n${
+    const context = `TASK:\n${transcript.task}\n\nCONSTRAINTS THE TASK STATES:\n${
       constraints.map((c) => `- ${c}`).join('\n') || '- none found'
     }\n\nRECENT STEPS ([step] what happened):\n${transcript.render(this.options.windowTokens)}`;
+    transcript.markRead();
+    return context;
   }
 
-  /** A confirmed violation, or null. `spent` is told the tokens of every answer, failed or not. */
-  async confirmedViolation(
-    prompt: JudgePrompt,
+  /**
+   * Asks all the prompts in one call; those answered with a violation are asked again, together,
+   * of the confirming model, and the ones it agrees on are returned. `spent` is told the tokens
+   * of every answer, failed or not.
+   */
+  async confirmedViolations(
+    prompts: JudgePrompt[],
     context: string,
-    spent: (tokens: number, outcome: 'answer' | 'malformed' | 'failed') => Promise<void> | void,
-  ): Promise<JudgeReply | null> {
-    const first = await this.askOnce(prompt, context, this.options.model, spent);
-    if (!first?.violation) return null;
+    spent: SpendReport,
+  ): Promise<ConfirmedViolation[]> {
+    const first = await this.askOnce(prompts, context, this.options.model, spent);
+    const flagged = prompts.filter((p) => first?.[p.name]?.violation);
+    if (flagged.length === 0) return [];
     const second = await this.askOnce(
-      prompt,
+      flagged,
       context,
       this.options.confirmModel ?? this.options.model,
       spent,
     );
-    return second?.violation ? first : null;
+    return flagged
+      .filter((p) => second?.[p.name]?.violation)
+      .map((prompt) => ({ prompt, reply: first![prompt.name] }));
   }
 
   detectorName(prompt: JudgePrompt): string {
@@ -93,13 +114,13 @@ export class JudgeRunner {
   }
 
   private async askOnce(
-    prompt: JudgePrompt,
+    prompts: JudgePrompt[],
     context: string,
     model: string,
-    spent: (tokens: number, outcome: 'answer' | 'malformed' | 'failed') => Promise<void> | void,
-  ): Promise<JudgeReply | null> {
-    const outcome = await this.judge.ask(prompt, this.replyFormat, context, model);
+    spent: SpendReport,
+  ): Promise<JudgeAnswers | null> {
+    const outcome = await this.judge.ask(prompts, this.preamble, context, model);
     await spent(outcome.kind === 'failed' ? 0 : outcome.tokens, outcome.kind);
-    return outcome.kind === 'answer' ? outcome.reply : null;
+    return outcome.kind === 'answer' ? outcome.answers : null;
   }
 }

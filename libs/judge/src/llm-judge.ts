@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { validate } from '@wink/contracts';
 import type { JudgePrompt } from './prompts.js';
@@ -10,6 +11,9 @@ export const JudgeReply = z.object({
 });
 export type JudgeReply = z.infer<typeof JudgeReply>;
 
+/** One answer per question, by the question's name. */
+export type JudgeAnswers = Record<string, JudgeReply>;
+
 export interface LlmJudgeOptions {
   baseURL: string;
   apiKey: string;
@@ -19,17 +23,42 @@ export interface LlmJudgeOptions {
 }
 
 export type JudgeOutcome =
-  | { kind: 'answer'; reply: JudgeReply; tokens: number }
+  | { kind: 'answer'; answers: JudgeAnswers; tokens: number }
   | { kind: 'malformed'; tokens: number; detail: string }
   | { kind: 'failed'; detail: string };
 
 /**
- * One binary question to any OpenAI-compatible chat-completions endpoint, through the official
- * client (timeouts, and retries with backoff on 429 and 5xx). The reply must be JSON of the
- * `JudgeReply` shape; anything else is reported as malformed, never thrown.
+ * The schema the model must answer in (structured output, strict): an object with one answer per
+ * question. Only types and required keys, which every strict-schema endpoint accepts; the limits
+ * of `JudgeReply` are checked on the reply.
+ */
+const ANSWER = z.object({
+  violation: z.boolean(),
+  evidence_steps: z.array(z.number()),
+  reason: z.string(),
+});
+
+function answerFormat(names: string[]) {
+  return zodResponseFormat(
+    z.object(Object.fromEntries(names.map((n) => [n, ANSWER]))),
+    'judge_answers',
+  );
+}
+
+function replySchema(names: string[]) {
+  return z.object(Object.fromEntries(names.map((n) => [n, JudgeReply])));
+}
+
+/**
+ * All the questions due for a session in one call to any OpenAI-compatible chat-completions
+ * endpoint, through the official client (timeouts, and retries with backoff on 429 and 5xx), with
+ * a JSON-schema response format (JSON mode on an endpoint that refuses it). The reply must hold a
+ * valid answer to every question; anything else is reported as malformed, never thrown.
  */
 export class LlmJudge {
   private readonly client: OpenAI;
+  /** Cleared when the endpoint refuses JSON-schema response formats; it then gets JSON mode. */
+  private structured = true;
 
   constructor(readonly options: LlmJudgeOptions) {
     this.client = new OpenAI({
@@ -41,22 +70,36 @@ export class LlmJudge {
   }
 
   async ask(
-    prompt: JudgePrompt,
-    replyFormat: string,
+    questions: JudgePrompt[],
+    preamble: string,
     context: string,
     model = this.options.model,
   ): Promise<JudgeOutcome> {
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create({
+    const names = questions.map((q) => q.name);
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      {
+        role: 'system',
+        content: `${preamble}\n\nQUESTIONS:\n${questions.map((q) => `- ${q.name}: ${q.question}`).join('\n')}`,
+      },
+      { role: 'user', content: context },
+    ];
+    const call = () =>
+      this.client.chat.completions.create({
         model,
         temperature: 0,
-        response_format: { type: 'json_object' },
-        messages: [
-          { role: 'system', content: `${prompt.question}\n\n${replyFormat}` },
-          { role: 'user', content: context },
-        ],
+        response_format: this.structured ? answerFormat(names) : { type: 'json_object' },
+        messages,
       });
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      try {
+        completion = await call();
+      } catch (error) {
+        // An OpenAI-compatible server without structured outputs: the preamble states the shape.
+        if (!(this.structured && error instanceof OpenAI.BadRequestError)) throw error;
+        this.structured = false;
+        completion = await call();
+      }
     } catch (error) {
       return { kind: 'failed', detail: error instanceof Error ? error.message : String(error) };
     }
@@ -68,9 +111,9 @@ export class LlmJudge {
     } catch {
       return { kind: 'malformed', tokens, detail: 'reply is not JSON' };
     }
-    const reply = validate(JudgeReply, json);
+    const reply = validate(replySchema(names), json);
     if (!reply.ok)
       return { kind: 'malformed', tokens, detail: `${reply.error.field}: ${reply.error.message}` };
-    return { kind: 'answer', reply: reply.value, tokens };
+    return { kind: 'answer', answers: reply.value, tokens };
   }
 }

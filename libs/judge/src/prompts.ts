@@ -4,7 +4,10 @@ import { SUBTYPES, type Subtype } from '@wink/contracts';
 
 const PROMPT_DIR = fileURLToPath(new URL('../prompts/', import.meta.url));
 
-/** One binary question to the judge, from a versioned file `prompts/<name>.v<N>.md`. */
+/**
+ * One binary question to the judge, from a versioned file `prompts/<name>.v<N>.md`; its name is
+ * its id in the judge's combined answer.
+ */
 export interface JudgePrompt {
   name: string;
   version: string;
@@ -12,8 +15,8 @@ export interface JudgePrompt {
   question: string;
 }
 
-/** Every prompt at its newest version, plus the reply-format instructions they share. */
-export function loadPrompts(dir = PROMPT_DIR): { prompts: JudgePrompt[]; replyFormat: string } {
+/** Every prompt at its newest version, plus the instructions that introduce them (`preamble.md`). */
+export function loadPrompts(dir = PROMPT_DIR): { prompts: JudgePrompt[]; preamble: string } {
   const newest = new Map<string, JudgePrompt>();
   for (const file of readdirSync(dir)) {
     const match = /^([\w-]+)\.v(\d+)\.md$/.exec(file);
@@ -28,6 +31,6 @@ export function loadPrompts(dir = PROMPT_DIR): { prompts: JudgePrompt[]; replyFo
   }
   return {
     prompts: [...newest.values()],
-    replyFormat: readFileSync(`${dir}reply-format.md`, 'utf8').trim(),
+    preamble: readFileSync(`${dir}preamble.md`, 'utf8').trim(),
   };
 }

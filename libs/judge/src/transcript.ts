@@ -25,6 +25,9 @@ function line(e: TrajectoryEvent): string | null {
   }
 }
 
+const REMINDER_LINES = 8;
+const REMINDER_MAX = 100;
+
 /**
  * What the judge sees of a session: the task, and the recent steps rendered as short lines —
  * secrets masked before anything is kept. Bounded: the last `capacity` lines.
@@ -33,6 +36,8 @@ export class JudgeTranscript {
   task = '';
   private readonly lines: string[] = [];
   stepsSinceJudged = 0;
+  /** Lines added since the judge last read the transcript. */
+  private unread = 0;
 
   constructor(private readonly capacity = 40) {}
 
@@ -45,22 +50,42 @@ export class JudgeTranscript {
     if (!rendered) return;
     this.lines.push(redactSecrets(rendered));
     if (this.lines.length > this.capacity) this.lines.shift();
+    this.unread = Math.min(this.unread + 1, this.lines.length);
     if (event.kind === 'tool_result' || event.kind === 'message') this.stepsSinceJudged++;
   }
 
-  /** The recent steps within `budgetTokens` (about 4 characters a token), oldest cut first and marked. */
+  /** The judge has read everything so far: later renders show it only as a reminder. */
+  markRead(): void {
+    this.unread = 0;
+  }
+
+  /**
+   * The steps within `budgetTokens` (about 4 characters a token): those the judge has not read,
+   * newest first, in full; then, as a reminder, a few it has already judged, shortened. What is
+   * cut is marked.
+   */
   render(budgetTokens: number): string {
     const budget = budgetTokens * 4;
     const kept: string[] = [];
     let used = 0;
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      if (used + this.lines[i].length + 1 > budget) {
-        kept.unshift(`[… ${i + 1} earlier step(s) truncated …]`);
-        break;
-      }
+    const first = this.lines.length - this.unread;
+    let i = this.lines.length - 1;
+    for (; i >= first; i--) {
+      if (used + this.lines[i].length + 1 > budget) break;
       kept.unshift(this.lines[i]);
       used += this.lines[i].length + 1;
     }
+    if (i < first && i >= 0) {
+      if (kept.length) kept.unshift('[… already reviewed above, new below …]');
+      for (let r = 0; i >= 0 && r < REMINDER_LINES; i--, r++) {
+        const l = this.lines[i];
+        const short = l.length > REMINDER_MAX ? `${l.slice(0, REMINDER_MAX)}…` : l;
+        if (used + short.length + 1 > budget) break;
+        kept.unshift(short);
+        used += short.length + 1;
+      }
+    }
+    if (i >= 0) kept.unshift(`[… ${i + 1} earlier step(s) truncated …]`);
     return kept.join('\n');
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { FakeChatServer } from '@wink/judge/testing';
+import { FakeChatServer, questionsAsked } from '@wink/judge/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,87 @@ describe('wink eval', () => {
   });
 });
 
+describe('a labelled file in another vocabulary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wink-vocab-'));
+  const file = join(dir, 'foreign.jsonl');
+  const events = (name: string) =>
+    readFileSync(`${ROOT}samples/${name}`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+  writeFileSync(
+    file,
+    [
+      {
+        sessionId: 'loop',
+        format: 'wink-events',
+        events: events('looping-session.jsonl'),
+        labels: [{ category: 'reasoning_problem', subtype: 'Repetition', step: 8 }],
+        outcome: 'unresolved',
+      },
+      {
+        sessionId: 'env',
+        format: 'wink-events',
+        events: events('clean-session.jsonl'),
+        labels: [{ failure_category: 'System Failure', step_number: 3 }, 'Follow-up'],
+      },
+      {
+        sessionId: 'clean',
+        format: 'wink-events',
+        events: events('clean-session.jsonl'),
+        labels: [],
+        outcome: 'resolved',
+      },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n'),
+  );
+
+  it('analyze reads every session, with one warning that it ignores the labels', () => {
+    const run = wink('analyze', file, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).sessionId),
+      ['loop', 'env', 'clean'],
+    );
+    const warnings = run.stderr.trim().split('\n');
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /labels in another vocabulary \(System Failure, Follow-up, "Repetition"\); analyze ignores labels/,
+    );
+  });
+
+  it('eval maps the labels it can read and reports the rest as unmapped', () => {
+    const run = wink('eval', file, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.sessions, 3);
+    assert.equal(report.clean, 1, 'a session with only unmapped labels is not counted clean');
+    assert.equal(report.succeeded, 1);
+    assert.deepEqual(report.bySubtype.repetitive_loop, {
+      support: 1,
+      predicted: 1,
+      tp: 1,
+      precision: 1,
+      recall: 1,
+      f1: 1,
+    });
+    assert.deepEqual(report.labels, {
+      mapped: { '"Repetition" → reasoning_problem/repetitive_loop (sola-st)': 1 },
+      unmapped: { 'System Failure': 1, 'Follow-up': 1 },
+    });
+    const text = wink('eval', file);
+    assert.match(
+      text.stdout,
+      /labels not mapped \(no clear Wink equivalent; left out of the scores\): System Failure ×1, Follow-up ×1/,
+    );
+  });
+});
+
 describe('wink hook', () => {
   it('answers nothing and exits 0 within its budget when Wink does not answer', async () => {
     const sockets: import('node:net').Socket[] = [];
@@ -172,11 +253,17 @@ describe('wink hook', () => {
 
 describe('wink analyze --judge', () => {
   it('adds confirmed judge verdicts and reports what the judge spent', async () => {
-    const server = new FakeChatServer((req) => ({
-      content: /claim a success/.test(req.messages[0].content)
-        ? '{"violation": true, "evidence_steps": [17], "reason": "said done while the test still failed"}'
-        : '{"violation": false, "evidence_steps": [], "reason": "fine"}',
-    }));
+    const server = new FakeChatServer(
+      FakeChatServer.answering((question) =>
+        question === 'completion'
+          ? {
+              violation: true,
+              evidence_steps: [17],
+              reason: 'said done while the test still failed',
+            }
+          : { violation: false, reason: 'fine' },
+      ),
+    );
     const url = await server.start();
     try {
       const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
@@ -209,14 +296,18 @@ describe('wink analyze --judge', () => {
       }>;
       assert.ok(
         verdicts.some(
-          (v) => v.detector === 'llm/judge-small@completion.v1' && v.subtype === 'false_completion',
+          (v) => v.detector === 'llm/judge-small@completion.v2' && v.subtype === 'false_completion',
         ),
       );
       assert.match(
         run.stderr,
         /judge: \d+ calls, \d+ tokens over \d+ steps \(\d+ tokens per 100 steps\)/,
       );
-      assert.ok(server.received.length >= 4);
+      assert.ok(server.received.length >= 2);
+      assert.ok(
+        server.received.every((r) => [4, 1].includes(questionsAsked(r).length)),
+        'each call asks every question due, or confirms the flagged one',
+      );
     } finally {
       await server.stop();
     }

@@ -1,6 +1,6 @@
 import { CATEGORIES, SUBTYPES, type Category, type Subtype } from '@wink/contracts';
 import type { Finding } from '@wink/detectors';
-import type { Label } from './labelled-sessions.js';
+import type { Label, LabelVocabularies } from './labelled-sessions.js';
 
 export interface Scored {
   support: number;
@@ -23,10 +23,14 @@ export interface EvaluationReport {
   bySubtype: Record<Subtype, Scored>;
   /** Rows: the labelled category (or `clean`); columns: the predicted category (or `none`). */
   confusion: Record<string, Record<string, number>>;
+  /** Labels of another vocabulary: those read as Wink's, and those left out, with their counts. */
+  labels: LabelVocabularies;
 }
 
 export interface EvaluatedSession {
   labels: Label[];
+  /** Labels no vocabulary could read: such a session is not counted as clean. */
+  unmapped?: string[];
   findings: Finding[];
   outcome?: 'succeeded' | 'failed';
 }
@@ -43,7 +47,10 @@ function score(tp: number, predicted: number, support: number): Scored {
  * subtype when it carries a label of it, and as predicted when any detector reported it. A
  * label that names only a category counts for that category alone.
  */
-export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
+export function evaluate(
+  sessions: EvaluatedSession[],
+  vocabularies: LabelVocabularies[] = [],
+): EvaluationReport {
   const count = (keys: readonly string[]) =>
     Object.fromEntries(keys.map((k) => [k, { support: 0, predicted: 0, tp: 0 }]));
   const cat = count(CATEGORIES);
@@ -74,11 +81,13 @@ export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
         succeededFlagged[t] = (succeededFlagged[t] ?? 0) + 1;
       }
     }
-    if (s.labels.length === 0) {
+    if (s.labels.length === 0 && !s.unmapped?.length) {
       clean++;
       if (s.findings.length > 0) cleanFlagged++;
     }
-    const rows = labelledCats.size ? [...labelledCats] : ['clean'];
+    const rows = labelledCats.size
+      ? [...labelledCats]
+      : [s.unmapped?.length ? 'unmapped' : 'clean'];
     const cols = predictedCats.size ? [...predictedCats] : ['none'];
     for (const r of rows) {
       confusion[r] ??= {};
@@ -98,7 +107,16 @@ export function evaluate(sessions: EvaluatedSession[]): EvaluationReport {
     byCategory: finish(cat) as Record<Category, Scored>,
     bySubtype: finish(sub) as Record<Subtype, Scored>,
     confusion,
+    labels: mergeCounts(vocabularies),
   };
+}
+
+function mergeCounts(vocabularies: LabelVocabularies[]): LabelVocabularies {
+  const out: LabelVocabularies = { mapped: {}, unmapped: {} };
+  for (const v of vocabularies)
+    for (const kind of ['mapped', 'unmapped'] as const)
+      for (const [name, n] of Object.entries(v[kind])) out[kind][name] = (out[kind][name] ?? 0) + n;
+  return out;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -116,6 +134,17 @@ export function formatEvaluation(r: EvaluationReport): string {
       `${r.succeeded} succeeded runs; flagged: ${flagged.length ? flagged.join(', ') : 'none'}`,
     );
   }
+  const counted = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ×${n}`)
+      .join(', ');
+  if (Object.keys(r.labels.mapped).length)
+    lines.push(`labels read from another vocabulary: ${counted(r.labels.mapped)}`);
+  if (Object.keys(r.labels.unmapped).length)
+    lines.push(
+      `labels not mapped (no clear Wink equivalent; left out of the scores): ${counted(r.labels.unmapped)}`,
+    );
   lines.push('per category', header);
   for (const [k, s] of Object.entries(r.byCategory)) lines.push(row(k, s));
   lines.push('per subtype', header);

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CATEGORIES, SUBTYPES, validate, type TrajectoryEvent } from '@wink/contracts';
+import { validate, type TrajectoryEvent } from '@wink/contracts';
 import { FORMATS, importData, importFile, type Format } from '@wink/importers';
+import { readLabel, type Label } from './label-vocabularies.js';
 
-export const Label = z.object({
-  category: z.enum(CATEGORIES),
-  subtype: z.enum(SUBTYPES).optional(),
-  step: z.number().int().nonnegative().optional(),
-});
-export type Label = z.infer<typeof Label>;
+export type { Label } from './label-vocabularies.js';
 
 const LabelledLine = z
   .object({
@@ -16,9 +12,10 @@ const LabelledLine = z
     format: z.enum(FORMATS),
     messages: z.array(z.unknown()).optional(),
     events: z.array(z.unknown()).optional(),
-    labels: z.array(Label).default([]),
+    /** Any vocabulary: read by `readLabel`, never a reason to refuse the session. */
+    labels: z.unknown().optional(),
     source: z.string().optional(),
-    outcome: z.enum(['succeeded', 'failed']).optional(),
+    outcome: z.unknown().optional(),
   })
   .refine((l) => l.messages || l.events, {
     message: 'needs `messages` or `events`',
@@ -28,14 +25,66 @@ const LabelledLine = z
 export interface LabelledSession {
   sessionId: string;
   events: TrajectoryEvent[];
+  /** The labels in Wink's taxonomy, read or mapped from the file's. */
   labels: Label[];
+  /** Names of the file's labels that Wink's taxonomy and the known vocabularies cannot read. */
+  unmapped: string[];
   source?: string;
   outcome?: 'succeeded' | 'failed';
+}
+
+/** How a file's labels were read: which came from another vocabulary, and which could not be. */
+export interface LabelVocabularies {
+  /** `"Repetition" → reasoning_problem/repetitive_loop (sola-st)`, with how many labels. */
+  mapped: Record<string, number>;
+  unmapped: Record<string, number>;
 }
 
 export interface ReadSessions {
   sessions: LabelledSession[];
   errors: string[];
+  /** Per labelled file that has labels outside Wink's taxonomy. */
+  vocabularies: Record<string, LabelVocabularies>;
+}
+
+const OUTCOMES: Record<string, 'succeeded' | 'failed'> = {
+  succeeded: 'succeeded',
+  success: 'succeeded',
+  resolved: 'succeeded',
+  passed: 'succeeded',
+  true: 'succeeded',
+  '1': 'succeeded',
+  failed: 'failed',
+  failure: 'failed',
+  unresolved: 'failed',
+  false: 'failed',
+  '0': 'failed',
+};
+
+function readLabels(
+  raw: unknown,
+  vocabularies: LabelVocabularies,
+): { labels: Label[]; unmapped: string[] } {
+  const labels: Label[] = [];
+  const unmapped: string[] = [];
+  const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  const count = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+  for (const item of items) {
+    const reading = readLabel(item);
+    if (reading.kind === 'unmapped') {
+      unmapped.push(reading.name);
+      count(vocabularies.unmapped, reading.name);
+      continue;
+    }
+    labels.push(reading.label);
+    if (reading.kind === 'mapped') {
+      const to = [reading.label.category, reading.label.subtype].filter(Boolean).join('/');
+      count(vocabularies.mapped, `"${reading.from}" → ${to} (${reading.vocabulary})`);
+    }
+    for (const name of reading.foreign)
+      if (reading.kind === 'wink') count(vocabularies.unmapped, name);
+  }
+  return { labels, unmapped };
 }
 
 /** Whether a file holds labelled sessions (one JSON object per line with `format` and its data). */
@@ -58,6 +107,7 @@ export function isLabelledFile(text: string): boolean {
 export function parseLabelled(text: string, file: string): ReadSessions {
   const sessions: LabelledSession[] = [];
   const errors: string[] = [];
+  const vocabulary: LabelVocabularies = { mapped: {}, unmapped: {} };
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let json: unknown;
@@ -72,25 +122,27 @@ export function parseLabelled(text: string, file: string): ReadSessions {
       errors.push(`${file}:${i + 1}: ${line.error.field}: ${line.error.message}`);
       return;
     }
-    const { sessionId, format, messages, events, labels, source, outcome } = line.value;
+    const { sessionId, format, messages, events, source, outcome } = line.value;
     try {
+      const imported = importData(format as Format, events ?? messages, sessionId);
       sessions.push({
         sessionId,
-        events: importData(format as Format, events ?? messages, sessionId),
-        labels,
+        events: imported,
+        ...readLabels(line.value.labels, vocabulary),
         source,
-        outcome,
+        outcome: OUTCOMES[String(outcome).toLowerCase()],
       });
     } catch (error) {
       errors.push(`${file}:${i + 1}: cannot read as ${format}: ${(error as Error).message}`);
     }
   });
-  return { sessions, errors };
+  const foreign = Object.keys(vocabulary.mapped).length + Object.keys(vocabulary.unmapped).length;
+  return { sessions, errors, vocabularies: foreign ? { [file]: vocabulary } : {} };
 }
 
 /** Sessions from trajectory files in any supported format, or from labelled-session files. */
 export function readSessions(files: string[], format: Format | 'auto' = 'auto'): ReadSessions {
-  const out: ReadSessions = { sessions: [], errors: [] };
+  const out: ReadSessions = { sessions: [], errors: [], vocabularies: {} };
   for (const file of files) {
     let text: string;
     try {
@@ -104,12 +156,14 @@ export function readSessions(files: string[], format: Format | 'auto' = 'auto'):
       : (() => {
           const imported = importFile(file, format);
           return {
-            sessions: imported.sessions.map((s) => ({ ...s, labels: [] })),
+            sessions: imported.sessions.map((s) => ({ ...s, labels: [], unmapped: [] })),
             errors: imported.errors,
+            vocabularies: {},
           };
         })();
     out.sessions.push(...read.sessions);
     out.errors.push(...read.errors);
+    Object.assign(out.vocabularies, read.vocabularies);
   }
   return out;
 }

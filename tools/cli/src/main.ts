@@ -132,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'label' || command === 'labels') return labelling(command, opts);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');
-  const { sessions, errors } = read(opts);
+  const { sessions, errors, vocabularies } = read(opts);
   const status = errors.length > 0 ? 1 : 0;
   const runner = opts.values.judge ? judgeFromEnv() : null;
   const spend: JudgeSpend = { calls: 0, tokens: 0, steps: 0 };
@@ -147,6 +147,15 @@ async function main(argv: string[]): Promise<number> {
   };
 
   if (command === 'analyze') {
+    for (const [file, v] of Object.entries(vocabularies)) {
+      const names = [
+        ...Object.keys(v.unmapped),
+        ...Object.keys(v.mapped).map((m) => m.split(' → ')[0]),
+      ];
+      console.error(
+        `${file}: labels in another vocabulary (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); analyze ignores labels`,
+      );
+    }
     for (const s of sessions) {
       const result = analyzeSession(s.sessionId, await findingsOf(s.events));
       console.log(opts.values.json ? JSON.stringify(result) : formatVerdicts(result));
@@ -159,10 +168,11 @@ async function main(argv: string[]): Promise<number> {
     for (const s of sessions)
       evaluated.push({
         labels: s.labels,
+        unmapped: s.unmapped,
         findings: await findingsOf(s.events),
         outcome: s.outcome,
       });
-    const report = evaluate(evaluated);
+    const report = evaluate(evaluated, Object.values(vocabularies));
     reportSpend();
     console.log(opts.values.json ? JSON.stringify(report) : formatEvaluation(report));
     return status;

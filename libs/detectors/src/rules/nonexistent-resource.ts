@@ -1,76 +1,39 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
-import { resultText } from '../session-window.js';
 
-const NAME = 'rules/nonexistent-resource@1';
-
-interface MissingPattern {
-  kind: 'path' | 'command' | 'module' | 'url' | 'ref' | 'resource';
-  re: RegExp;
-}
-
-/** Each pattern's first capture group, when present, names the missing thing. */
-const PATTERNS: MissingPattern[] = [
-  { kind: 'command', re: /(?:^|[\s:])([\w./+-]+): (?:command )?not found\b/m },
-  { kind: 'module', re: /ModuleNotFoundError: No module named '([^']+)'/ },
-  { kind: 'module', re: /Cannot find (?:module|package) '([^']+)'/ },
-  { kind: 'path', re: /ENOENT[^\n]*?'([^']+)'/ },
-  { kind: 'path', re: /(?:^|[\s:'"`])([^\s:'"`]+)['"`]?: No such file or directory/m },
-  {
-    kind: 'path',
-    re: /(?:can't open file|cannot access|cannot open) '?([^'\s:]+)'?.*No such file/,
-  },
-  { kind: 'path', re: /No such file or directory(?:[^\n]*?'([^']+)')?/ },
-  { kind: 'path', re: /FileNotFoundError:[^\n]*?'([^']+)'/ },
-  {
-    kind: 'path',
-    re: /\b(?:file|path|directory) (?:`|')?([^\s`']+)(?:`|')? (?:does not exist|not found)/i,
-  },
-  { kind: 'path', re: /\b(?:file|path|directory)(?: or directory)? not found:?\s+([^\s,;]+)/i },
-  { kind: 'ref', re: /pathspec '([^']+)' did not match/ },
-  { kind: 'url', re: /\b404\b[^\n]*?(https?:\/\/\S+)?/ },
-  { kind: 'resource', re: /\b((?:[\w-]+ ){0,2}[\w-]+) (?:was |is )?not found\b/i },
-];
-
-function firstCommandWord(summary: string): string {
-  return summary.trim().split(/\s+/)[0] ?? summary;
-}
+const NAME = 'rules/nonexistent-resource@2';
 
 /**
- * tool_call_failure/nonexistent_resource: a failed call whose error says the path, command,
- * module or URL it used is not there (`No such file or directory`, exit code 127,
- * `command not found`, `ModuleNotFoundError`, 404).
+ * tool_call_failure/nonexistent_resource: a call failed because what it used is not there
+ * (`No such file or directory`, exit code 127, `command not found`, `ModuleNotFoundError`, 404,
+ * "X not found") and the agent either made the name up — it appeared nowhere in the task, the
+ * user's messages or earlier tool output — or looked the same thing up again after it had failed.
+ * A single miss on a name the context gave (an id the customer typed, a file the task named) is
+ * the tool answering, not the agent misbehaving, and stays quiet.
  */
 export const nonexistentResource: Detector = {
   name: NAME,
-  detect({ step }: DetectorInput): Finding[] {
-    if (step.type !== 'result' || !step.action.failed) return [];
+  detect({ step, window }: DetectorInput): Finding[] {
+    if (step.type !== 'result') return [];
+    const missing = window.lookups.latest;
+    if (!missing || missing.resultSeq !== step.seq) return [];
+    if (!missing.repeated && !missing.invented) return [];
     const a = step.action;
-    const text = resultText(a, 8192);
-    let kind: MissingPattern['kind'] | null = null;
-    let resource = '';
-    for (const pattern of PATTERNS) {
-      const match = pattern.re.exec(text);
-      if (match) {
-        kind = pattern.kind;
-        resource = match[1] ?? '';
-        break;
-      }
-    }
-    if (!kind && a.exitCode === 127) {
-      kind = 'command';
-      resource = firstCommandWord(a.summary);
-    }
-    if (!kind) return [];
-    const what = resource ? `${kind} \`${resource}\`` : `a ${kind}`;
+    const named = missing.resource || missing.key;
+    const what = named ? `${missing.kind} \`${named}\`` : `a ${missing.kind}`;
+    const why = missing.repeated
+      ? `, and the same lookup had already failed`
+      : missing.key
+        ? `; nothing earlier in the session named \`${missing.key}\``
+        : '';
     return [
       {
         category: 'tool_call_failure',
         subtype: 'nonexistent_resource',
-        confidence: resource ? 0.9 : 0.75,
-        signature: `missing:${kind}:${resource || a.actionFp}`,
+        confidence: missing.resource ? 0.9 : 0.75,
+        signature: `missing:${missing.kind}:${missing.resource || a.actionFp}`,
         fromSeq: a.callSeq,
         toSeq: a.resultSeq,
-        reason: `\`${a.summary}\` failed because ${what} does not exist`,
+        reason: `\`${a.summary}\` failed because ${what} does not exist${why}`,
         detector: NAME,
       },
     ];

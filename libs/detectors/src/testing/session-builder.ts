@@ -33,6 +33,10 @@ export class SessionBuilder {
     return this.add({ kind: 'message', role: 'assistant', text });
   }
 
+  user(text: string): this {
+    return this.add({ kind: 'message', role: 'user', text });
+  }
+
   system(text: string): this {
     return this.add({ kind: 'message', role: 'system', text });
   }

@@ -14,6 +14,22 @@ export interface ScriptedReply {
 export interface ReceivedChat {
   model: string;
   messages: Array<{ role: string; content: string }>;
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; strict?: boolean; schema: { properties?: object } };
+  };
+}
+
+/** One question's answer, as the judge's combined reply holds it. */
+export interface FakeAnswer {
+  violation: boolean;
+  evidence_steps?: number[];
+  reason: string;
+}
+
+/** The ids of the questions a request asks: the properties of its JSON-schema response format. */
+export function questionsAsked(request: ReceivedChat): string[] {
+  return Object.keys(request.response_format?.json_schema?.schema.properties ?? {});
 }
 
 /**
@@ -32,6 +48,25 @@ export class FakeChatServer {
     this.script = script;
   }
 
+  /**
+   * A script answering the judge's combined question: for each question the request asks, the
+   * answer `decide` gives for it.
+   */
+  static answering(
+    decide: (question: string, request: ReceivedChat) => FakeAnswer,
+  ): (request: ReceivedChat) => ScriptedReply {
+    return (request) => ({
+      content: JSON.stringify(
+        Object.fromEntries(
+          questionsAsked(request).map((q) => {
+            const a = decide(q, request);
+            return [q, { evidence_steps: [], ...a }];
+          }),
+        ),
+      ),
+    });
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.answer(req, res));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -43,9 +78,15 @@ export class FakeChatServer {
     await new Promise((r) => this.server?.close(r));
   }
 
-  /** Usage as a model would report it, estimated at four characters a token. */
+  /**
+   * Usage as a model would report it, estimated at four characters a token: the messages, the
+   * response format's schema (which the model is given too) and the reply.
+   */
   private usage(request: ReceivedChat, content: string) {
-    const prompt = Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+    const schema = request.response_format ? JSON.stringify(request.response_format).length : 0;
+    const prompt = Math.ceil(
+      (request.messages.reduce((n, m) => n + m.content.length, 0) + schema) / 4,
+    );
     const completion = Math.ceil(content.length / 4);
     this.lastTotalTokens = prompt + completion;
     return {

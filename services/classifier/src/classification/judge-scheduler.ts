@@ -22,7 +22,8 @@ const BUDGET_CACHE_MS = 5000;
 
 /**
  * Runs the LLM judge beside the rules, never in the consumer's way: every `judgeEverySteps`
- * steps of a session (a tenant threshold), and at once for an uncertain rule finding. Calls run asynchronously under
+ * steps of a session (a tenant threshold), and at once for an uncertain rule finding, all due
+ * questions in one call. Calls run asynchronously under
  * a per-tenant concurrency cap and a daily token cap; a violation needs two agreeing answers
  * before it becomes a verdict; an answer about a step the session has long left is dropped.
  */
@@ -84,6 +85,11 @@ export class JudgeScheduler {
     transcript.push(record.event);
     const prompts = this.runner.due(transcript, findings, everySteps);
     if (prompts.length === 0) return;
+    // Checked before the context is built: building it marks the steps as read by the judge.
+    if ((this.running.get(record.tenantId) ?? 0) >= this.config.JUDGE_CONCURRENCY_PER_TENANT) {
+      skipped.inc({ reason: 'concurrency' });
+      return;
+    }
     const context = this.runner.context(
       transcript,
       window.ledger?.constraints.map((c) => c.text) ?? [],
@@ -105,31 +111,25 @@ export class JudgeScheduler {
     context: string,
   ): Promise<void> {
     const tenant = record.tenantId;
-    const active = this.running.get(tenant) ?? 0;
-    if (active >= this.config.JUDGE_CONCURRENCY_PER_TENANT) {
-      skipped.inc({ reason: 'concurrency' });
-      return;
-    }
-    this.running.set(tenant, active + 1);
+    this.running.set(tenant, (this.running.get(tenant) ?? 0) + 1);
     try {
-      for (const prompt of prompts) {
-        if ((await this.spentToday(tenant)) >= this.config.JUDGE_DAILY_TOKENS_PER_TENANT) {
-          skipped.inc({ reason: 'over_budget' });
-          this.log.warn({
-            msg: 'judge stopped for the day: tenant over its token cap',
-            tenantId: tenant,
-          });
-          return;
-        }
-        const first = await this.runner!.confirmedViolation(prompt, context, (tokens, result) =>
-          this.spend(tenant, tokens, result),
-        );
-        if (!first) continue;
+      if ((await this.spentToday(tenant)) >= this.config.JUDGE_DAILY_TOKENS_PER_TENANT) {
+        skipped.inc({ reason: 'over_budget' });
+        this.log.warn({
+          msg: 'judge stopped for the day: tenant over its token cap',
+          tenantId: tenant,
+        });
+        return;
+      }
+      const confirmed = await this.runner!.confirmedViolations(prompts, context, (tokens, result) =>
+        this.spend(tenant, tokens, result),
+      );
+      for (const { prompt, reply } of confirmed) {
         if (window.lastSeq - record.event.seq > this.config.JUDGE_STALE_STEPS) {
           skipped.inc({ reason: 'stale' });
           continue;
         }
-        const finding = this.runner!.finding(prompt, first, record.event.seq);
+        const finding = this.runner!.finding(prompt, reply, record.event.seq);
         const verdict = toVerdict(record, window, finding);
         await this.producer.send(TOPICS.verdicts, [{ key: verdict.sessionId, value: verdict }]);
       }

@@ -47,14 +47,12 @@ export async function detectWithJudge(
     const prompts = runner.due(transcript, rules);
     if (prompts.length === 0) continue;
     const context = runner.context(transcript, window.ledger?.constraints.map((c) => c.text) ?? []);
-    for (const prompt of prompts) {
-      const reply = await runner.confirmedViolation(prompt, context, (tokens) => {
-        spend.calls++;
-        spend.tokens += tokens;
-      });
-      if (!reply) continue;
+    const confirmed = await runner.confirmedViolations(prompts, context, (tokens) => {
+      spend.calls++;
+      spend.tokens += tokens;
+    });
+    for (const { prompt, reply } of confirmed)
       findings.push(runner.finding(prompt, reply, event.seq));
-    }
   }
   return findings;
 }
