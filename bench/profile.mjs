@@ -1,0 +1,184 @@
+// bench/profile: CPU microseconds per event of every process of the pipeline (ingest, classifier,
+// recorder, intervention, the Kafka broker, the Postgres backends of its database), from the
+// operating system's accounting, under a fixed mixed load (one looping session in four among
+// clean ones) sent through the public HTTP API by a separate process. With --compare REF, the
+// same load against REF built in a temporary tree, in the same run.
+//   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 200] [--compare main]
+// Uses KAFKA_BROKERS (started with infra/kafka/kafka.sh if nothing answers there), DATABASE_URL
+// (measures in <its database>_profile, and _profile_<ref> for the other ref) and TEST_PORT_BASE.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    sessions: { type: 'string', default: '1200' },
+    idle: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '200' },
+    compare: { type: 'string' },
+  },
+});
+const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const ROWS = ['ingest', 'classifier', 'recorder', 'intervention', 'api', 'broker', 'postgres'];
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const baseDb = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink');
+const say = (msg) => console.error(`[profile] ${msg}`);
+
+function databaseFor(suffix) {
+  const url = new URL(baseDb);
+  url.pathname = `/${url.pathname.slice(1)}_${suffix}`.replace(/[^\w/]/g, '_');
+  return url.toString();
+}
+
+const answers = (hostPort) =>
+  new Promise((resolve) => {
+    const [host, port] = hostPort.split(':');
+    const socket = createConnection({ host, port: Number(port) });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+
+/** Exports REF into .cache/profile/REF with this tree's dependencies linked in, and builds it. */
+function buildRef(ref) {
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT })
+    .toString()
+    .trim();
+  const dir = join(ROOT, '.cache', 'profile', commit.slice(0, 12));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  // An export of the commit, not a `git worktree`: nothing is registered in the shared repository.
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
+  const lockOf = (tree) => readFileSync(join(tree, 'package-lock.json'), 'utf8');
+  if (lockOf(dir) !== lockOf(ROOT))
+    say(`${ref}'s package-lock.json differs: its third-party packages come from this tree`);
+  mkdirSync(join(dir, 'node_modules', '@wink'), { recursive: true });
+  for (const name of readdirSync(join(ROOT, 'node_modules')))
+    if (name !== '@wink')
+      symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  // Its own workspace packages, so the ref's services load the ref's libraries.
+  const projects = [];
+  for (const group of ['libs', 'services', 'tools'])
+    for (const name of readdirSync(join(dir, group))) projects.push(`${group}/${name}`);
+  projects.push('tests');
+  for (const project of projects) {
+    const pkg = join(dir, project, 'package.json');
+    if (!existsSync(pkg)) continue;
+    const { name } = JSON.parse(readFileSync(pkg, 'utf8'));
+    if (name?.startsWith('@wink/'))
+      symlinkSync(join('..', '..', project), join(dir, 'node_modules', name));
+  }
+  say(`building ${ref} (${commit.slice(0, 12)}) in ${dir}`);
+  const tsconfigs = projects
+    .filter((p) => !p.startsWith('libs/'))
+    .map((p) => `${p}/tsconfig.json`)
+    .filter((p) => existsSync(join(dir, p)));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs],
+    {
+      cwd: dir,
+      stdio: 'inherit',
+    },
+  );
+  return { dir, commit };
+}
+
+function measure(label, root, dbSuffix) {
+  say(`measuring ${label}: ${values.sessions} sessions at up to ${values.rate} events/s`);
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bench/lib/profile-run.mjs'),
+      root,
+      values.rate,
+      values.sessions,
+      values.idle,
+      values.warmup,
+    ],
+    {
+      env: { ...process.env, KAFKA_BROKERS: brokers, TEST_DATABASE_URL: databaseFor(dbSuffix) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)))
+        : reject(new Error(`measuring ${label} failed (exit ${code})`)),
+    ),
+  );
+}
+
+function printTable(results) {
+  const labels = Object.keys(results);
+  const width = Math.max(14, ...labels.map((l) => l.length + 2));
+  const pad = (s, n = width) => String(s).padStart(n);
+  const header = ['process'.padEnd(14), ...labels.map((l) => pad(l))];
+  if (labels.length === 2) header.push(pad('ratio', 8));
+  console.log(
+    `CPU µs per event (net of idle): ${values.sessions} sessions, one in four looping, at up to ${values.rate} events/s`,
+  );
+  console.log(header.join(''));
+  const row = (name, pick) => {
+    const figures = labels.map((l) => pick(results[l]));
+    const cells = [name.padEnd(14), ...figures.map((f) => pad(f.toFixed(1)))];
+    if (labels.length === 2) cells.push(pad(`${(figures[1] / figures[0]).toFixed(2)}×`, 8));
+    console.log(cells.join(''));
+  };
+  for (const name of ROWS) row(name, (r) => r.perEvent[name]);
+  row('total', (r) => ROWS.reduce((sum, name) => sum + r.perEvent[name], 0));
+  console.log('\nidle CPU ms per second (per process group, subtracted above):');
+  for (const name of ROWS)
+    console.log(
+      `${name.padEnd(14)}${labels.map((l) => pad((results[l].idlePerSecond[name] * 1000).toFixed(1))).join('')}`,
+    );
+  console.log('');
+  for (const [label, r] of Object.entries(results)) {
+    const c = r.counts;
+    console.log(
+      `${label}: sent ${r.load.sent} events (${r.load.sessions} sessions) at ${Math.round(r.load.sent / r.load.seconds)}/s; ` +
+        `stored ${c.stored}; looping sessions sent in full ${c.looping}, guided ${c.looping_guided}; ` +
+        `clean sessions guided ${c.clean_guided}; window ${r.windowSeconds.toFixed(1)} s`,
+    );
+  }
+}
+
+let startedKafka = false;
+if (!(await answers(brokers.split(',')[0]))) {
+  const port = brokers.split(',')[0].split(':').at(-1);
+  say(`no broker on ${brokers}; starting one on port ${port}`);
+  const started = spawnSync('bash', [join(ROOT, 'infra/kafka/kafka.sh'), 'start'], {
+    env: { ...process.env, KAFKA_PORT: port },
+    stdio: 'inherit',
+  });
+  if (started.status !== 0) process.exit(1);
+  startedKafka = true;
+}
+let ref = null;
+try {
+  // Built before anything is measured, so the build's CPU is in neither window.
+  if (values.compare) ref = buildRef(values.compare);
+  const results = {};
+  const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT })
+    .toString()
+    .trim();
+  const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim();
+  results[`this tree${dirty ? '*' : ''} ${head}`] = await measure('this tree', ROOT, 'profile');
+  if (ref)
+    results[`${values.compare} ${ref.commit.slice(0, 12)}`] = await measure(
+      values.compare,
+      ref.dir,
+      `profile_${ref.commit.slice(0, 12)}`,
+    );
+  printTable(results);
+} finally {
+  if (ref) rmSync(ref.dir, { recursive: true, force: true });
+  if (startedKafka)
+    spawnSync('bash', [join(ROOT, 'infra/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
+}
