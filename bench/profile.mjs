@@ -3,7 +3,8 @@
 // operating system's accounting, under a fixed mixed load (one looping session in four among
 // clean ones) sent through the public HTTP API by a separate process. With --compare REF, the
 // same load against REF built in a temporary tree, in the same run.
-//   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 200] [--compare main]
+//   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 200] [--repeat 1]
+//     [--compare main]
 // Uses KAFKA_BROKERS (started with infra/kafka/kafka.sh if nothing answers there), DATABASE_URL
 // (measures in <its database>_profile, and _profile_<ref> for the other ref) and TEST_PORT_BASE.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1200' },
     idle: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '200' },
+    repeat: { type: 'string', default: '1' },
     compare: { type: 'string' },
   },
 });
@@ -115,38 +117,46 @@ function measure(label, root, dbSuffix) {
   );
 }
 
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const totalOf = (run) => ROWS.reduce((sum, name) => sum + run.perEvent[name], 0);
+
+/** results: { label: [run, …] }; each figure is the median over the runs. */
 function printTable(results) {
   const labels = Object.keys(results);
   const width = Math.max(14, ...labels.map((l) => l.length + 2));
   const pad = (s, n = width) => String(s).padStart(n);
   const header = ['process'.padEnd(14), ...labels.map((l) => pad(l))];
   if (labels.length === 2) header.push(pad('ratio', 8));
+  const runs = results[labels[0]].length;
   console.log(
-    `CPU µs per event (net of idle): ${values.sessions} sessions, one in four looping, at up to ${values.rate} events/s`,
+    `CPU µs per event (net of idle; median of ${runs} run${runs > 1 ? 's' : ''}): ` +
+      `${values.sessions} sessions, one in four looping, at up to ${values.rate} events/s`,
   );
   console.log(header.join(''));
   const row = (name, pick) => {
-    const figures = labels.map((l) => pick(results[l]));
+    const figures = labels.map((l) => median(results[l].map(pick)));
     const cells = [name.padEnd(14), ...figures.map((f) => pad(f.toFixed(1)))];
     if (labels.length === 2) cells.push(pad(`${(figures[1] / figures[0]).toFixed(2)}×`, 8));
     console.log(cells.join(''));
   };
   for (const name of ROWS) row(name, (r) => r.perEvent[name]);
-  row('total', (r) => ROWS.reduce((sum, name) => sum + r.perEvent[name], 0));
-  console.log('\nidle CPU ms per second (per process group, subtracted above):');
-  for (const name of ROWS)
-    console.log(
-      `${name.padEnd(14)}${labels.map((l) => pad((results[l].idlePerSecond[name] * 1000).toFixed(1))).join('')}`,
-    );
+  row('total', totalOf);
+  console.log('\nidle CPU ms per second (subtracted above):');
+  for (const name of ROWS) row(name, (r) => r.idlePerSecond[name] * 1000);
   console.log('');
-  for (const [label, r] of Object.entries(results)) {
-    const c = r.counts;
-    console.log(
-      `${label}: sent ${r.load.sent} events (${r.load.sessions} sessions) at ${Math.round(r.load.sent / r.load.seconds)}/s; ` +
-        `stored ${c.stored}; looping sessions sent in full ${c.looping}, guided ${c.looping_guided}; ` +
-        `clean sessions guided ${c.clean_guided}; window ${r.windowSeconds.toFixed(1)} s`,
-    );
-  }
+  for (const [label, list] of Object.entries(results))
+    for (const r of list) {
+      const c = r.counts;
+      console.log(
+        `${label}: total ${totalOf(r).toFixed(1)} µs/event; sent ${r.load.sent} events (${r.load.sessions} sessions) ` +
+          `at ${Math.round(r.load.sent / r.load.seconds)}/s; stored ${c.stored}; looping sessions sent in full ` +
+          `${c.looping}, guided ${c.looping_guided}; clean sessions guided ${c.clean_guided}; window ${r.windowSeconds.toFixed(1)} s`,
+      );
+    }
 }
 
 let startedKafka = false;
@@ -169,13 +179,18 @@ try {
     .toString()
     .trim();
   const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim();
-  results[`this tree${dirty ? '*' : ''} ${head}`] = await measure('this tree', ROOT, 'profile');
-  if (ref)
-    results[`${values.compare} ${ref.commit.slice(0, 12)}`] = await measure(
-      values.compare,
-      ref.dir,
-      `profile_${ref.commit.slice(0, 12)}`,
-    );
+  const mine = `this tree${dirty ? '*' : ''} ${head}`;
+  const theirs = ref && `${values.compare} ${ref.commit.slice(0, 12)}`;
+  results[mine] = [];
+  if (ref) results[theirs] = [];
+  // Interleaved, so a change in the machine's load falls on both alike.
+  for (let i = 0; i < Number(values.repeat); i++) {
+    results[mine].push(await measure('this tree', ROOT, 'profile'));
+    if (ref)
+      results[theirs].push(
+        await measure(values.compare, ref.dir, `profile_${ref.commit.slice(0, 12)}`),
+      );
+  }
   printTable(results);
 } finally {
   if (ref) rmSync(ref.dir, { recursive: true, force: true });
