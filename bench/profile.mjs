@@ -47,7 +47,48 @@ const answers = (hostPort) =>
     socket.once('error', () => resolve(false));
   });
 
-/** Exports REF into .cache/profile/REF with this tree's dependencies linked in, and builds it. */
+/** Third-party packages a lockfile installs: "node_modules/x" → version. */
+const lockedPackages = (tree) =>
+  Object.entries(JSON.parse(readFileSync(join(tree, 'package-lock.json'), 'utf8')).packages)
+    .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.link)
+    .map(([path, entry]) => [path, entry.version]);
+
+/**
+ * Links this tree's node_modules into `dir` when they hold every package the ref locks, at the
+ * same version (with the ref's own workspace packages, so its services load its libraries);
+ * otherwise installs the ref's lockfile there.
+ */
+function installDependencies(ref, dir) {
+  const ours = new Map(lockedPackages(ROOT));
+  const missing = lockedPackages(dir).filter(([path, version]) => ours.get(path) !== version);
+  if (missing.length > 0) {
+    say(`${ref} locks ${missing.length} package(s) this tree lacks (${missing[0][0]}…): npm ci`);
+    execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: dir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    return;
+  }
+  mkdirSync(join(dir, 'node_modules', '@wink'), { recursive: true });
+  for (const name of readdirSync(join(ROOT, 'node_modules')))
+    if (name !== '@wink')
+      symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  for (const project of workspaceProjects(dir)) {
+    const { name } = JSON.parse(readFileSync(join(dir, project, 'package.json'), 'utf8'));
+    if (name?.startsWith('@wink/'))
+      symlinkSync(join('..', '..', project), join(dir, 'node_modules', name));
+  }
+}
+
+const workspaceProjects = (dir) =>
+  [
+    ...['libs', 'services', 'tools'].flatMap((group) =>
+      readdirSync(join(dir, group)).map((name) => `${group}/${name}`),
+    ),
+    'tests',
+  ].filter((project) => existsSync(join(dir, project, 'package.json')));
+
+/** Exports REF into .cache/profile/<commit>, gives it its dependencies, and builds it. */
 function buildRef(ref) {
   const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT })
     .toString()
@@ -57,25 +98,8 @@ function buildRef(ref) {
   mkdirSync(dir, { recursive: true });
   // An export of the commit, not a `git worktree`: nothing is registered in the shared repository.
   execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
-  const lockOf = (tree) => readFileSync(join(tree, 'package-lock.json'), 'utf8');
-  if (lockOf(dir) !== lockOf(ROOT))
-    say(`${ref}'s package-lock.json differs: its third-party packages come from this tree`);
-  mkdirSync(join(dir, 'node_modules', '@wink'), { recursive: true });
-  for (const name of readdirSync(join(ROOT, 'node_modules')))
-    if (name !== '@wink')
-      symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
-  // Its own workspace packages, so the ref's services load the ref's libraries.
-  const projects = [];
-  for (const group of ['libs', 'services', 'tools'])
-    for (const name of readdirSync(join(dir, group))) projects.push(`${group}/${name}`);
-  projects.push('tests');
-  for (const project of projects) {
-    const pkg = join(dir, project, 'package.json');
-    if (!existsSync(pkg)) continue;
-    const { name } = JSON.parse(readFileSync(pkg, 'utf8'));
-    if (name?.startsWith('@wink/'))
-      symlinkSync(join('..', '..', project), join(dir, 'node_modules', name));
-  }
+  installDependencies(ref, dir);
+  const projects = workspaceProjects(dir);
   say(`building ${ref} (${commit.slice(0, 12)}) in ${dir}`);
   const tsconfigs = projects
     .filter((p) => !p.startsWith('libs/'))
@@ -83,7 +107,7 @@ function buildRef(ref) {
     .filter((p) => existsSync(join(dir, p)));
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs],
+    [join(dir, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs],
     {
       cwd: dir,
       stdio: 'inherit',
