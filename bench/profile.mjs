@@ -172,7 +172,8 @@ function printTable(results) {
   const row = (name, pick) => {
     const figures = labels.map((l) => median(results[l].map(pick)));
     const cells = [name.padEnd(14), ...figures.map((f) => pad(f.toFixed(1)))];
-    if (labels.length === 2) cells.push(pad(`${(figures[1] / figures[0]).toFixed(2)}×`, 8));
+    if (labels.length === 2)
+      cells.push(pad(figures[0] > 0 ? `${(figures[1] / figures[0]).toFixed(2)}×` : '—', 8));
     console.log(cells.join(''));
   };
   for (const name of ROWS) row(name, (r) => r.perEvent[name]);
