@@ -30,7 +30,7 @@ function collect(dir, out) {
   return out;
 }
 
-const roots = dirs.length ? dirs : ['libs', 'services', 'tools', 'tests'];
+const roots = dirs.length ? dirs : ['libs', 'services', 'tools', 'infra', 'tests'];
 const files = roots.flatMap((d) => (statSync(d).isFile() ? [d] : collect(d, []))).sort();
 if (files.length === 0) {
   console.log(`no ${tier} test files under ${roots.join(', ')}`);

@@ -1,0 +1,115 @@
+// One bench:profile measurement of the Wink tree at ROOT (this checkout, or another ref's build):
+// that tree's own test harness starts its services on TEST_DATABASE_URL and KAFKA_BROKERS; the
+// mixed load runs in a separate process; CPU comes from /proc. Prints one JSON line.
+//   node bench/lib/profile-run.mjs ROOT RATE SESSIONS IDLE_SECONDS WARMUP_SESSIONS
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { brokerPids, childPids, CpuMeter, postgresBackendPids } from './proc-cpu.mjs';
+
+export const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
+const LOOPING_EVENTS = 21; // a looping session sent in full: its task and ten failing runs
+
+const [root, rate, sessions, idleSeconds, warmupSessions] = process.argv.slice(2);
+const at = (path) => pathToFileURL(`${root}/${path}`).href;
+const { Pipeline } = await import(at('tests/dist/harness/pipeline.js'));
+const infra = await import(at('tests/dist/harness/infrastructure.js'));
+const { CONSUMER_GROUPS, TOPICS } = await import(at('libs/contracts/dist/index.js'));
+
+const database = new URL(infra.TEST_DATABASE_URL).pathname.slice(1);
+const brokerPort = infra.BROKERS[0].split(':').at(-1);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function runLoad(url, apiKey, run, count) {
+  const script = new URL('mixed-load.mjs', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, url, apiKey, rate, count, run], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
+    ),
+  );
+}
+
+const db = await infra.prepareInfrastructure();
+const admin = await infra.connectAdmin();
+const pipeline = new Pipeline({
+  LOG_LEVEL: 'error',
+  ROLLUP_REFRESH_MS: '1000',
+  INGEST_RATE_EVENTS_PER_SEC: '10000000',
+  INGEST_RATE_BURST: '10000000',
+});
+try {
+  await pipeline.start();
+  await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);
+  const { tenantId, apiKey } = await infra.newTenant(db);
+
+  const groups = {
+    ...Object.fromEntries(
+      SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
+    ),
+    broker: () => brokerPids(brokerPort),
+    postgres: () => postgresBackendPids(database),
+  };
+  const drained = () =>
+    Promise.all([
+      infra.waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], 300_000),
+      infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 300_000),
+      infra.waitForDrained(admin, CONSUMER_GROUPS.intervention, [TOPICS.verdicts], 300_000),
+    ]);
+  await drained();
+  // The same load, unmeasured first: the figures are of warm processes, not of V8 compiling.
+  const warmup = await infra.newTenant(db);
+  await runLoad(
+    pipeline.services.ingest.url,
+    warmup.apiKey,
+    `w${Date.now().toString(36)}`,
+    warmupSessions,
+  );
+  await drained();
+
+  // What each process burns doing nothing: subtracted, so the figures are per event.
+  const idleMeter = new CpuMeter(groups);
+  idleMeter.start();
+  await sleep(Number(idleSeconds) * 1000);
+  const idle = idleMeter.stop();
+
+  const meter = new CpuMeter(groups);
+  meter.start();
+  const load = await runLoad(
+    pipeline.services.ingest.url,
+    apiKey,
+    Date.now().toString(36),
+    sessions,
+  );
+  await drained();
+  await sleep(1500); // the recorder's next rollup of what just arrived
+  const busy = meter.stop();
+
+  const [counts] = await db.query(
+    `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = $1) AS stored,
+            (SELECT count(*)::int FROM sessions
+              WHERE tenant_id = $1 AND session_id LIKE '%-loop-%' AND event_count = $2) AS looping,
+            (SELECT count(DISTINCT g.session_id)::int FROM guidance g JOIN sessions s USING (tenant_id, session_id)
+              WHERE tenant_id = $1 AND session_id LIKE '%-loop-%' AND s.event_count = $2) AS looping_guided,
+            (SELECT count(DISTINCT session_id)::int FROM guidance
+              WHERE tenant_id = $1 AND session_id LIKE '%-clean-%') AS clean_guided`,
+    [tenantId, LOOPING_EVENTS],
+  );
+  const perEvent = {};
+  const idlePerSecond = {};
+  for (const label of Object.keys(groups)) {
+    idlePerSecond[label] = idle.cpu[label] / idle.seconds;
+    const net = busy.cpu[label] - idlePerSecond[label] * busy.seconds;
+    perEvent[label] = (Math.max(0, net) / load.sent) * 1e6;
+  }
+  console.log(
+    JSON.stringify({ load, windowSeconds: busy.seconds, perEvent, idlePerSecond, counts }),
+  );
+} finally {
+  await pipeline.stop();
+  await admin.disconnect();
+  await db.destroy();
+}
