@@ -121,4 +121,5 @@ try {
   await pipeline.stop();
   await admin.disconnect();
   await db.destroy();
+  await infra.removeOwnRunTopics();
 }
