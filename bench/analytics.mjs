@@ -49,6 +49,7 @@ async function writeSessions(tenantId, prefix, first, sessions) {
            (ARRAY['claude-sonnet-4-5','gpt-5','qwen3-coder','gemini-2.5-pro'])[1 + (i / 5) % 4] AS model,
            random() < 0.3 AS flagged
       FROM generate_series(${first}, ${first + sessions - 1}) i`);
+  await db.query('ANALYZE bench_sessions');
   await db.query(
     `INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
      SELECT $1, s.session_id || '-' || n, s.session_id, n, k.kind, s.start + n * interval '5 seconds',

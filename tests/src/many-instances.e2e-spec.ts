@@ -2,16 +2,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS } from '@wink/contracts';
+import { randomUUID } from 'node:crypto';
+import { CONSUMER_GROUPS, TOPICS, type TrajectoryEvent } from '@wink/contracts';
+import { observe, SessionWindow } from '@wink/detectors';
 import { physicalGroup } from '@wink/kafka';
 import {
   connectAdmin,
   newTenant,
   prepareInfrastructure,
   waitFor,
+  waitForDrained,
   waitForGroupsStable,
 } from './harness/infrastructure.js';
-import { pollGuidance } from './harness/http.js';
+import { loadSample, pollGuidance, postEvents } from './harness/http.js';
 import { Pipeline } from './harness/pipeline.js';
 import {
   assertNothingLostOrDoubled,
@@ -21,6 +24,18 @@ import {
 } from './harness/steady-load.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
+// Sessions long enough for a window rebuild to wait (at most half the classifier's) for the
+// recorders, and for a recorder to stay in its group while it is frozen.
+const SERVICE_ENV = {
+  classifier: { KAFKA_SESSION_TIMEOUT_MS: '20000' },
+  recorder: { KAFKA_SESSION_TIMEOUT_MS: '45000' },
+};
+
+/** `subtype@seq` of every finding the detectors give over the events, from an empty window. */
+function findings(events: TrajectoryEvent[]): string[] {
+  const window = new SessionWindow();
+  return events.flatMap((e) => observe(window, e).map((f) => `${f.subtype}@${e.seq}`));
+}
 
 /**
  * Opt-in with the fault suites (WINK_FAULT_TESTS=1; about two minutes on a loaded machine): two
@@ -36,7 +51,14 @@ describe(
     let admin: Admin;
     let apiKey: string;
     let tenantId: string;
-    const pipelines = [new Pipeline(), new Pipeline({}, PORT_BASE + 5)];
+    const pipelines = [
+      new Pipeline({}, PORT_BASE, SERVICE_ENV),
+      new Pipeline({}, PORT_BASE + 5, SERVICE_ENV),
+    ];
+    const each = (
+      service: 'classifier' | 'recorder',
+      action: 'start' | 'stop' | 'pause' | 'resume',
+    ) => Promise.all(pipelines.map((p) => p.services[service][action]()));
     let looping: SteadyLoad;
     let clean: SteadyLoad;
 
@@ -125,6 +147,54 @@ describe(
         [tenantId, sessions],
       );
       assert.equal(delivered.length, guidance, 'every guidance delivered');
+    });
+
+    it("rebuilds a taken-over session's window whole, waiting for the recorder to write its start", async () => {
+      const events = loadSample('looping-session', randomUUID());
+      const whole = findings(events);
+      // A split where a window rebuilt from nothing would give other verdicts than the whole one.
+      const split = events.findIndex(
+        (_, i) =>
+          i >= events.length / 3 &&
+          findings(events.slice(i)).join() !==
+            whole.filter((f) => Number(f.split('@')[1]) >= events[i].seq).join(),
+      );
+      assert.ok(split > 0, 'the sample has a loop spanning a split');
+      const post = async (batch: TrajectoryEvent[]) =>
+        assert.equal(
+          (await postEvents(pipelines[0].services.ingest.url, apiKey, batch)).status,
+          202,
+        );
+
+      // Recorders frozen: Postgres will lag Kafka by the session's start.
+      await each('recorder', 'pause');
+      await post(events.slice(0, split));
+      await waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], 60_000);
+      // The windows go with the classifiers; the new owner must wait for the recorders. (The
+      // second classifier starts after: its join would wait for the first's waiting batch.)
+      await each('classifier', 'stop');
+      await post(events.slice(split));
+      const [owner, other] = pipelines.map((p) => p.services.classifier);
+      await owner.start();
+      await sleep(1000);
+      await each('recorder', 'resume');
+      await other.start();
+      await waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], 60_000);
+      await waitForDrained(
+        admin,
+        CONSUMER_GROUPS.recorder,
+        [TOPICS.events, TOPICS.verdicts],
+        60_000,
+      );
+
+      const rows: Array<{ f: string }> = await db.query(
+        `SELECT subtype || '@' || at_seq AS f FROM verdicts WHERE tenant_id = $1 AND session_id = $2 ORDER BY at_seq`,
+        [tenantId, events[0].sessionId],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.f),
+        whole,
+      );
     });
   },
 );

@@ -9,12 +9,17 @@ const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
 
 /**
  * Every service on the test database and the real broker, on their own ports (five from
- * `portBase`), under the run's topic and group prefixes unless `extraEnv` names others.
+ * `portBase`), under the run's topic and group prefixes unless `extraEnv` names others;
+ * `serviceEnv` adds variables for one service.
  */
 export class Pipeline {
   readonly services: Record<ServiceName, ServiceProcess>;
 
-  constructor(extraEnv: NodeJS.ProcessEnv = {}, portBase = PORT_BASE) {
+  constructor(
+    extraEnv: NodeJS.ProcessEnv = {},
+    portBase = PORT_BASE,
+    serviceEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {},
+  ) {
     const env = {
       DATABASE_URL: TEST_DATABASE_URL,
       KAFKA_BROKERS: BROKERS.join(','),
@@ -29,11 +34,17 @@ export class Pipeline {
       ...extraEnv,
     };
     this.services = {
-      ingest: new ServiceProcess('ingest', portBase, env),
-      classifier: new ServiceProcess('classifier', portBase + 1, env),
-      intervention: new ServiceProcess('intervention', portBase + 2, env),
-      recorder: new ServiceProcess('recorder', portBase + 3, env),
-      api: new ServiceProcess('api', portBase + 4, env),
+      ingest: new ServiceProcess('ingest', portBase, { ...env, ...serviceEnv.ingest }),
+      classifier: new ServiceProcess('classifier', portBase + 1, {
+        ...env,
+        ...serviceEnv.classifier,
+      }),
+      intervention: new ServiceProcess('intervention', portBase + 2, {
+        ...env,
+        ...serviceEnv.intervention,
+      }),
+      recorder: new ServiceProcess('recorder', portBase + 3, { ...env, ...serviceEnv.recorder }),
+      api: new ServiceProcess('api', portBase + 4, { ...env, ...serviceEnv.api }),
     };
   }
 

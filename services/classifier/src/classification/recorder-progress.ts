@@ -18,7 +18,8 @@ const timeouts = counter(
  * the partition before the recorder's committed offset: waiting for that offset to pass the
  * batch's first message means the rebuilt window is the whole window, not what the recorder
  * happened to have written. Bounded: with the recorder down, windows are rebuilt from what is
- * there after `CLASSIFIER_HISTORY_WAIT_MS` (counted), rather than stalling the partition.
+ * there after `CLASSIFIER_HISTORY_WAIT_MS` (counted), rather than stalling the partition; and at
+ * most half the Kafka session timeout, since the consumer does not heartbeat while its batch waits.
  */
 @Injectable()
 export class RecorderProgress implements OnApplicationShutdown {
@@ -32,7 +33,9 @@ export class RecorderProgress implements OnApplicationShutdown {
 
   /** Resolves true once the recorder has committed `partition` of the events topic at or past `offset`. */
   async waitForRecorded(partition: number, offset: string): Promise<boolean> {
-    const deadline = Date.now() + this.config.CLASSIFIER_HISTORY_WAIT_MS;
+    const deadline =
+      Date.now() +
+      Math.min(this.config.CLASSIFIER_HISTORY_WAIT_MS, this.config.KAFKA_SESSION_TIMEOUT_MS / 2);
     for (;;) {
       try {
         if ((await this.committed(partition)) >= BigInt(offset)) return true;
