@@ -13,7 +13,8 @@ import {
   newTenant,
   prepareInfrastructure,
   RUN_NAMING,
-  TEST_DATABASE_URL,
+  siblingDatabaseUrl,
+  dropDatabase,
   topicSize,
   waitForGroupsStable,
 } from './harness/infrastructure.js';
@@ -21,7 +22,7 @@ import { loadSample } from './harness/http.js';
 import { Pipeline, recordSamples } from './harness/pipeline.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
-const NEIGHBOUR_DATABASE_URL = TEST_DATABASE_URL.replace(/\/([^/?]+)(\?|$)/, '/$1_neighbour$2');
+const NEIGHBOUR_DATABASE_URL = siblingDatabaseUrl('neighbour');
 
 interface Side {
   naming: KafkaNaming;
@@ -88,6 +89,7 @@ describe('two pipelines on one broker under different prefixes (real Kafka, real
     await admin?.disconnect();
     await ours?.db.destroy();
     await neighbour?.db.destroy();
+    await dropDatabase(NEIGHBOUR_DATABASE_URL);
   });
 
   it("records and guides each pipeline's sessions in its own database only", async () => {

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   createDataSource,
@@ -10,24 +9,14 @@ import {
   maintainEventPartitions,
   refreshDailyRates,
 } from '@wink/persistence';
-import { TEST_DATABASE_URL } from './harness/infrastructure.js';
+import { dropDatabase, siblingDatabaseUrl } from './harness/infrastructure.js';
 
 // Its own database: the maintenance drops partitions for everyone in it.
-const URL_ = TEST_DATABASE_URL.replace(/\/([^/?]+)(\?|$)/, '/$1_retention$2');
+const URL_ = siblingDatabaseUrl('retention');
 const DAY = 86_400_000;
 const NOW = Date.now();
 const dayName = (ms: number) =>
   `events_${new Date(ms).toISOString().slice(0, 10).replaceAll('-', '')}`;
-
-async function dropDatabase(url: string) {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
 
 describe('events partitioned by day, retention and the incremental daily rates (real Postgres)', () => {
   let db: DataSource;

@@ -12,6 +12,7 @@ import { createDataSource, ensureDatabase, issueApiKey, type IssuedKey } from '@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
@@ -28,6 +29,24 @@ process.env.WINK_GROUP_PREFIX ||= process.env.WINK_TOPIC_PREFIX;
 
 /** This run's topic and group prefixes. */
 export const RUN_NAMING: KafkaNaming = kafkaNaming();
+
+/** The test database's name with a suffix: a database of a suite's own, beside the shared one. */
+export const siblingDatabaseUrl = (suffix: string, url = TEST_DATABASE_URL) =>
+  url.replace(/\/([^/?]+)(\?|$)/, `/$1_${suffix}$2`);
+
+/** Drops a database the suite made for itself (closing any connection left to it). */
+export async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** A second naming inside this run (removed with it), for a pipeline that must not see this one. */
 export function nestedNaming(name: string): KafkaNaming {
