@@ -123,4 +123,5 @@ try {
   await producer.disconnect();
   await admin.disconnect();
   await db.destroy();
+  await infra.removeOwnRunTopics();
 }

@@ -64,4 +64,5 @@ try {
   await pipeline.stop();
   await admin.disconnect();
   await db.destroy();
+  await infra.removeOwnRunTopics();
 }

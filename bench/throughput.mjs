@@ -112,4 +112,5 @@ try {
   await pipeline.stop();
   await admin.disconnect();
   await db.destroy();
+  await infra.removeOwnRunTopics();
 }

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONSUMER_GROUPS } from '@wink/contracts';
-import { createKafka, createTopics } from '@wink/kafka';
+import { createKafka, createTopics, physicalGroup } from '@wink/kafka';
 import {
   createDataSource,
   DEFAULT_DATABASE_URL,
@@ -82,7 +82,9 @@ async function waitForConsumers() {
   try {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      const { groups } = await admin.describeGroups(Object.values(CONSUMER_GROUPS));
+      const { groups } = await admin.describeGroups(
+        Object.values(CONSUMER_GROUPS).map((g) => physicalGroup(g)),
+      );
       if (groups.every((g) => g.state === 'Stable' && g.members.length > 0)) return;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -10,7 +10,7 @@ import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, decodeMessage, TOPICS } from '@wink/contracts';
 import { verifyWebhookSignature, WinkClient, type Guidance } from '@wink/client';
-import { createKafka } from '@wink/kafka';
+import { createKafka, physicalTopic } from '@wink/kafka';
 import { runSimulatedAgent, seededRandom } from '@wink/simulator';
 import {
   BROKERS,
@@ -252,7 +252,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       assert.equal(receiver.received.length, 3);
       const reasons: string[] = [];
       await reader.connect();
-      await reader.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+      await reader.subscribe({ topic: physicalTopic(TOPICS.deadLetter), fromBeginning: true });
       await reader.run({
         eachMessage: async ({ message }) => {
           const letter = decodeMessage(TOPICS.deadLetter, message.value);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Partitioners, type Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, decodeMessage, TOPICS, type TrajectoryEvent } from '@wink/contracts';
-import { createKafka } from '@wink/kafka';
+import { createKafka, physicalTopic } from '@wink/kafka';
 import { observe, SessionWindow } from '@wink/detectors';
 import {
   BROKERS,
@@ -388,7 +388,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
-      topic: TOPICS.events,
+      topic: physicalTopic(TOPICS.events),
       messages: [
         { key: sessionId, value: '{not json' },
         {
@@ -409,7 +409,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
 
     const reader = kafka.consumer({ groupId: `wink-tests-dlq-${randomUUID()}` });
     await reader.connect();
-    await reader.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+    await reader.subscribe({ topic: physicalTopic(TOPICS.deadLetter), fromBeginning: true });
     const reasons = new Map<string, string[]>();
     await reader.run({
       eachMessage: async ({ message }) => {

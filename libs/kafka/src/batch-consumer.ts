@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodeMessage, encodeMessage, TOPICS, type PayloadOf, type Topic } from '@wink/contracts';
 import type { TypedProducer } from './typed-producer.js';
+import { logicalTopic, physicalGroup, physicalTopic } from './naming.js';
 
 export interface ConsumedMessage<T extends Topic = Topic> {
   topic: T;
@@ -52,7 +53,7 @@ export class BatchConsumer {
     this.observe = options.observe;
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = kafka.consumer({
-      groupId: options.groupId,
+      groupId: physicalGroup(options.groupId),
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
       rebalanceTimeout: sessionTimeout,
@@ -86,7 +87,10 @@ export class BatchConsumer {
   async start(handler: BatchHandler): Promise<void> {
     this.handler = handler;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: this.options.topics.map((t) => physicalTopic(t)),
+      fromBeginning: true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -107,7 +111,7 @@ export class BatchConsumer {
     resolveOffset,
   }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
-    const topic = batch.topic as Topic;
+    const topic = logicalTopic(batch.topic);
     const valid: ConsumedMessage[] = [];
     const invalid: { key: string | null; value: Buffer }[] = [];
     for (const message of batch.messages) {
@@ -153,7 +157,9 @@ export class BatchConsumer {
     );
     resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: next },
+    ]);
     await heartbeat();
   }
 }

@@ -1,5 +1,6 @@
 export * from './kafka-client.js';
+export * from './naming.js';
 export * from './typed-producer.js';
 export * from './batch-consumer.js';
 export * from './kafka-batch.transport.js';
-export { createTopics } from './create-topics.js';
+export { createTopics, removeRunTopics } from './create-topics.js';

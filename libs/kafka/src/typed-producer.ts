@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { encodeMessage, type PayloadOf, type Topic } from '@wink/contracts';
+import { physicalTopic } from './naming.js';
 
 export interface OutgoingMessage<T extends Topic> {
   key: string;
@@ -66,7 +67,8 @@ export class TypedProducer {
 
   /** Sends raw bytes, for the dead-letter path where the original value is not a valid payload. */
   async sendRaw(topic: Topic, messages: { key: string | null; value: Buffer }[]): Promise<void> {
+    const name = physicalTopic(topic);
     for (const chunk of chunkByBytes(messages))
-      await this.producer.send({ topic, acks: -1, messages: chunk });
+      await this.producer.send({ topic: name, acks: -1, messages: chunk });
   }
 }

@@ -1,7 +1,19 @@
 #!/usr/bin/env node
-// wink-db: migrate | revert | issue-key TENANT | revoke-key TENANT PREFIX. Uses DATABASE_URL (default: local `wink`).
+// wink-db: migrate | revert | issue-key TENANT | revoke-key TENANT PREFIX | maintain.
+// Uses DATABASE_URL (default: local `wink`); `maintain` (the events table's partitions and
+// retention, as the recorder runs it hourly) reads RETENTION_DAYS and PARTITIONS_AHEAD_DAYS.
 import { createDataSource, DEFAULT_DATABASE_URL, ensureDatabase } from './data-source.js';
+import { DEFAULT_RETENTION, maintainEventPartitions } from './retention.js';
 import { issueApiKey, revokeApiKeys } from './tenants.js';
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name}: expected a positive integer`);
+  return value;
+}
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const [command, arg, arg2] = process.argv.slice(2);
@@ -21,9 +33,15 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(issued));
     } else if (command === 'revoke-key' && arg && arg2) {
       console.error(`[db] revoked ${await revokeApiKeys(db, arg, arg2)} key(s)`);
+    } else if (command === 'maintain') {
+      const report = await maintainEventPartitions(db, {
+        retentionDays: positiveInt('RETENTION_DAYS', DEFAULT_RETENTION.retentionDays),
+        aheadDays: positiveInt('PARTITIONS_AHEAD_DAYS', DEFAULT_RETENTION.aheadDays),
+      });
+      console.log(JSON.stringify(report));
     } else {
       console.error(
-        'usage: wink-db migrate | revert | issue-key TENANT_NAME | revoke-key TENANT_NAME KEY_PREFIX',
+        'usage: wink-db migrate | revert | issue-key TENANT_NAME | revoke-key TENANT_NAME KEY_PREFIX | maintain',
       );
       process.exitCode = 2;
     }

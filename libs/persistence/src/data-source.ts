@@ -20,6 +20,8 @@ import { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entit
 import { LabelEntity } from './entities/label.entity.js';
 import { ExperimentEntity } from './entities/experiment.entity.js';
 import { DailyRateEntity } from './entities/daily-rate.entity.js';
+import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
+import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -45,6 +47,8 @@ export const MIGRATIONS = [
   DeliveryOutcomesPolicy1763877600000,
   JudgeUsage1763881200000,
   AnalyticsLabelsExperiments1763888400000,
+  PartitionEvents1764630000000,
+  IncrementalDailyRates1764633600000,
 ];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {

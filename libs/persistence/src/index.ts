@@ -20,3 +20,4 @@ export * from './experiments.js';
 export * from './outcomes.js';
 export * from './cohorts.js';
 export * from './daily-rates.js';
+export * from './retention.js';

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { KAFKA_NAME_PREFIX } from '@wink/kafka';
+
+const kafkaPrefix = z
+  .string()
+  .regex(KAFKA_NAME_PREFIX, "only letters, digits, '.', '_' and '-'")
+  .default('');
 
 const brokers = z
   .string()
@@ -14,6 +20,9 @@ const brokers = z
 export const BaseEnv = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/wink'),
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  /** Run prefixes for topic and consumer-group names (tests, benchmarks); empty in production. */
+  WINK_TOPIC_PREFIX: kafkaPrefix,
+  WINK_GROUP_PREFIX: kafkaPrefix,
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HOST: z.string().default('127.0.0.1'),

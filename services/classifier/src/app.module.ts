@@ -15,6 +15,7 @@ import { EventsConsumer } from './classification/events.consumer.js';
 import { JudgeScheduler } from './classification/judge-scheduler.js';
 import { TenantRules } from './classification/tenant-rules.js';
 import { WindowHistory } from './classification/window-history.js';
+import { RecorderProgress } from './classification/recorder-progress.js';
 import type { ClassifierConfig } from './config.js';
 import { CLASSIFIER_CONFIG } from './tokens.js';
 
@@ -34,6 +35,7 @@ export class ClassifierModule {
         { provide: CLASSIFIER_CONFIG, useValue: config },
         ClassifierService,
         WindowHistory,
+        RecorderProgress,
         TenantRules,
         JudgeScheduler,
         {

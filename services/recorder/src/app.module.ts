@@ -4,6 +4,7 @@ import type { RecorderConfig } from './config.js';
 import { HistoryConsumer } from './recording/history.consumer.js';
 import { DailyRatesRefresher } from './recording/daily-rates-refresher.js';
 import { HistoryWriter } from './recording/history-writer.js';
+import { EventRetention } from './recording/event-retention.js';
 import { RECORDER_CONFIG } from './tokens.js';
 
 @Module({})
@@ -20,6 +21,7 @@ export class RecorderModule {
         { provide: RECORDER_CONFIG, useValue: config },
         HistoryWriter,
         DailyRatesRefresher,
+        EventRetention,
       ],
     };
   }

@@ -5,6 +5,12 @@ export const RecorderEnv = BaseEnv.extend({
   RECORDER_PORT: z.coerce.number().int().positive().default(3003),
   /** How often the daily misbehaviour rates of the tenant-days written since are recomputed. */
   ROLLUP_REFRESH_MS: z.coerce.number().int().positive().default(1000),
+  /** Events are kept this many days after their time (labelled sessions' for good). */
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Day partitions of the events table created this many days ahead. */
+  PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(1).default(7),
+  /** How often the events table's partitions are created ahead and the expired ones dropped. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
 });
 export type RecorderConfig = z.infer<typeof RecorderEnv>;
 

@@ -7,30 +7,44 @@ import { BROKERS, TEST_DATABASE_URL, waitFor } from './infrastructure.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
 
-/** Every service on the test database and the real broker, on their own ports. */
+/**
+ * Every service on the test database and the real broker, on their own ports (five from
+ * `portBase`), under the run's topic and group prefixes unless `extraEnv` names others;
+ * `serviceEnv` adds variables for one service.
+ */
 export class Pipeline {
   readonly services: Record<ServiceName, ServiceProcess>;
 
-  constructor(extraEnv: NodeJS.ProcessEnv = {}) {
+  constructor(
+    extraEnv: NodeJS.ProcessEnv = {},
+    portBase = PORT_BASE,
+    serviceEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {},
+  ) {
     const env = {
       DATABASE_URL: TEST_DATABASE_URL,
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'warn',
-      INGEST_PORT: String(PORT_BASE),
-      CLASSIFIER_PORT: String(PORT_BASE + 1),
-      INTERVENTION_PORT: String(PORT_BASE + 2),
-      RECORDER_PORT: String(PORT_BASE + 3),
-      API_PORT: String(PORT_BASE + 4),
+      INGEST_PORT: String(portBase),
+      CLASSIFIER_PORT: String(portBase + 1),
+      INTERVENTION_PORT: String(portBase + 2),
+      RECORDER_PORT: String(portBase + 3),
+      API_PORT: String(portBase + 4),
       ROLLUP_REFRESH_MS: '200',
       ...extraEnv,
     };
     this.services = {
-      ingest: new ServiceProcess('ingest', PORT_BASE, env),
-      classifier: new ServiceProcess('classifier', PORT_BASE + 1, env),
-      intervention: new ServiceProcess('intervention', PORT_BASE + 2, env),
-      recorder: new ServiceProcess('recorder', PORT_BASE + 3, env),
-      api: new ServiceProcess('api', PORT_BASE + 4, env),
+      ingest: new ServiceProcess('ingest', portBase, { ...env, ...serviceEnv.ingest }),
+      classifier: new ServiceProcess('classifier', portBase + 1, {
+        ...env,
+        ...serviceEnv.classifier,
+      }),
+      intervention: new ServiceProcess('intervention', portBase + 2, {
+        ...env,
+        ...serviceEnv.intervention,
+      }),
+      recorder: new ServiceProcess('recorder', portBase + 3, { ...env, ...serviceEnv.recorder }),
+      api: new ServiceProcess('api', portBase + 4, { ...env, ...serviceEnv.api }),
     };
   }
 

@@ -40,7 +40,8 @@ export class ServiceProcess {
         const res = await fetch(`${this.url}/health`);
         return res.status === 200;
       },
-      30_000,
+      // Generous: ten services booting at once on a loaded two-core machine take a while.
+      60_000,
       `${this.name} to be healthy`,
       200,
     );
@@ -54,6 +55,15 @@ export class ServiceProcess {
     child.kill('SIGKILL');
     await exited;
     this.child = null;
+  }
+
+  /** Freezes the process (SIGSTOP): it holds its connections and group membership, doing nothing. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Graceful stop: SIGTERM, then wait for the process to exit. */

@@ -13,8 +13,10 @@ export const FAULT_TESTS_ENABLED = process.env.WINK_FAULT_TESTS === '1';
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Posts a looping session every ~50 ms until stopped; a batch refused or unanswered while
- * something is down is retried as it is, so `accepted` holds exactly what ingest acknowledged.
+ * Posts a session (the looping sample unless told otherwise) every ~50 ms until stopped, each in
+ * `chunks` consecutive batches so a session can span a fault; a batch refused or unanswered
+ * while something is down is retried as it is, so `accepted` holds exactly what ingest
+ * acknowledged. A session started is finished before the load stops.
  */
 export class SteadyLoad {
   readonly accepted: TrajectoryEvent[][] = [];
@@ -24,6 +26,8 @@ export class SteadyLoad {
   constructor(
     private readonly ingestUrl: string,
     private readonly apiKey: string,
+    private readonly sample: 'looping-session' | 'clean-session' = 'looping-session',
+    private readonly chunks = 1,
   ) {}
 
   start(): void {
@@ -38,29 +42,37 @@ export class SteadyLoad {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const events = loadSample('looping-session', randomUUID());
-      for (;;) {
-        try {
-          const res = await fetch(`${this.ingestUrl}/v1/events`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${this.apiKey}`,
-              'content-type': 'application/json',
-            },
-            body: JSON.stringify({ events }),
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (res.status === 202) {
-            this.accepted.push(events);
-            break;
-          }
-        } catch {
-          // ingest unreachable or slow: try the same batch again
-        }
-        if (!this.running) return;
-        await sleep(200);
+      const events = loadSample(this.sample, randomUUID());
+      const size = Math.ceil(events.length / this.chunks);
+      const accepted: TrajectoryEvent[] = [];
+      for (let from = 0; from < events.length; from += size) {
+        if (!(await this.post(events.slice(from, from + size), accepted.length === 0))) return;
+        if (accepted.length === 0) this.accepted.push(accepted);
+        accepted.push(...events.slice(from, from + size));
+        await sleep(50);
       }
-      await sleep(50);
+    }
+  }
+
+  /** Posts one batch until ingest takes it; false when stopped before a session's first batch went. */
+  private async post(batch: TrajectoryEvent[], first: boolean): Promise<boolean> {
+    for (;;) {
+      try {
+        const res = await fetch(`${this.ingestUrl}/v1/events`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${this.apiKey}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ events: batch }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (res.status === 202) return true;
+      } catch {
+        // ingest unreachable or slow: try the same batch again
+      }
+      if (!this.running && first) return false;
+      await sleep(200);
     }
   }
 }

@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { TrajectoryEvent } from '@wink/contracts';
 
-/** Every accepted TrajectoryEvent; `event_id` is client-supplied, unique per tenant. */
+/**
+ * Every accepted TrajectoryEvent; `event_id` is client-supplied, unique per tenant and event time
+ * (the table is partitioned by `ts`, one partition a day, kept for the retention period).
+ */
 @Entity({ name: 'events' })
 @Index('events_session_seq_idx', ['tenantId', 'sessionId', 'seq'])
 @Index('events_tenant_received_idx', ['tenantId', 'receivedAt'])
@@ -21,7 +24,7 @@ export class EventEntity {
   @Column({ type: 'text' })
   kind!: string;
 
-  @Column({ type: 'timestamptz' })
+  @PrimaryColumn({ type: 'timestamptz' })
   ts!: Date;
 
   @Column({ name: 'received_at', type: 'timestamptz' })

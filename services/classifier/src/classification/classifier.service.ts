@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, type EventRecordV1, type VerdictV1 } from '@wink/contracts';
+import { TOPICS, type VerdictV1 } from '@wink/contracts';
 import { observe } from '@wink/detectors';
 import { TypedProducer, type ConsumedMessage } from '@wink/kafka';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
@@ -9,6 +9,7 @@ import { JudgeScheduler } from './judge-scheduler.js';
 import { TenantRules } from './tenant-rules.js';
 import { toVerdict } from './verdict.js';
 import { WindowHistory } from './window-history.js';
+import { RecorderProgress } from './recorder-progress.js';
 
 /** Events read back to rebuild a window: enough for the action window and the runs detectors count. */
 const HISTORY_EVENTS = 64;
@@ -30,6 +31,7 @@ export class ClassifierService {
     @Inject(WindowHistory) private readonly history: WindowHistory,
     @Inject(TenantRules) private readonly rules: TenantRules,
     @Inject(JudgeScheduler) private readonly judge: JudgeScheduler,
+    @Inject(RecorderProgress) private readonly recorder: RecorderProgress,
   ) {
     this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
   }
@@ -39,7 +41,7 @@ export class ClassifierService {
     await this.rules.prefetch(
       records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
     );
-    await this.rebuildUnknownWindows(records);
+    await this.rebuildUnknownWindows(messages);
     const verdicts: VerdictV1[] = [];
     for (const record of records) {
       const key = sessionKey(record.tenantId, record.event.sessionId);
@@ -59,14 +61,24 @@ export class ClassifierService {
     return verdicts.length;
   }
 
-  /** Windows for sessions this worker has not seen (after a restart or eviction) come from Postgres. */
-  private async rebuildUnknownWindows(records: EventRecordV1[]): Promise<void> {
+  /**
+   * Windows for sessions this worker has not seen (a partition taken over, a restart, an eviction)
+   * come from Postgres, once the recorder has written every event of the partition before them.
+   */
+  private async rebuildUnknownWindows(
+    messages: ConsumedMessage<typeof TOPICS.events>[],
+  ): Promise<void> {
     const firstSeq = new Map<string, { tenantId: string; sessionId: string; seq: number }>();
-    for (const { tenantId, event } of records) {
+    let firstUnknown: ConsumedMessage | null = null;
+    for (const message of messages) {
+      const { tenantId, event } = message.value;
       const key = sessionKey(tenantId, event.sessionId);
       if (this.windows.get(key) || firstSeq.has(key)) continue;
       firstSeq.set(key, { tenantId, sessionId: event.sessionId, seq: event.seq });
+      if (event.seq > 0) firstUnknown ??= message;
     }
+    if (firstUnknown)
+      await this.recorder.waitForRecorded(firstUnknown.partition, firstUnknown.offset);
     const byTenant = new Map<string, { sessionId: string; beforeSeq: number }[]>();
     for (const { tenantId, sessionId, seq } of firstSeq.values()) {
       this.windows.create(sessionKey(tenantId, sessionId));

@@ -11,15 +11,16 @@ import { counter } from '@wink/platform';
 import { RECORDER_CONFIG } from '../tokens.js';
 import type { RecorderConfig } from '../config.js';
 
-const BUCKETS_PER_CALL = 200;
+const SESSIONS_PER_CALL = 500;
 const refreshed = counter(
-  'wink_daily_rate_buckets_refreshed_total',
-  'Tenant-days whose misbehaviour rates were recomputed',
+  'wink_daily_rate_sessions_refreshed_total',
+  'Sessions whose contribution to the daily misbehaviour rates was brought up to date',
 );
 
 /**
- * Keeps the daily misbehaviour rates the analytics read up to date: every interval it recomputes
- * the tenant-days the writer marked, until none is left; each run starts after the last ended.
+ * Keeps the daily misbehaviour rates the analytics read up to date: every interval it applies
+ * the changes of the sessions marked since the last run (incrementally: the cost is what arrived,
+ * not the size of the days), until none is left; each run starts after the last ended.
  */
 @Injectable()
 export class DailyRatesRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,8 +56,8 @@ export class DailyRatesRefresher implements OnApplicationBootstrap, OnApplicatio
   private async drain(): Promise<void> {
     let n: number;
     do {
-      n = await refreshDailyRates(this.db, BUCKETS_PER_CALL);
+      n = await refreshDailyRates(this.db, SESSIONS_PER_CALL);
       refreshed.inc(n);
-    } while (n === BUCKETS_PER_CALL && !this.stopped);
+    } while (n === SESSIONS_PER_CALL && !this.stopped);
   }
 }

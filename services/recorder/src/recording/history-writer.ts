@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventRecordV1, VerdictV1 } from '@wink/contracts';
-import { COHORT_POINT_SQL, markDailyRatesDirtySql } from '@wink/persistence';
+import { COHORT_POINT_SQL, sessionLockKeySql } from '@wink/persistence';
 
 const toDate = (ms: number) => new Date(ms).toISOString();
 
@@ -27,7 +27,7 @@ export class HistoryWriter {
        ), inserted AS (
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
          SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
-         ON CONFLICT (tenant_id, event_id) DO NOTHING
+         ON CONFLICT DO NOTHING
          RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
          SELECT tenant_id, session_id,
@@ -60,20 +60,8 @@ export class HistoryWriter {
            tool_failures = sessions.tool_failures + EXCLUDED.tool_failures,
            tokens = sessions.tokens + EXCLUDED.tokens,
            human_interventions = sessions.human_interventions + EXCLUDED.human_interventions
-         RETURNING tenant_id, session_id, model, first_seen_at
-       ), previous AS (
-         SELECT s.tenant_id, s.session_id, s.model, s.first_seen_at
-           FROM sessions s JOIN per_session p USING (tenant_id, session_id)
-       ), rates_changed AS (
-         -- A new session, or one whose model or first day changed: its days' rates are stale.
-         SELECT u.tenant_id, u.first_seen_at FROM upserted u LEFT JOIN previous p USING (tenant_id, session_id)
-          WHERE p.session_id IS NULL OR p.model IS DISTINCT FROM u.model
-             OR (p.first_seen_at AT TIME ZONE 'UTC')::date <> (u.first_seen_at AT TIME ZONE 'UTC')::date
-         UNION ALL
-         SELECT p.tenant_id, p.first_seen_at FROM previous p JOIN upserted u USING (tenant_id, session_id)
-          WHERE p.model IS DISTINCT FROM u.model
-             OR (p.first_seen_at AT TIME ZONE 'UTC')::date <> (u.first_seen_at AT TIME ZONE 'UTC')::date
-       ), dirty AS (${markDailyRatesDirtySql('rates_changed')})
+         RETURNING tenant_id, session_id
+       )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
           [
             records.map((r) => r.tenantId),
@@ -115,13 +103,8 @@ export class HistoryWriter {
            verdicts = session_misbehaviours.verdicts + EXCLUDED.verdicts,
            first_at_seq = least(session_misbehaviours.first_at_seq, EXCLUDED.first_at_seq),
            first_at = least(session_misbehaviours.first_at, EXCLUDED.first_at)
-         RETURNING tenant_id, session_id, xmax = 0 AS created
-       ), newly_shown AS (
-         -- A session showing a subtype for the first time: its day's rates are stale. (A session
-         -- not recorded yet is marked when its events create it.)
-         SELECT s.tenant_id, s.first_seen_at FROM rolled_up r
-           JOIN sessions s ON s.tenant_id = r.tenant_id AND s.session_id = r.session_id WHERE r.created
-       ), dirty AS (${markDailyRatesDirtySql('newly_shown')})
+         RETURNING tenant_id, session_id
+       )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM rolled_up) AS rolled_up`,
           [
             verdicts.map((v) => v.verdictId),
@@ -146,9 +129,9 @@ export class HistoryWriter {
 
   /**
    * Runs `write` in a transaction holding a lock on each of its sessions, so the events and the
-   * verdicts of one session are never written at once: each write then sees the other's rows, and
-   * the one that can tell a session's daily rates changed (a verdict of a recorded session, or a
-   * new session with verdicts already in) always marks them.
+   * verdicts of one session are never written at once (each write sees the other's rows), and the
+   * daily-rates refresh, which takes the same lock, never reads a session half-written. (Triggers
+   * mark the sessions whose daily rates changed.)
    */
   private underSessionLocks<T>(
     sessions: Array<[tenantId: string, sessionId: string]>,
@@ -157,7 +140,7 @@ export class HistoryWriter {
     return this.db.transaction(async (tx) => {
       await tx.query(
         `SELECT pg_advisory_xact_lock(k) FROM (
-           SELECT DISTINCT hashtextextended(t || ':' || s, 0) AS k
+           SELECT DISTINCT ${sessionLockKeySql('t', 's')} AS k
              FROM unnest($1::text[], $2::text[]) AS x(t, s) ORDER BY k) keys`,
         [sessions.map(([t]) => t), sessions.map(([, s]) => s)],
       );

@@ -1,0 +1,184 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import {
+  createDataSource,
+  ensureDatabase,
+  issueApiKey,
+  maintainEventPartitions,
+  refreshDailyRates,
+} from '@wink/persistence';
+import { dropDatabase, siblingDatabaseUrl } from './harness/infrastructure.js';
+
+// Its own database: the maintenance drops partitions for everyone in it.
+const URL_ = siblingDatabaseUrl('retention');
+const DAY = 86_400_000;
+const NOW = Date.now();
+const dayName = (ms: number) =>
+  `events_${new Date(ms).toISOString().slice(0, 10).replaceAll('-', '')}`;
+
+describe('events partitioned by day, retention and the incremental daily rates (real Postgres)', () => {
+  let db: DataSource;
+  let tenantId: string;
+
+  /** Inserts one event the way the recorder does; returns how many rows were new. */
+  async function insertEvent(sessionId: string, eventId: string, ts: number, receivedAt = ts) {
+    const rows = await db.query(
+      `INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
+       VALUES ($1, $2, $3, 0, 'message', $4, $5, '{}') ON CONFLICT DO NOTHING RETURNING 1`,
+      [tenantId, eventId, sessionId, new Date(ts), new Date(receivedAt)],
+    );
+    return rows.length;
+  }
+
+  const whereIs = async (sessionId: string): Promise<string[]> =>
+    (
+      await db.query(
+        `SELECT tableoid::regclass::text AS part FROM events WHERE tenant_id = $1 AND session_id = $2`,
+        [tenantId, sessionId],
+      )
+    ).map((r: { part: string }) => r.part);
+
+  before(async () => {
+    await dropDatabase(URL_);
+    await ensureDatabase(URL_);
+    db = await createDataSource(URL_, 2).initialize();
+    await db.runMigrations({ transaction: 'each' });
+    tenantId = (await issueApiKey(db, `retention-${randomUUID()}`)).tenantId;
+  });
+
+  after(async () => {
+    await db?.destroy();
+    await dropDatabase(URL_);
+  });
+
+  it('drops a duplicate event in any partition, with no conflict target', async () => {
+    for (const ts of [NOW - 2 * DAY, NOW - 400 * DAY]) {
+      const id = randomUUID();
+      assert.equal(await insertEvent('dup', id, ts, NOW), 1);
+      assert.equal(await insertEvent('dup', id, ts, NOW + 1000), 0, 'a re-sent event');
+    }
+  });
+
+  it('creates partitions ahead, drops expired ones, and keeps labelled sessions', async () => {
+    await insertEvent('old', 'old-1', NOW - 45 * DAY);
+    await insertEvent('old-labelled', 'old-labelled-1', NOW - 45 * DAY);
+    await db.query(
+      `INSERT INTO labels (tenant_id, session_id, judgement, labelled_by) VALUES ($1, 'old-labelled', 'true_positive', 'test')`,
+      [tenantId],
+    );
+    await insertEvent('recent', 'recent-1', NOW - 2 * DAY);
+    await insertEvent('future', 'future-1', NOW + 60 * DAY);
+    await insertEvent('imported', 'imported-1', NOW - 100 * DAY, NOW);
+    assert.deepEqual(await whereIs('old'), ['events_default'], 'older than the first partition');
+
+    // A longer retention first: the old day gets its partition, its rows moved out of the default.
+    const widened = await maintainEventPartitions(db, { retentionDays: 60, aheadDays: 7 }, NOW);
+    assert.equal(widened.created.length, 30);
+    assert.deepEqual(widened.dropped, []);
+    assert.deepEqual(await whereIs('old'), [dayName(NOW - 45 * DAY)]);
+    assert.deepEqual(await whereIs('recent'), [dayName(NOW - 2 * DAY)]);
+
+    const report = await maintainEventPartitions(db, { retentionDays: 30, aheadDays: 7 }, NOW);
+    assert.equal(report.dropped.length, 30, 'the 30 days before the window');
+    assert.ok(report.dropped.includes(dayName(NOW - 45 * DAY)));
+    assert.equal(report.keptLabelled, 1);
+    assert.deepEqual(await whereIs('old'), []);
+    assert.deepEqual(await whereIs('old-labelled'), ['events_default']);
+    assert.deepEqual(await whereIs('recent'), [dayName(NOW - 2 * DAY)]);
+    assert.deepEqual(await whereIs('imported'), ['events_default'], 'received today: kept');
+
+    // Seventy days later: the future day's partition takes its row; the rest has expired.
+    const later = await maintainEventPartitions(
+      db,
+      { retentionDays: 30, aheadDays: 7 },
+      NOW + 70 * DAY,
+    );
+    assert.ok(later.created.includes(new Date(NOW + 60 * DAY).toISOString().slice(0, 10)));
+    assert.ok(later.dropped.includes(dayName(NOW - 2 * DAY)));
+    assert.deepEqual(await whereIs('future'), [dayName(NOW + 60 * DAY)]);
+    assert.deepEqual(await whereIs('recent'), []);
+    assert.deepEqual(await whereIs('imported'), []);
+    assert.deepEqual(await whereIs('old-labelled'), ['events_default'], 'labelled: for good');
+    assert.ok(later.expiredDefault >= 1);
+    const [{ sessions }] = await db.query(
+      `SELECT count(*)::int AS sessions FROM labels WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    assert.equal(sessions, 1, 'labels are never touched');
+  });
+
+  it('keeps the daily rates equal to a recomputation, refreshing only what changed', async () => {
+    const t = (await issueApiKey(db, `rates-${randomUUID()}`)).tenantId;
+    const session = (id: string, day: number, model: string | null, agent = 'claude-code') =>
+      db.query(
+        `INSERT INTO sessions (tenant_id, session_id, agent_name, model, first_seen_at, last_seen_at,
+                               last_seq, event_count, first_received_at)
+         VALUES ($1, $2, $3, $4, $5, $5, 0, 1, $5)
+         ON CONFLICT (tenant_id, session_id) DO UPDATE SET model = coalesce(EXCLUDED.model, sessions.model),
+           first_seen_at = least(sessions.first_seen_at, EXCLUDED.first_seen_at), event_count = sessions.event_count + 1`,
+        [t, id, agent, model, new Date(NOW - day * DAY)],
+      );
+    const misbehaviour = (id: string, category: string, subtype: string) =>
+      db.query(
+        `INSERT INTO session_misbehaviours VALUES ($1, $2, $3, $4, 1, 1, now())
+         ON CONFLICT (tenant_id, session_id, subtype) DO UPDATE SET verdicts = session_misbehaviours.verdicts + 1`,
+        [t, id, subtype, category],
+      );
+    const drain = async () => {
+      let total = 0;
+      for (let n = await refreshDailyRates(db, 3); n > 0; n = await refreshDailyRates(db, 3))
+        total += n;
+      return total;
+    };
+    const rates = () =>
+      db.query(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, agent_name, model, dimension, key, sessions, flagged
+           FROM daily_rates WHERE tenant_id = $1 ORDER BY 1, 2, 3, 4, 5`,
+        [t],
+      );
+    const recomputed = () =>
+      db.query(
+        `WITH scoped AS (
+           SELECT s.tenant_id, (s.first_seen_at AT TIME ZONE 'UTC')::date AS day, s.agent_name,
+                  coalesce(s.model, '') AS model, s.session_id FROM sessions s WHERE s.tenant_id = $1
+         ), shown AS (
+           SELECT sc.*, m.category, m.subtype FROM scoped sc
+             JOIN session_misbehaviours m ON m.tenant_id = sc.tenant_id AND m.session_id = sc.session_id
+         ), rows AS (
+           SELECT day, agent_name, model, 'all' AS dimension, '' AS key, count(*)::int AS sessions,
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM session_misbehaviours m
+                    WHERE m.tenant_id = scoped.tenant_id AND m.session_id = scoped.session_id))::int AS flagged
+             FROM scoped GROUP BY day, agent_name, model
+           UNION ALL
+           SELECT day, agent_name, model, 'category', category, 0, count(DISTINCT session_id)::int
+             FROM shown GROUP BY day, agent_name, model, category
+           UNION ALL
+           SELECT day, agent_name, model, 'subtype', subtype, 0, count(*)::int
+             FROM shown GROUP BY day, agent_name, model, subtype)
+         SELECT to_char(day, 'YYYY-MM-DD') AS day, agent_name, model, dimension, key, sessions, flagged
+           FROM rows ORDER BY 1, 2, 3, 4, 5`,
+        [t],
+      );
+
+    // A verdict before its session's events; sessions over two days and two models.
+    await misbehaviour('a', 'reasoning_problem', 'repetitive_loop');
+    for (const id of ['a', 'b', 'c', 'd']) await session(id, 3, 'gpt-5');
+    await session('e', 5, null, 'codex');
+    await misbehaviour('b', 'tool_call_failure', 'repeated_tool_error');
+    assert.equal(await drain(), 5);
+    assert.deepEqual(await rates(), await recomputed());
+
+    // Arrivals: one new session, a model learnt, an earlier first step, a second subtype.
+    await session('f', 1, 'claude-sonnet-4-5');
+    await session('e', 5, 'qwen3-coder', 'codex');
+    await session('c', 9, null);
+    await misbehaviour('a', 'reasoning_problem', 'no_progress');
+    await misbehaviour('a', 'reasoning_problem', 'no_progress');
+    await session('d', 3, null);
+    assert.equal(await drain(), 4, 'f, e, c and a: not b or d, which did not change');
+    assert.deepEqual(await rates(), await recomputed());
+    assert.equal(await drain(), 0);
+  });
+});
