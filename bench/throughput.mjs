@@ -23,7 +23,7 @@ process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench
 process.env.TEST_PORT_BASE ??= '3200';
 const { Pipeline } = await import('../tests/dist/harness/pipeline.js');
 const infra = await import('../tests/dist/harness/infrastructure.js');
-const { CONSUMER_GROUPS, TOPICS, encodeMessage } = await import('@wink/contracts');
+const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');
 const { createKafka, TypedProducer } = await import('@wink/kafka');
 
 const batchSize = Number(values.batch);
