@@ -15,6 +15,9 @@ export class ToolSchemas {
 
   constructor(schemas: ToolSchemaMap) {
     const ajv = new Ajv({ allErrors: false, strict: false, code: { regExp: linearRegExp } });
+    // Quadratic in the array's length for non-primitive items: a tenant's schema must not let
+    // one event stall the classifier, so the keyword is not enforced.
+    ajv.removeKeyword('uniqueItems');
     for (const [name, schema] of Object.entries(schemas))
       this.validators.set(name, ajv.compile(schema));
   }
