@@ -33,10 +33,9 @@ for (const name of Object.keys(ADVERSARIAL_TEXTS)) {
   let parsed;
   const row = { input: name, 'body KiB': Math.round(body.length / 1024) };
   row['parse ms'] = median(() => (parsed = JSON.parse(body)));
-  row['validate ms'] =
-    median(() => {
-      if (!validateEventBatch(JSON.parse(body)).ok) throw new Error('invalid');
-    }) - row['parse ms'];
+  row['validate ms'] = median(() => {
+    if (!validateEventBatch(parsed).ok) throw new Error('invalid');
+  });
   let redacted;
   row['redact ms'] = median(() => (redacted = parsed.events.map(redactEvent)));
   row['serialise ms'] = median(() => redacted.map((e) => Buffer.from(JSON.stringify(e))));
