@@ -3,6 +3,14 @@
 //   npm run bench:throughput -- [--seconds 10] [--batch 1000] [--concurrency 8] [--rows 100000]
 import { parseArgs } from 'node:util';
 
+import { readFileSync } from 'node:fs';
+
+/** User + system CPU seconds the process used so far, from the kernel's accounting. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -15,7 +23,7 @@ process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench
 process.env.TEST_PORT_BASE ??= '3200';
 const { Pipeline } = await import('../tests/dist/harness/pipeline.js');
 const infra = await import('../tests/dist/harness/infrastructure.js');
-const { CONSUMER_GROUPS, TOPICS, encodeMessage } = await import('@wink/contracts');
+const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');
 const { createKafka, TypedProducer } = await import('@wink/kafka');
 
 const batchSize = Number(values.batch);
@@ -50,6 +58,8 @@ try {
   const bodies = Array.from({ length: 50 }, (_, n) => JSON.stringify({ events: batch(run, n) }));
   let accepted = 0;
   let n = 0;
+  const ingestPid = pipeline.services.ingest.pid;
+  const cpuBefore = cpuSeconds(ingestPid);
   const deadline = Date.now() + Number(values.seconds) * 1000;
   const started = Date.now();
   await Promise.all(
@@ -67,8 +77,9 @@ try {
     }),
   );
   const seconds = (Date.now() - started) / 1000;
+  const cpuUs = ((cpuSeconds(ingestPid) - cpuBefore) * 1e6) / accepted;
   console.log(
-    `ingest → Kafka: ${Math.round(accepted / seconds).toLocaleString('en-US')} events/s (${accepted.toLocaleString('en-US')} events, batches of ${batchSize}, ${values.concurrency} concurrent requests, acks=all)`,
+    `ingest → Kafka: ${Math.round(accepted / seconds).toLocaleString('en-US')} events/s (${accepted.toLocaleString('en-US')} events, batches of ${batchSize}, ${values.concurrency} concurrent requests, acks=all); ingest process ${cpuUs.toFixed(1)} CPU µs/event`,
   );
 
   // Recorder: stop it, put rows straight on the topic, start it, time the drain.

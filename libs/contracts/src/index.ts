@@ -8,3 +8,5 @@ export * from './settings.js';
 export * from './labels.js';
 export * from './experiments.js';
 export * from './analytics.js';
+export * from './storable.js';
+export * from './envelope.js';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { SEVERITIES, SUBTYPES, CATEGORIES, type Severity } from './taxonomy.js';
-import { TrajectoryEvent } from './trajectory-event.js';
+import { MAX_SEQ, TrajectoryEvent } from './trajectory-event.js';
 
 const uuid = z.uuid();
 const epochMs = z.number().int().nonnegative();
+const seq = z.number().int().nonnegative().max(MAX_SEQ);
 
 /** An accepted TrajectoryEvent as it travels on the events topic: the tenant comes from the API key. */
 export const EventRecordV1 = z.strictObject({
@@ -15,8 +16,8 @@ export const EventRecordV1 = z.strictObject({
 export type EventRecordV1 = z.infer<typeof EventRecordV1>;
 
 export const Evidence = z.strictObject({
-  fromSeq: z.number().int().nonnegative(),
-  toSeq: z.number().int().nonnegative(),
+  fromSeq: seq,
+  toSeq: seq,
   reason: z.string().min(1).max(500),
 });
 export type Evidence = z.infer<typeof Evidence>;
@@ -33,7 +34,7 @@ export const VerdictV1 = z.strictObject({
   signature: z.string().min(1).max(200),
   evidence: Evidence,
   detector: z.string().min(1).max(100),
-  atSeq: z.number().int().nonnegative(),
+  atSeq: seq,
   env: z.string().max(32).optional(),
   createdAt: epochMs,
   /** When ingest accepted the event that triggered this verdict, for event-to-guidance latency. */
@@ -53,7 +54,7 @@ export const GuidanceV1 = z.strictObject({
   severity: z.enum(SEVERITIES),
   text: z.string().min(1).max(2000),
   cohort: z.string().min(1).max(32),
-  atSeq: z.number().int().nonnegative(),
+  atSeq: seq,
   createdAt: epochMs,
   sourceReceivedAt: epochMs,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TEXT, unstorable, unstorableJson } from './storable.js';
 
 export const EVENT_KINDS = [
   'task',
@@ -22,31 +23,65 @@ export const ClientId = z
   .regex(/^[A-Za-z0-9._:@/-]+$/, 'may contain only letters, digits and . _ : @ / -');
 const id = ClientId;
 
-const MAX_TEXT = 65_536;
+/** Largest `seq` (and any seq derived from it): what the Postgres `int` columns hold. */
+export const MAX_SEQ = 2_147_483_647;
+/** `ts` from the Unix epoch to the end of year 9999, which JavaScript and Postgres both hold. */
+export const MIN_TS_MS = 0;
+export const MAX_TS_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The widest UTC offset in use; Postgres refuses displacements much beyond it. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** Whether an ISO date-time is within the range and offset that JavaScript and Postgres hold. */
+export function storableTimestamp(ts: string): boolean {
+  const ms = Date.parse(ts);
+  if (!(ms >= MIN_TS_MS && ms <= MAX_TS_MS)) return false;
+  const offset = /([+-])(\d\d):(\d\d)$/.exec(ts);
+  return !offset || Number(offset[2]) * 60 + Number(offset[3]) <= MAX_OFFSET_MINUTES;
+}
+
+/** A string of bounded length that Postgres can store (no NUL, no lone surrogate). */
+export const storableText = (max: number, min = 0) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const why = unstorable(s);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
+    });
+
+/** Any JSON value whose strings, keys and nesting the topic and Postgres can hold. */
+const storableJson = z.unknown().superRefine((value, ctx) => {
+  const problem = unstorableJson(value);
+  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+});
 
 export const AgentInfo = z.strictObject({
-  name: z.string().min(1).max(128),
-  version: z.string().max(64).optional(),
-  model: z.string().max(128).optional(),
+  name: storableText(128, 1),
+  version: storableText(64).optional(),
+  model: storableText(128).optional(),
 });
 
 export const ToolCall = z.strictObject({
-  name: z.string().min(1).max(200),
-  args: z.unknown().optional(),
-  callId: z.string().min(1).max(128).optional(),
+  name: storableText(200, 1),
+  args: storableJson.optional(),
+  callId: storableText(128, 1).optional(),
 });
 
 export const ToolResult = z.strictObject({
-  callId: z.string().min(1).max(128).optional(),
+  callId: storableText(128, 1).optional(),
   ok: z.boolean(),
-  output: z.string().max(MAX_TEXT).optional(),
-  error: z.string().max(MAX_TEXT).optional(),
+  output: storableText(MAX_TEXT).optional(),
+  error: storableText(MAX_TEXT).optional(),
   exitCode: z.number().int().optional(),
 });
 
+/** Per event; a session's sum goes into a Postgres `bigint`, which this keeps from overflowing. */
+export const MAX_TOKENS = 2_147_483_647;
+
 export const Usage = z.strictObject({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative().max(MAX_TOKENS),
+  outputTokens: z.number().int().nonnegative().max(MAX_TOKENS),
 });
 
 /** One step of an agent's trajectory as an agent host reports it (contract v1). */
@@ -54,12 +89,18 @@ export const TrajectoryEvent = z
   .strictObject({
     eventId: id,
     sessionId: id,
-    seq: z.number().int().nonnegative(),
-    ts: z.iso.datetime({ offset: true }),
+    seq: z.number().int().nonnegative().max(MAX_SEQ),
+    ts: z.iso
+      .datetime({ offset: true })
+      .max(64)
+      .refine(
+        storableTimestamp,
+        'must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, offset within ±14:00',
+      ),
     agent: AgentInfo,
     kind: z.enum(EVENT_KINDS),
     role: z.enum(['user', 'assistant', 'system', 'tool']).optional(),
-    text: z.string().max(MAX_TEXT).optional(),
+    text: storableText(MAX_TEXT).optional(),
     tool: ToolCall.optional(),
     result: ToolResult.optional(),
     usage: Usage.optional(),

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { linearRegExp } from './linear-regexp.js';
 
 /** Tool name → JSON schema of its arguments, as an agent host registered them. */
 export type ToolSchemaMap = Record<string, object>;
@@ -13,7 +14,10 @@ export class ToolSchemas {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(schemas: ToolSchemaMap) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
+    const ajv = new Ajv({ allErrors: false, strict: false, code: { regExp: linearRegExp } });
+    // Quadratic in the array's length for non-primitive items: a tenant's schema must not let
+    // one event stall the classifier, so the keyword is not enforced.
+    ajv.removeKeyword('uniqueItems');
     for (const [name, schema] of Object.entries(schemas))
       this.validators.set(name, ajv.compile(schema));
   }

@@ -69,3 +69,75 @@ describe('redactEvent', () => {
     );
   });
 });
+
+describe('redaction everywhere', () => {
+  const base = {
+    eventId: 'e1',
+    sessionId: 's',
+    seq: 1,
+    ts: '2026-11-23T10:00:00Z',
+    kind: 'tool_call' as const,
+  };
+
+  it('masks a secret nested 100 levels deep, in arrays and objects alike', () => {
+    let args: unknown = { leaf: 'token=abcd1234efgh', list: ['Bearer abcdefghijklmnop123'] };
+    for (let i = 0; i < 100; i++) args = i % 2 ? { level: args } : [args];
+    const out = JSON.stringify(
+      redactEvent({ ...base, agent: { name: 'a' }, tool: { name: 'Bash', args } }),
+    );
+    assert.ok(!out.includes('abcd1234efgh') && !out.includes('abcdefghijklmnop123'), out);
+    assert.equal((out.match(/"level"/g) ?? []).length, 50, 'the nesting is kept');
+  });
+
+  it('masks secrets in object keys, tool names and agent fields', () => {
+    const out = redactEvent({
+      ...base,
+      agent: {
+        name: 'agent sk-proj-AbCdEfGhIjKlMnOpQrStUvWx',
+        version: 'token=abcd1234efgh',
+        model: 'AKIAIOSFODNN7EXAMPLE',
+      },
+      tool: {
+        name: 'call ghp_0123456789abcdefghij0123456789abcd',
+        args: { 'postgres://app:hunter2secret@db/prod': { 'password=hunter3secret': 1 } },
+      },
+    });
+    const json = JSON.stringify(out);
+    for (const secret of [
+      'sk-proj-AbCd',
+      'abcd1234efgh',
+      'AKIAIOSFODNN7',
+      'ghp_0123',
+      'hunter2',
+      'hunter3',
+    ])
+      assert.ok(!json.includes(secret), `${secret} leaked: ${json}`);
+    assert.deepEqual(out.tool?.args, {
+      'postgres://[REDACTED:credentials]@db/prod': { 'password=[REDACTED:password]': 1 },
+    });
+  });
+
+  it('keeps `__proto__` keys as data, and redacted text within the field limits', () => {
+    const args = JSON.parse('{"__proto__": {"polluted": "token=abcd1234efgh"}}');
+    const out = redactEvent({
+      ...base,
+      agent: { name: 'a' },
+      tool: { name: 'x', args },
+      text: 'token=abcd '.repeat(6000),
+    });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.deepEqual(Object.keys(out.tool!.args as object), ['__proto__']);
+    assert.ok(out.text!.length <= 65_536);
+  });
+
+  it('redacts what crafted runs were built to slow down, the same as ordinary text', () => {
+    assert.equal(
+      redactSecrets(`${'a-'.repeat(5000)}x://u:p4ssword@h`),
+      `${'a-'.repeat(5000)}x://[REDACTED:credentials]@h`,
+    );
+    assert.equal(redactSecrets(`${'eyJ-'.repeat(5000)}`), 'eyJ-'.repeat(5000));
+    const unterminated = `ok\n${'-----BEGIN RSA PRIVATE KEY-----\n'.repeat(1000)}MIIE`;
+    assert.equal(redactSecrets(unterminated), 'ok\n[REDACTED:private-key]');
+    assert.equal(redactSecrets('akiaiosfodnn7example'), 'akiaiosfodnn7example');
+  });
+});

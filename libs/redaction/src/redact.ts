@@ -1,31 +1,47 @@
-/** Secrets that must not leave Wink: each pattern's match is replaced by `[REDACTED:<kind>]`. */
-const PATTERNS: Array<[string, RegExp]> = [
-  ['private-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g],
-  ['connection-string', /\b([a-z][a-z0-9+.-]*:\/\/)[^\s:/@]+:[^\s@/]+@/gi],
-  ['aws-key', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g],
+/**
+ * Secrets that must not leave Wink, each replaced by `[REDACTED:<kind>]`. One case-insensitive
+ * regex, so each string is scanned once; kinds whose prefix is case-sensitive (an AWS key id,
+ * vendor key prefixes, a JWT header) check it in the replacer. Every alternative is linear: a token may only start where the previous character
+ * could not continue it (a lookbehind on the token's own class), so no run is rescanned from
+ * each of its positions; every other repetition is bounded or stops at the next possible start.
+ */
+const SECRET = new RegExp(
   [
-    'api-key',
-    /\b(sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{30,}|wink_[A-Za-z0-9_-]{20,})\b/g,
-  ],
-  ['jwt', /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g],
-  ['bearer', /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/g],
-  [
-    'password',
-    /\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)(["']?\s*[:=]\s*["']?)[^\s"',;]{4,}/gi,
-  ],
-];
+    // An unterminated block is redacted to the end of the string: a partial key is still secret.
+    String.raw`(?<pk>-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$))`,
+    // Only `://` and what follows: where a scheme starts inside a run like `a-a-a-x` is ambiguous.
+    String.raw`(?<=[a-z0-9+.-])(?<scheme>:\/\/)[^\s:/@]+:[^\s@/]+@`,
+    String.raw`(?<![\w-])(?<aws>(?:AKIA|ASIA)[0-9A-Z]{16})(?![\w])`,
+    String.raw`(?<![\w-])(?<api>sk-(?:proj-|ant-)?[\w-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[\w-]{30,}|wink_[\w-]{20,})`,
+    String.raw`(?<![\w-])(?<jwt>eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})`,
+    String.raw`\b(?<bearer>Bearer|Basic)[ \t]{1,16}[\w.~+/=-]{12,}`,
+    String.raw`\b(?<pwname>password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)(?<pwsep>["']?[ \t]{0,8}[:=][ \t]{0,8}["']?)[^\s"',;]{4,}`,
+  ].join('|'),
+  'gi',
+);
+
+const CASE_SENSITIVE: Record<string, RegExp> = {
+  aws: /^(?:AKIA|ASIA)[0-9A-Z]{16}$/,
+  api: /^(?:sk-|gh[pousr]_|github_pat_|xox[abprs]-|AIza|wink_)/,
+  jwt: /^eyJ/,
+};
+
+type Groups = Record<string, string | undefined>;
+
+function replace(match: string, ...args: unknown[]): string {
+  const g = args[args.length - 1] as Groups;
+  if (g.scheme !== undefined) return `${g.scheme}[REDACTED:credentials]@`;
+  if (g.pwname !== undefined) return `${g.pwname}${g.pwsep}[REDACTED:password]`;
+  if (g.bearer !== undefined) return `${g.bearer} [REDACTED:token]`;
+  if (g.pk !== undefined) return '[REDACTED:private-key]';
+  if (g.aws !== undefined) return CASE_SENSITIVE.aws.test(g.aws) ? '[REDACTED:aws-key]' : match;
+  if (g.api !== undefined) return CASE_SENSITIVE.api.test(g.api) ? '[REDACTED:api-key]' : match;
+  if (g.jwt !== undefined) return CASE_SENSITIVE.jwt.test(g.jwt) ? '[REDACTED:jwt]' : match;
+  return match;
+}
 
 /** Masks API keys, tokens, passwords, private keys and credentials in connection strings. */
 export function redactSecrets(text: string): string {
-  let out = text;
-  for (const [kind, re] of PATTERNS) {
-    out = out.replace(re, (match, ...groups: unknown[]) => {
-      if (kind === 'connection-string') return `${groups[0] as string}[REDACTED:credentials]@`;
-      if (kind === 'password')
-        return `${groups[0] as string}${groups[1] as string}[REDACTED:${kind}]`;
-      if (kind === 'bearer') return `${groups[0] as string} [REDACTED:token]`;
-      return `[REDACTED:${kind}]`;
-    });
-  }
-  return out;
+  SECRET.lastIndex = 0;
+  return text.replace(SECRET, replace);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { EventBatch } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { validateEventBatch } from '@wink/contracts/edge-validation.js';
+import { ApiKeyGuard, badField, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TooManyEvents } from './too-many-events.js';
@@ -17,7 +17,9 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async accept(@TenantId() tenantId: string, @Body() body: unknown): Promise<{ accepted: number }> {
-    const batch = parseOr400(EventBatch, body);
+    const result = validateEventBatch(body);
+    if (!result.ok) throw badField(result.error.field, result.error.message);
+    const batch = result.value;
     const waitMs = this.limiter.take(tenantId, batch.events.length);
     if (waitMs > 0) throw new TooManyEvents(waitMs);
     return { accepted: await this.events.publish(tenantId, batch.events) };
