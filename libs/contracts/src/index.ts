@@ -8,3 +8,4 @@ export * from './settings.js';
 export * from './labels.js';
 export * from './experiments.js';
 export * from './analytics.js';
+export * from './dead-letters.js';

@@ -27,7 +27,7 @@ export class HistoryWriter {
        ), inserted AS (
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
          SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
-         ON CONFLICT (tenant_id, event_id) DO NOTHING
+         ON CONFLICT DO NOTHING
          RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
          SELECT tenant_id, session_id,
