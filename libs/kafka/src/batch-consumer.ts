@@ -17,6 +17,8 @@ export interface ConsumedMessage<T extends Topic = Topic> {
   offset: string;
   key: string | null;
   value: PayloadOf<T>;
+  /** The message as read (its JSON), for handlers that pass it on without serialising again. */
+  bytes: Buffer;
 }
 
 /**
@@ -153,6 +155,7 @@ export class BatchConsumer {
         offset: message.offset,
         key: message.key?.toString('utf8') ?? null,
         value: decoded.value,
+        bytes: message.value!,
       });
     }
     const started = performance.now();

@@ -12,11 +12,11 @@ export class HistoryConsumer {
 
   @EventPattern(TOPICS.events)
   async onEvents(@Payload() messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<void> {
-    await this.writer.writeEvents(messages.map((m) => m.value));
+    await this.writer.writeEvents(messages);
   }
 
   @EventPattern(TOPICS.verdicts)
   async onVerdicts(@Payload() messages: ConsumedMessage<typeof TOPICS.verdicts>[]): Promise<void> {
-    await this.writer.writeVerdicts(messages.map((m) => m.value));
+    await this.writer.writeVerdicts(messages);
   }
 }
