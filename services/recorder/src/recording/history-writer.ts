@@ -38,7 +38,7 @@ export class HistoryWriter {
            FROM jsonb_array_elements($1::jsonb) r, LATERAL (SELECT r->'event' AS e) x
        ), inserted AS (
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
-         SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
+         SELECT * FROM incoming -- a duplicate within the batch is a conflict too
          ON CONFLICT DO NOTHING
          RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
