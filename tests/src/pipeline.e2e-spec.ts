@@ -381,7 +381,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.equal(await topicSize(admin, TOPICS.events), before);
   });
 
-  it('sends a poison message to the dead-letter topic with the reason, and keeps the partition moving', async () => {
+  it("sends an unreadable message to its topic's dead-letter topic with the reason, and keeps the partition moving", async () => {
     const events = loadSample('looping-session', randomUUID());
     const sessionId = events[0].sessionId;
     const kafka = createKafka({ brokers: BROKERS, clientId: 'wink-tests-poison' });
@@ -409,15 +409,16 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
 
     const reader = kafka.consumer({ groupId: `wink-tests-dlq-${randomUUID()}` });
     await reader.connect();
-    await reader.subscribe({ topic: physicalTopic(TOPICS.deadLetter), fromBeginning: true });
+    await reader.subscribe({ topic: physicalTopic(TOPICS.eventsDeadLetter), fromBeginning: true });
     const reasons = new Map<string, string[]>();
     await reader.run({
       eachMessage: async ({ message }) => {
         if (message.key?.toString() !== sessionId) return;
-        const letter = decodeMessage(TOPICS.deadLetter, message.value);
+        const letter = decodeMessage(TOPICS.eventsDeadLetter, message.value);
         assert.ok(letter.ok);
         const list = reasons.get(letter.value.consumerGroup) ?? [];
-        list.push(letter.value.reason);
+        assert.equal(letter.value.failure, 'envelope');
+        list.push(letter.value.error);
         reasons.set(letter.value.consumerGroup, list);
       },
     });
@@ -434,7 +435,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     }
     assert.deepEqual(reasons.get(CONSUMER_GROUPS.classifier)?.sort(), [
       '(root): not valid JSON',
-      'event.eventId: Invalid input: expected string, received undefined',
+      'event.eventId: expected a string',
     ]);
   });
 });

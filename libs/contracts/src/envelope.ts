@@ -1,66 +1,94 @@
 import { TOPICS, type PayloadOf, type Topic } from './topics.js';
-import type { Validated } from './validation.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isSeq = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
-const fail = (field: string, message: string) =>
-  ({ ok: false, error: { field, message } }) as const;
-
-/** What each topic's consumers key on; the rest was validated by the producer against the contract. */
-const ENVELOPES: Record<Topic, (m: Json) => ReturnType<typeof fail> | null> = {
-  [TOPICS.events]: (m) => {
-    const e = m.event;
-    if (!isObject(e)) return fail('event', 'must be an object');
-    if (typeof e.sessionId !== 'string') return fail('event.sessionId', 'must be a string');
-    if (typeof e.eventId !== 'string') return fail('event.eventId', 'must be a string');
-    if (!isSeq(e.seq)) return fail('event.seq', 'must be a non-negative integer');
-    if (typeof e.kind !== 'string') return fail('event.kind', 'must be a string');
-    if (!isObject(e.agent)) return fail('event.agent', 'must be an object');
-    return null;
-  },
-  [TOPICS.verdicts]: (m) =>
-    typeof m.sessionId !== 'string'
-      ? fail('sessionId', 'must be a string')
-      : typeof m.verdictId !== 'string'
-        ? fail('verdictId', 'must be a string')
-        : null,
-  [TOPICS.guidance]: (m) =>
-    typeof m.sessionId !== 'string'
-      ? fail('sessionId', 'must be a string')
-      : typeof m.interventionId !== 'string'
-        ? fail('interventionId', 'must be a string')
-        : null,
-  [TOPICS.deadLetter]: (m) =>
-    typeof m.sourceTopic !== 'string' ? fail('sourceTopic', 'must be a string') : null,
-};
+import type { FieldError, Validated } from './validation.js';
 
 /**
- * Parses bytes read from a topic and checks only the envelope — version, tenant and the keys the
- * consumers route on. Producers validate the full contract before sending (ingest at the edge,
- * `encodeMessage` elsewhere), so consumers trust the rest; `decodeMessage` keeps the full check
- * for tests and the CLI.
+ * The fields each topic's consumers route and key on. Producers validate the full contract before
+ * sending (TypedProducer), so a consumer trusts the versioned topic and checks only these: a
+ * message without them cannot even be attributed, keyed or stored, and is set aside.
  */
+const ENVELOPES: Partial<
+  Record<Topic, Array<[path: string, type: 'string' | 'number' | 'object']>>
+> = {
+  [TOPICS.events]: [
+    ['tenantId', 'string'],
+    ['receivedAt', 'number'],
+    ['event', 'object'],
+    ['event.eventId', 'string'],
+    ['event.sessionId', 'string'],
+    ['event.seq', 'number'],
+    ['event.kind', 'string'],
+    ['event.ts', 'string'],
+    ['event.agent', 'object'],
+  ],
+  [TOPICS.verdicts]: [
+    ['verdictId', 'string'],
+    ['tenantId', 'string'],
+    ['sessionId', 'string'],
+    ['subtype', 'string'],
+    ['signature', 'string'],
+    ['atSeq', 'number'],
+    ['createdAt', 'number'],
+  ],
+  [TOPICS.guidance]: [
+    ['interventionId', 'string'],
+    ['tenantId', 'string'],
+    ['sessionId', 'string'],
+  ],
+  [TOPICS.deadLetter]: [
+    ['sourceTopic', 'string'],
+    ['offset', 'string'],
+  ],
+  [TOPICS.eventsDeadLetter]: [
+    ['sourceTopic', 'string'],
+    ['partition', 'number'],
+    ['offset', 'string'],
+    ['valueBase64', 'string'],
+    ['consumerGroup', 'string'],
+  ],
+  [TOPICS.verdictsDeadLetter]: [
+    ['sourceTopic', 'string'],
+    ['partition', 'number'],
+    ['offset', 'string'],
+    ['valueBase64', 'string'],
+    ['consumerGroup', 'string'],
+  ],
+};
+
+const COMPILED = new Map(
+  Object.entries(ENVELOPES).map(([topic, fields]) => [
+    topic,
+    fields.map(([path, type]) => ({ path, keys: path.split('.'), type })),
+  ]),
+);
+
+const failure = (field: string, message: string): { ok: false; error: FieldError } => ({
+  ok: false,
+  error: { field, message },
+});
+
+/** Parses a message read from `topic` and checks its envelope (version and routing fields) only. */
 export function decodeEnvelope<T extends Topic>(
   topic: T,
   bytes: Buffer | null,
 ): Validated<PayloadOf<T>> {
-  if (!bytes) return fail('(root)', 'empty message');
+  if (!bytes || bytes.length === 0) return failure('(root)', 'empty message');
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return fail('(root)', 'not valid JSON');
+    return failure('(root)', 'not valid JSON');
   }
-  if (!isObject(json)) return fail('(root)', 'must be an object');
-  if (json.v !== 1) return fail('v', 'must be 1');
-  if (
-    topic !== TOPICS.deadLetter &&
-    (typeof json.tenantId !== 'string' || !UUID.test(json.tenantId))
-  )
-    return fail('tenantId', 'must be a UUID');
-  return ENVELOPES[topic](json) ?? { ok: true, value: json as PayloadOf<T> };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return failure('(root)', 'expected an object');
+  if ((json as { v?: unknown }).v !== 1) return failure('v', 'expected version 1');
+  for (const { path, keys, type } of COMPILED.get(topic) ?? []) {
+    let value: unknown = json;
+    for (const key of keys) value = (value as Record<string, unknown>)[key];
+    const ok =
+      type === 'object'
+        ? typeof value === 'object' && value !== null && !Array.isArray(value)
+        : typeof value === type && (type !== 'number' || Number.isFinite(value));
+    if (!ok) return failure(path, `expected ${type === 'object' ? 'an object' : `a ${type}`}`);
+  }
+  return { ok: true, value: json as PayloadOf<T> };
 }

@@ -10,3 +10,4 @@ export * from './experiments.js';
 export * from './analytics.js';
 export * from './storable.js';
 export * from './envelope.js';
+export * from './dead-letters.js';

@@ -74,6 +74,28 @@ export const DeadLetterV1 = z.strictObject({
 });
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;
 
+/**
+ * A message a consumer set aside so its partition could move on: it broke the topic's envelope, or
+ * its handling failed the same non-transient way after bounded retries. One such topic per source
+ * topic; `valueBase64` is the original bytes, so a replay after a fix sends exactly them again.
+ */
+export const PoisonMessageV1 = z.strictObject({
+  v: z.literal(1),
+  sourceTopic: z.string().min(1).max(249),
+  partition: z.number().int().nonnegative(),
+  offset: z.string().regex(/^\d+$/),
+  key: z.string().nullable(),
+  valueBase64: z.string(),
+  /** `envelope`: the bytes are not a message of the topic; `handler`: handling them kept failing. */
+  failure: z.enum(['envelope', 'handler']),
+  error: z.string().min(1).max(2000),
+  attempts: z.number().int().positive(),
+  service: z.string().min(1).max(64),
+  consumerGroup: z.string().min(1).max(255),
+  at: epochMs,
+});
+export type PoisonMessageV1 = z.infer<typeof PoisonMessageV1>;
+
 /** Guidance as the HTTP channels hand it to an agent host (long-poll, SSE, webhook body). */
 export interface DeliveredGuidance {
   interventionId: string;

@@ -1,5 +1,14 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { decodeMessage, encodeMessage, TOPICS, type PayloadOf, type Topic } from '@wink/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import {
+  deadLetterTopicOf,
+  encodeMessage,
+  type PayloadOf,
+  type PoisonMessageV1,
+  type Topic,
+} from '@wink/contracts';
+import { decodeEnvelope } from '@wink/contracts';
+import { describeFailure } from './failure-kind.js';
+import { handleIsolatingPoison, type HandlerOutcome, type Poisoned } from './poison-isolation.js';
 import type { TypedProducer } from './typed-producer.js';
 import { logicalTopic, physicalGroup, physicalTopic } from './naming.js';
 
@@ -9,10 +18,18 @@ export interface ConsumedMessage<T extends Topic = Topic> {
   offset: string;
   key: string | null;
   value: PayloadOf<T>;
+  /** The message as read (its JSON), for handlers that pass it on without serialising again. */
+  bytes: Buffer;
 }
 
-/** Handles one partition's batch of valid messages; resolves once their effects are durable. */
-export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
+/**
+ * Handles one partition's batch of messages whose envelope is valid; resolves once their effects
+ * are durable, optionally with the messages it can never handle. Throwing a data failure makes
+ * the consumer bisect the batch; throwing anything else makes it retry the batch later.
+ */
+export type BatchHandler = (
+  messages: ConsumedMessage[],
+) => Promise<HandlerOutcome<ConsumedMessage>>;
 
 /** Called after each batch: its size, how long the handler took, and the partition's lag after it. */
 export type BatchObserver = (
@@ -23,25 +40,36 @@ export type BatchObserver = (
   lag: number,
 ) => void;
 
+/** Called for each message set aside: its source topic and why (`envelope` or `handler`). */
+export type DeadLetterObserver = (topic: string, failure: PoisonMessageV1['failure']) => void;
+
 export interface BatchConsumerOptions {
   groupId: string;
   topics: Topic[];
+  /** The consuming service, recorded on its dead letters. */
+  service?: string;
   sessionTimeoutMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** Tries of a failing message on its own before it is dead-lettered (default 3). */
+  poisonAttempts?: number;
   observe?: BatchObserver;
+  onDeadLetter?: DeadLetterObserver;
   /** Called when the consumer is started again after a crash. */
   onRestart?: () => void;
 }
 
+class StaleBatch extends Error {}
+
 /**
- * Consumes batches with manual commits: a batch's offsets are committed only after the handler
- * resolved. Messages that fail their topic's contract go to the dead-letter topic with the
- * reason, and never stop the partition.
+ * Consumes batches with manual commits: a batch's offsets are committed only after the handler's
+ * effects are durable. A message with a broken envelope, or whose handling fails the same data
+ * way after bounded retries (the batch is bisected to find it), goes to its topic's dead-letter
+ * topic with the error, offset and service, and the partition moves on. Any other failure
+ * (Postgres or the broker down) is retried, batch and all, until it passes: nothing is lost.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private handler: BatchHandler | null = null;
-  private readonly observe: BatchObserver | undefined;
   private stopping = false;
   deadLettered = 0;
 
@@ -50,7 +78,6 @@ export class BatchConsumer {
     private readonly deadLetters: TypedProducer,
     private readonly options: BatchConsumerOptions,
   ) {
-    this.observe = options.observe;
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = kafka.consumer({
       groupId: physicalGroup(options.groupId),
@@ -59,6 +86,9 @@ export class BatchConsumer {
       rebalanceTimeout: sessionTimeout,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
+      // Larger fetches mean larger batches when behind: one write and one commit for more rows.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
     });
     // KafkaJS restarts a consumer only after retriable errors. A member evicted while a batch
     // waited on Postgres crashes with a non-retriable one and would stay stopped, leaving the
@@ -113,42 +143,47 @@ export class BatchConsumer {
     if (batch.messages.length === 0 || isStale()) return;
     const topic = logicalTopic(batch.topic);
     const valid: ConsumedMessage[] = [];
-    const invalid: { key: string | null; value: Buffer }[] = [];
+    const poisoned: Array<Poisoned<KafkaMessage> & { failure: PoisonMessageV1['failure'] }> = [];
+    const raw = new Map<string, KafkaMessage>();
     for (const message of batch.messages) {
-      const key = message.key?.toString('utf8') ?? null;
-      const decoded = decodeMessage(topic, message.value);
-      if (decoded.ok) {
-        valid.push({
-          topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key,
-          value: decoded.value,
-        });
-      } else {
-        invalid.push({
-          key,
-          value: encodeMessage(TOPICS.deadLetter, {
-            v: 1,
-            sourceTopic: topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key,
-            valueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
-            reason: `${decoded.error.field}: ${decoded.error.message}`,
-            consumerGroup: this.options.groupId,
-            at: Date.now(),
-          }),
-        });
+      const decoded = decodeEnvelope(topic, message.value);
+      if (!decoded.ok) {
+        const { field, message: why } = decoded.error;
+        poisoned.push({ message, error: `${field}: ${why}`, attempts: 1, failure: 'envelope' });
+        continue;
       }
-    }
-    if (invalid.length > 0) {
-      await this.deadLetters.sendRaw(TOPICS.deadLetter, invalid);
-      this.deadLettered += invalid.length;
+      raw.set(message.offset, message);
+      valid.push({
+        topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: decoded.value,
+        bytes: message.value!,
+      });
     }
     const started = performance.now();
-    if (valid.length > 0 && this.handler) await this.handler(valid);
-    this.observe?.(
+    if (valid.length > 0 && this.handler) {
+      let failing: Poisoned<ConsumedMessage>[];
+      try {
+        failing = await handleIsolatingPoison(valid, this.handler, {
+          attempts: this.options.poisonAttempts ?? 3,
+          backoffMs: (attempt) => 100 * 2 ** (attempt - 2),
+          between: async () => {
+            if (this.stopping || isStale()) throw new StaleBatch();
+            await heartbeat();
+          },
+        });
+      } catch (error) {
+        // Another member owns the partition now, or the service is stopping: nothing committed.
+        if (error instanceof StaleBatch) return;
+        throw error;
+      }
+      for (const { message, error, attempts } of failing)
+        poisoned.push({ message: raw.get(message.offset)!, error, attempts, failure: 'handler' });
+    }
+    if (poisoned.length > 0) await this.setAside(topic, batch.partition, poisoned);
+    this.options.observe?.(
       topic,
       batch.partition,
       batch.messages.length,
@@ -161,5 +196,46 @@ export class BatchConsumer {
       { topic: batch.topic, partition: batch.partition, offset: next },
     ]);
     await heartbeat();
+  }
+
+  /** Publishes the batch's poison messages (acks = all) before its offsets are committed. */
+  private async setAside(
+    topic: Topic,
+    partition: number,
+    poisoned: Array<Poisoned<KafkaMessage> & { failure: PoisonMessageV1['failure'] }>,
+  ): Promise<void> {
+    const target = deadLetterTopicOf(topic);
+    const letters = poisoned.map(({ message, error, attempts, failure }) => {
+      const letter: PoisonMessageV1 = {
+        v: 1,
+        sourceTopic: topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        valueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
+        failure,
+        error:
+          typeof error === 'string' ? error.slice(0, 2000) || 'unknown' : describeFailure(error),
+        attempts,
+        service: this.options.service ?? this.options.groupId,
+        consumerGroup: this.options.groupId,
+        at: Date.now(),
+      };
+      return letter;
+    });
+    if (target) {
+      await this.deadLetters.sendRaw(
+        target,
+        letters.map((l) => ({ key: l.key, value: encodeMessage(target, l) })),
+      );
+    } else {
+      // A dead-letter topic's own poison has nowhere further to go: it is logged whole instead.
+      for (const letter of letters)
+        process.stderr.write(
+          JSON.stringify({ level: 'error', msg: 'unhandleable message skipped', ...letter }) + '\n',
+        );
+    }
+    this.deadLettered += letters.length;
+    for (const letter of letters) this.options.onDeadLetter?.(topic, letter.failure);
   }
 }

@@ -1,17 +1,25 @@
-import { Logger } from '@nestjs/common';
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import type { Kafka } from 'kafkajs';
 import type { Topic } from '@wink/contracts';
-import { BatchConsumer, type BatchObserver, type ConsumedMessage } from './batch-consumer.js';
+import {
+  BatchConsumer,
+  type BatchObserver,
+  type ConsumedMessage,
+  type DeadLetterObserver,
+} from './batch-consumer.js';
+import type { HandlerOutcome } from './poison-isolation.js';
 import type { TypedProducer } from './typed-producer.js';
 
 export interface KafkaBatchTransportOptions {
   kafka: Kafka;
   producer: TypedProducer;
   groupId: string;
+  service?: string;
   sessionTimeoutMs?: number;
   observe?: BatchObserver;
+  onDeadLetter?: DeadLetterObserver;
   onRestart?: () => void;
 }
 
@@ -35,8 +43,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       this.consumer = new BatchConsumer(this.options.kafka, this.options.producer, {
         groupId: this.options.groupId,
         topics,
+        service: this.options.service,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         observe: this.options.observe,
+        onDeadLetter: this.options.onDeadLetter,
         onRestart: this.options.onRestart,
       });
       await this.consumer.start((messages) => this.dispatch(messages));
@@ -65,10 +75,27 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     return this.consumer?.deadLettered ?? 0;
   }
 
-  private async dispatch(messages: ConsumedMessage[]): Promise<void> {
+  /** A handler may resolve with the messages it can never handle (see `HandlerOutcome`). */
+  private async dispatch(messages: ConsumedMessage[]): Promise<HandlerOutcome<ConsumedMessage>> {
     const handler = this.getHandlerByPattern(messages[0].topic);
     if (!handler) throw new Error(`no handler for ${messages[0].topic}`);
-    const result = await handler(messages);
-    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    const result: unknown = await handler(messages);
+    const outcome = isObservable(result)
+      ? await lastValueFrom(result, { defaultValue: undefined })
+      : result;
+    return Array.isArray(outcome) ? (outcome as HandlerOutcome<ConsumedMessage>) : undefined;
+  }
+}
+
+/**
+ * Hands a handler's failure to the transport as it was thrown; every consumer controller uses it
+ * (`@UseFilters(RethrowToTransport)`). Nest's default RPC filter
+ * replaces it with `{ status: 'error', message: 'Internal server error' }`, which hides whether
+ * the message or the world is at fault — exactly what the consumer needs to know.
+ */
+@Catch()
+export class RethrowToTransport implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
   }
 }

@@ -20,6 +20,7 @@ import { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entit
 import { LabelEntity } from './entities/label.entity.js';
 import { ExperimentEntity } from './entities/experiment.entity.js';
 import { DailyRateEntity } from './entities/daily-rate.entity.js';
+import { DeadLetters1764610000000 } from './migrations/1764610000000-dead-letters.js';
 import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
 
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   DeliveryOutcomesPolicy1763877600000,
   JudgeUsage1763881200000,
   AnalyticsLabelsExperiments1763888400000,
+  DeadLetters1764610000000,
   PartitionEvents1764630000000,
   IncrementalDailyRates1764633600000,
 ];

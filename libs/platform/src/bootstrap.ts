@@ -6,7 +6,7 @@ import { KafkaBatchTransport, TypedProducer } from '@wink/kafka';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
-import { countConsumerRestart, observeBatch } from './consumer-metrics.js';
+import { countConsumerRestart, countDeadLetter, observeBatch } from './consumer-metrics.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -39,7 +39,9 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
       kafka: app.get<Kafka>(KAFKA),
       producer: app.get(TypedProducer),
       ...options.consume,
+      service: options.service,
       observe: observeBatch,
+      onDeadLetter: countDeadLetter,
       onRestart: countConsumerRestart,
     });
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });

@@ -43,3 +43,14 @@ const restarts = new Counter({
 export function countConsumerRestart(): void {
   restarts.inc();
 }
+
+const deadLetters = new Counter({
+  name: 'wink_dead_letters_total',
+  help: "Messages set aside on their topic's dead-letter topic (envelope: unreadable; handler: kept failing)",
+  labelNames: ['topic', 'failure'],
+  registers: [metrics],
+});
+
+export function countDeadLetter(topic: string, failure: string): void {
+  deadLetters.inc({ topic, failure });
+}

@@ -3,6 +3,13 @@ import { FORMATS, type Format } from '@wink/importers';
 import type { TrajectoryEvent } from '@wink/contracts';
 import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
 import { detectWithJudge, judgeFromEnv, type JudgeSpend } from './commands/judge-offline.js';
+import {
+  formatDeadLetter,
+  formatDeadLetters,
+  listDeadLetters,
+  replayDeadLetter,
+  showDeadLetter,
+} from './commands/dead-letters.js';
 import { exportLabels, formatPrecision, label, precision } from './commands/labels.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
@@ -28,6 +35,10 @@ const USAGE = `usage:
       Writes the labelled history as the labelled-session JSONL that eval reads.
   wink labels precision
       Each detector's precision on labelled verdicts.
+  wink dead-letters list [--topic T] [--limit N] | show ID | replay ID [--json]
+      Messages the consumers set aside (unreadable, or failing the same way after retries):
+      list them, show one with its original bytes, or publish it again once the cause is fixed.
+      Talks to the recorder: --recorder-url (WINK_RECORDER_URL, default http://127.0.0.1:3003).
   label and labels talk to the analytics API: --api-url (WINK_API_URL, default
   http://127.0.0.1:3004) and --key (WINK_API_KEY).
 formats: auto (default), ${FORMATS.join(', ')}
@@ -56,6 +67,12 @@ function options(args: string[]): Options {
       note: { type: 'string' },
       by: { type: 'string', default: process.env.USER },
       out: { type: 'string' },
+      'recorder-url': {
+        type: 'string',
+        default: process.env.WINK_RECORDER_URL ?? 'http://127.0.0.1:3003',
+      },
+      topic: { type: 'string' },
+      limit: { type: 'string', default: '50' },
     },
   });
 }
@@ -125,11 +142,40 @@ async function labelling(command: string, opts: Options): Promise<number> {
   throw new UsageError('labels takes export or precision');
 }
 
+async function deadLetters(opts: Options): Promise<number> {
+  const key = opts.values.key;
+  if (!key) throw new UsageError('dead-letters needs --key (or WINK_API_KEY)');
+  const target = { recorderUrl: String(opts.values['recorder-url']), apiKey: String(key) };
+  const [what, id] = opts.positionals;
+  const json = opts.values.json;
+  if (what === 'list') {
+    const rows = await listDeadLetters(
+      target,
+      opts.values.topic as string | undefined,
+      Number(opts.values.limit),
+    );
+    console.log(json ? JSON.stringify(rows) : formatDeadLetters(rows));
+    return 0;
+  }
+  if ((what === 'show' || what === 'replay') && id) {
+    if (what === 'show') {
+      const letter = await showDeadLetter(target, id);
+      console.log(json ? JSON.stringify(letter) : formatDeadLetter(letter));
+    } else {
+      const replayed = await replayDeadLetter(target, id);
+      console.log(json ? JSON.stringify(replayed) : `replayed ${id} to ${replayed.replayedTo}`);
+    }
+    return 0;
+  }
+  throw new UsageError('dead-letters takes list, show ID or replay ID');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'hook') return hook(rest[0]);
   const opts = options(rest);
   if (command === 'label' || command === 'labels') return labelling(command, opts);
+  if (command === 'dead-letters') return deadLetters(opts);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');
   const { sessions, errors, vocabularies } = read(opts);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, type VerdictV1 } from '@wink/contracts';
+import { encodeMessage, TOPICS } from '@wink/contracts';
 import { observe } from '@wink/detectors';
-import { TypedProducer, type ConsumedMessage } from '@wink/kafka';
+import { TypedProducer, type ConsumedMessage, type Poisoned } from '@wink/kafka';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 import { SessionWindows } from './session-windows.js';
@@ -36,29 +36,44 @@ export class ClassifierService {
     this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
   }
 
-  async classify(messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<number> {
+  /**
+   * Classifies one partition's batch and publishes its verdicts in one produce. An event the
+   * detectors throw on, or whose verdict breaks the verdict contract, is returned to be set aside
+   * rather than failing the batch: replaying the batch would feed its other events to their
+   * windows twice.
+   */
+  async classify(
+    messages: ConsumedMessage<typeof TOPICS.events>[],
+  ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const records = messages.map((m) => m.value);
     await this.rules.prefetch(
       records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
     );
     await this.rebuildUnknownWindows(messages);
-    const verdicts: VerdictV1[] = [];
-    for (const record of records) {
-      const key = sessionKey(record.tenantId, record.event.sessionId);
-      const window = this.windows.get(key) ?? this.windows.create(key);
-      const options = {
-        thresholds: this.rules.thresholdsFor(record.tenantId),
-        tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
-      };
-      const findings = observe(window, record.event, options);
-      for (const finding of findings) verdicts.push(toVerdict(record, window, finding));
-      this.judge.observe(record, window, findings, options.thresholds.judgeEverySteps);
+    const verdicts: { key: string; value: Buffer }[] = [];
+    const poisoned: Poisoned<ConsumedMessage<typeof TOPICS.events>>[] = [];
+    for (const message of messages) {
+      try {
+        const record = message.value;
+        const key = sessionKey(record.tenantId, record.event.sessionId);
+        const window = this.windows.get(key) ?? this.windows.create(key);
+        const options = {
+          thresholds: this.rules.thresholdsFor(record.tenantId),
+          tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
+        };
+        const findings = observe(window, record.event, options);
+        const encoded = findings.map((finding) => {
+          const verdict = toVerdict(record, window, finding);
+          return { key: verdict.sessionId, value: encodeMessage(TOPICS.verdicts, verdict) };
+        });
+        verdicts.push(...encoded);
+        this.judge.observe(record, window, findings, options.thresholds.judgeEverySteps);
+      } catch (error) {
+        poisoned.push({ message, error, attempts: 1 });
+      }
     }
-    await this.producer.send(
-      TOPICS.verdicts,
-      verdicts.map((v) => ({ key: v.sessionId, value: v })),
-    );
-    return verdicts.length;
+    await this.producer.sendRaw(TOPICS.verdicts, verdicts);
+    return poisoned;
   }
 
   /**

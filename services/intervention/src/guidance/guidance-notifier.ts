@@ -10,6 +10,18 @@ import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { GUIDANCE_CHANNEL } from './guidance.repository.js';
 
+/** A notification names one `tenant:session` or, from a batch, a JSON array of them. */
+export function sessionKeysOf(payload: string | undefined): string[] {
+  if (!payload) return [];
+  if (!payload.startsWith('[')) return [payload];
+  try {
+    const keys: unknown = JSON.parse(payload);
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Wakes long-polls when guidance for their session is stored, through Postgres LISTEN/NOTIFY,
  * so that any instance of the service can answer any host. Waits are bounded by the caller, so a
@@ -54,8 +66,10 @@ export class GuidanceNotifier implements OnModuleInit, OnModuleDestroy {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.DATABASE_URL });
     client.on('notification', (n) => {
-      const set = n.payload ? this.waiters.get(n.payload) : undefined;
-      if (set) for (const wake of [...set]) wake();
+      for (const key of sessionKeysOf(n.payload)) {
+        const set = this.waiters.get(key);
+        if (set) for (const wake of [...set]) wake();
+      }
     });
     client.on('error', (error) => {
       this.log.warn({ msg: 'guidance listener lost its connection', error: String(error) });

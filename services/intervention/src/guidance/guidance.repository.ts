@@ -6,6 +6,11 @@ export type { DeliveredGuidance };
 import { queryRows } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
+/** A verdict's policy state as stored, and the guidance already stored for it, if any. */
+export interface PolicyInput extends Omit<PolicyState, 'cohort'> {
+  stored: { severity: Severity; cohort: string; createdAt: number } | null;
+}
+
 export const GUIDANCE_CHANNEL = 'wink_guidance';
 
 /** How guidance reaches a host. `topic` is recorded when published; the others when handed over. */
@@ -50,98 +55,130 @@ export interface DueWebhook {
 export class GuidanceRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async stored(
-    interventionId: string,
-  ): Promise<Array<{ severity: Severity; cohort: string; created_at: Date }>> {
-    return this.db.query(
-      'SELECT severity, cohort, created_at FROM guidance WHERE intervention_id = $1',
-      [interventionId],
-    );
-  }
-
-  async exists(interventionId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM guidance WHERE intervention_id = $1', [
-      interventionId,
-    ]);
-    return rows.length > 0;
-  }
-
-  /** What the policy needs about the session and the latest guidance for the same misbehaviour. */
-  async stateFor(
-    g: Pick<GuidanceV1, 'tenantId' | 'sessionId' | 'subtype' | 'signature'>,
-  ): Promise<Omit<PolicyState, 'cohort'>> {
-    const [row] = await this.db.query(
-      `SELECT (SELECT last_seq FROM sessions WHERE tenant_id = $1 AND session_id = $2) AS last_seq,
-              (SELECT count(*) FROM guidance WHERE tenant_id = $1 AND session_id = $2)::int AS n,
-              p.intervention_id, p.severity, p.delivered_at
-         FROM (SELECT 1) one
+  /**
+   * What the policy needs for a batch of verdicts, in one query: the guidance already stored for
+   * each (a redelivered verdict), its session's latest step and guidance so far, and the latest
+   * guidance for the same misbehaviour. Rows come back in the verdicts' order.
+   */
+  async policyInputs(
+    verdicts: Array<
+      Pick<GuidanceV1, 'interventionId' | 'tenantId' | 'sessionId' | 'subtype' | 'signature'>
+    >,
+  ): Promise<PolicyInput[]> {
+    if (verdicts.length === 0) return [];
+    const rows = await queryRows<{
+      stored_severity: Severity | null;
+      stored_cohort: string | null;
+      stored_created_at: Date | null;
+      last_seq: number | null;
+      n: number;
+      prev_id: string | null;
+      prev_severity: Severity | null;
+      prev_delivered_at: Date | null;
+    }>(
+      this.db,
+      `SELECT st.severity AS stored_severity, st.cohort AS stored_cohort, st.created_at AS stored_created_at,
+              s.last_seq,
+              (SELECT count(*) FROM guidance g WHERE g.tenant_id = v.tenant_id AND g.session_id = v.session_id)::int AS n,
+              p.intervention_id AS prev_id, p.severity AS prev_severity, p.delivered_at AS prev_delivered_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+                WITH ORDINALITY AS v(intervention_id, tenant_id, session_id, subtype, signature, i)
+         LEFT JOIN guidance st ON st.intervention_id = v.intervention_id
+         LEFT JOIN sessions s ON s.tenant_id = v.tenant_id AND s.session_id = v.session_id
          LEFT JOIN LATERAL (
            SELECT intervention_id, severity, delivered_at FROM guidance
-            WHERE tenant_id = $1 AND session_id = $2 AND subtype = $3 AND signature = $4
-            ORDER BY created_at DESC LIMIT 1) p ON true`,
-      [g.tenantId, g.sessionId, g.subtype, g.signature],
+            WHERE tenant_id = v.tenant_id AND session_id = v.session_id
+              AND subtype = v.subtype AND signature = v.signature
+            ORDER BY created_at DESC LIMIT 1) p ON true
+        ORDER BY v.i`,
+      [
+        verdicts.map((v) => v.interventionId),
+        verdicts.map((v) => v.tenantId),
+        verdicts.map((v) => v.sessionId),
+        verdicts.map((v) => v.subtype),
+        verdicts.map((v) => v.signature),
+      ],
     );
-    return {
-      sessionLastSeq: row.last_seq,
-      sessionGuidance: row.n,
-      previous: row.intervention_id
+    return rows.map((r) => ({
+      stored:
+        r.stored_severity && r.stored_cohort && r.stored_created_at
+          ? {
+              severity: r.stored_severity,
+              cohort: r.stored_cohort,
+              createdAt: new Date(r.stored_created_at).getTime(),
+            }
+          : null,
+      sessionLastSeq: r.last_seq,
+      sessionGuidance: r.n,
+      previous: r.prev_id
         ? {
-            interventionId: row.intervention_id,
-            severity: row.severity,
-            deliveredAt: row.delivered_at,
+            interventionId: r.prev_id,
+            severity: r.prev_severity!,
+            deliveredAt: r.prev_delivered_at,
           }
         : null,
-    };
-  }
-
-  /** The earlier guidance did not stop the misbehaviour: its outcome is `recurred`. */
-  async markRecurred(interventionId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE guidance SET outcome = 'recurred', outcome_at = now() WHERE intervention_id = $1 AND outcome = 'open'`,
-      [interventionId],
-    );
+    }));
   }
 
   /**
-   * Stores the guidance once (its id is deterministic), queues its webhook delivery when the
-   * tenant has a webhook, and wakes long-polls and streams waiting for the session. `first`: it
-   * answers the misbehaviour for the first time (not a recurrence).
+   * In one statement (so at once or not at all): marks the earlier guidance the batch found
+   * recurring, stores the new guidance once each (ids are deterministic), queues webhook
+   * deliveries for tenants that have a webhook, and wakes the long-polls and streams of the
+   * sessions concerned with one NOTIFY per few sessions (a payload holds at most 8000 bytes).
    */
-  async insert(g: GuidanceV1, first: boolean): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
+  async storeDecisions(
+    issued: Array<{ guidance: GuidanceV1; first: boolean }>,
+    recurred: string[],
+  ): Promise<void> {
+    if (issued.length === 0 && recurred.length === 0) return;
+    const g = issued.map((i) => i.guidance);
+    await this.db.query(
+      `WITH recurred AS (
+         UPDATE guidance SET outcome = 'recurred', outcome_at = now()
+          WHERE intervention_id = ANY($15::uuid[]) AND outcome = 'open' RETURNING 1
+       ), stored AS (
+         INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
                                signature, severity, text, cohort, at_seq, source_received_at, created_at, first)
-         VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (intervention_id) DO NOTHING`,
-        [
-          g.interventionId,
-          g.tenantId,
-          g.sessionId,
-          g.verdictIds,
-          g.category,
-          g.subtype,
-          g.signature,
-          g.severity,
-          g.text,
-          g.cohort,
-          g.atSeq,
-          new Date(g.sourceReceivedAt).toISOString(),
-          new Date(g.createdAt).toISOString(),
-          first,
-        ],
-      );
-      await tx.query(
-        `INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
-         SELECT $1, 'webhook', tenant_id, 'pending', now() FROM webhooks WHERE tenant_id = $2
-         ON CONFLICT DO NOTHING`,
-        [g.interventionId, g.tenantId],
-      );
-      await tx.query('SELECT pg_notify($1, $2)', [
+         SELECT id, tenant, session, ARRAY[verdict], category, subtype, signature, severity, text, cohort,
+                at_seq, source_received_at, created_at, first
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], $10::text[], $11::int[], $12::timestamptz[],
+                       $13::timestamptz[], $14::bool[])
+             AS t(id, tenant, session, verdict, category, subtype, signature, severity, text, cohort,
+                  at_seq, source_received_at, created_at, first)
+         ON CONFLICT (intervention_id) DO NOTHING
+         RETURNING intervention_id, tenant_id, session_id
+       ), hooks AS (
+         INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
+         SELECT s.intervention_id, 'webhook', s.tenant_id, 'pending', now()
+           FROM stored s JOIN webhooks w ON w.tenant_id = s.tenant_id
+         ON CONFLICT DO NOTHING RETURNING 1
+       ), woken AS (
+         SELECT k, (row_number() OVER () - 1) / 8 AS chunk
+           FROM (SELECT DISTINCT tenant_id || ':' || session_id AS k FROM stored) keys
+       )
+       SELECT (SELECT count(*) FROM recurred) AS recurred, (SELECT count(*) FROM hooks) AS hooks,
+              (SELECT count(pg_notify($16, payload)) FROM (
+                 SELECT json_agg(k)::text AS payload FROM woken GROUP BY chunk) p) AS notified`,
+      [
+        g.map((x) => x.interventionId),
+        g.map((x) => x.tenantId),
+        g.map((x) => x.sessionId),
+        g.map((x) => x.verdictIds[0]),
+        g.map((x) => x.category),
+        g.map((x) => x.subtype),
+        g.map((x) => x.signature),
+        g.map((x) => x.severity),
+        g.map((x) => x.text),
+        g.map((x) => x.cohort),
+        g.map((x) => x.atSeq),
+        g.map((x) => new Date(x.sourceReceivedAt).toISOString()),
+        g.map((x) => new Date(x.createdAt).toISOString()),
+        issued.map((i) => i.first),
+        recurred,
         GUIDANCE_CHANNEL,
-        `${g.tenantId}:${g.sessionId}`,
-      ]);
-    });
+      ],
+    );
   }
 
   async recordPublished(interventionIds: string[], tenantIds: string[]): Promise<void> {

@@ -1,25 +1,28 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { deterministicUuid, TOPICS, type GuidanceV1, type VerdictV1 } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
 import { decide } from '../policy/policy.js';
 import { renderGuidance } from '../policy/templates.js';
 import { TenantExperiments } from '../policy/tenant-experiments.js';
 import { TenantPolicies } from '../policy/tenant-policies.js';
-import { GuidanceRepository } from './guidance.repository.js';
+import { GuidanceRepository, type PolicyInput } from './guidance.repository.js';
 import { dropped, eventToGuidance, issued, outcomes } from './intervention.metrics.js';
 
 /** The cohort guidance is given in when no experiment runs: everyone is treated. */
 const DEFAULT_COHORT = 'treatment';
 
+const sessionOf = (v: VerdictV1) => `${v.tenantId}\u0000${v.sessionId}`;
+const misbehaviourOf = (v: VerdictV1) => `${sessionOf(v)}\u0000${v.subtype}\u0000${v.signature}`;
+
 /**
- * Turns verdicts into guidance under the tenant's policy: stored first (so hosts can fetch it and
- * the policy can see it), then published on the guidance topic. A redelivered verdict maps to the
- * same guidance id and is published again rather than stored twice.
+ * Turns verdicts into guidance under the tenant's policy, a batch at a time: one query reads the
+ * policy state of every verdict, the policy decides in order (each decision seeing the ones
+ * before it in the batch), one statement stores the guidance, then one produce publishes it. A
+ * redelivered verdict maps to the same guidance id and is published again rather than stored
+ * twice.
  */
 @Injectable()
 export class InterventionService {
-  private readonly log = new Logger(InterventionService.name);
-
   constructor(
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
     @Inject(TenantPolicies) private readonly policies: TenantPolicies,
@@ -27,17 +30,69 @@ export class InterventionService {
     @Inject(TypedProducer) private readonly producer: TypedProducer,
   ) {}
 
-  async handle(verdicts: VerdictV1[]): Promise<GuidanceV1[]> {
+  async handle(batch: VerdictV1[]): Promise<GuidanceV1[]> {
+    const verdicts = [...new Map(batch.map((v) => [v.verdictId, v])).values()];
+    const ids = verdicts.map((v) => deterministicUuid('guidance', v.verdictId));
+    const [inputs, settings, cohorts] = await Promise.all([
+      this.repo.policyInputs(
+        verdicts.map((v, i) => ({
+          interventionId: ids[i],
+          tenantId: v.tenantId,
+          sessionId: v.sessionId,
+          subtype: v.subtype,
+          signature: v.signature,
+        })),
+      ),
+      this.lookUp(
+        verdicts.map((v) => v.tenantId),
+        (t) => this.policies.for(t),
+      ),
+      this.lookUp(verdicts.map(sessionOf), (key) => {
+        const [tenantId, sessionId] = key.split('\u0000');
+        return this.experiments.cohortOf(tenantId, sessionId);
+      }),
+    ]);
+    const guidanceSoFar = new Map<string, number>();
+    const latest = new Map<string, PolicyInput['previous']>();
     const published: GuidanceV1[] = [];
-    for (const verdict of verdicts) {
-      const interventionId = deterministicUuid('guidance', verdict.verdictId);
-      if (await this.repo.exists(interventionId)) {
-        published.push(await this.stored(verdict, interventionId));
-        continue;
+    const issuedNow: Array<{ guidance: GuidanceV1; first: boolean }> = [];
+    const recurred = new Set<string>();
+    const now = Date.now();
+    verdicts.forEach((verdict, i) => {
+      const input = inputs[i];
+      if (input.stored) {
+        const { severity, cohort, createdAt } = input.stored;
+        published.push(this.build(verdict, ids[i], severity, cohort, createdAt));
+        return;
       }
-      const guidance = await this.decideAndStore(verdict, interventionId);
-      if (guidance) published.push(guidance);
-    }
+      const session = sessionOf(verdict);
+      const misbehaviour = misbehaviourOf(verdict);
+      const cohort = cohorts.get(session) ?? null;
+      const previous = latest.has(misbehaviour) ? latest.get(misbehaviour)! : input.previous;
+      const sessionGuidance = guidanceSoFar.get(session) ?? input.sessionGuidance;
+      if (previous?.deliveredAt && verdict.createdAt > previous.deliveredAt.getTime()) {
+        if (!recurred.has(previous.interventionId)) outcomes.inc({ outcome: 'recurred' });
+        recurred.add(previous.interventionId);
+      }
+      const state = { cohort, sessionLastSeq: input.sessionLastSeq, sessionGuidance, previous };
+      const decision = decide(verdict, state, settings.get(verdict.tenantId)!, now);
+      if (decision.action === 'drop') {
+        dropped.inc({ reason: decision.reason });
+        return;
+      }
+      const guidance = this.build(verdict, ids[i], decision.severity, cohort ?? DEFAULT_COHORT);
+      issuedNow.push({ guidance, first: decision.recurrenceOf === null });
+      published.push(guidance);
+      guidanceSoFar.set(session, sessionGuidance + 1);
+      latest.set(misbehaviour, {
+        interventionId: guidance.interventionId,
+        severity: guidance.severity,
+        deliveredAt: null,
+      });
+      issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
+      eventToGuidance.observe((guidance.createdAt - guidance.sourceReceivedAt) / 1000);
+    });
+    await this.repo.storeDecisions(issuedNow, [...recurred]);
     await this.producer.send(
       TOPICS.guidance,
       published.map((g) => ({ key: g.sessionId, value: g })),
@@ -49,54 +104,14 @@ export class InterventionService {
     return published;
   }
 
-  private async decideAndStore(
-    verdict: VerdictV1,
-    interventionId: string,
-  ): Promise<GuidanceV1 | null> {
-    const cohort = await this.experiments.cohortOf(verdict.tenantId, verdict.sessionId);
-    const state = { ...(await this.repo.stateFor(verdict)), cohort };
-    const previous = state.previous;
-    if (previous?.deliveredAt && verdict.createdAt > previous.deliveredAt.getTime()) {
-      await this.repo.markRecurred(previous.interventionId);
-      outcomes.inc({ outcome: 'recurred' });
-    }
-    const decision = decide(verdict, state, await this.policies.for(verdict.tenantId), Date.now());
-    if (decision.action === 'drop') {
-      dropped.inc({ reason: decision.reason });
-      return null;
-    }
-    const guidance = this.build(
-      verdict,
-      interventionId,
-      decision.severity,
-      cohort ?? DEFAULT_COHORT,
-    );
-    await this.repo.insert(guidance, decision.recurrenceOf === null);
-    issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
-    const latencyMs = guidance.createdAt - guidance.sourceReceivedAt;
-    eventToGuidance.observe(latencyMs / 1000);
-    this.log.log({
-      msg: 'guidance issued',
-      tenantId: guidance.tenantId,
-      sessionId: guidance.sessionId,
-      subtype: guidance.subtype,
-      severity: guidance.severity,
-      recurrenceOf: decision.recurrenceOf,
-      latencyMs,
-    });
-    return guidance;
-  }
-
-  /** The guidance already stored for this verdict, rebuilt to publish again. */
-  private async stored(verdict: VerdictV1, interventionId: string): Promise<GuidanceV1> {
-    const [row] = await this.repo.stored(interventionId);
-    return this.build(
-      verdict,
-      interventionId,
-      row.severity,
-      row.cohort,
-      new Date(row.created_at).getTime(),
-    );
+  /** Each distinct key's value, looked up once for the batch (the lookups are cached). */
+  private async lookUp<T>(
+    keys: string[],
+    get: (key: string) => Promise<T>,
+  ): Promise<Map<string, T>> {
+    const distinct = [...new Set(keys)];
+    const values = await Promise.all(distinct.map(get));
+    return new Map(distinct.map((k, i) => [k, values[i]]));
   }
 
   private build(

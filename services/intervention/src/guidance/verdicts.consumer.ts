@@ -1,10 +1,11 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@wink/contracts';
-import type { ConsumedMessage } from '@wink/kafka';
+import { RethrowToTransport, type ConsumedMessage } from '@wink/kafka';
 import { InterventionService } from './intervention.service.js';
 
 @Controller()
+@UseFilters(RethrowToTransport)
 export class VerdictsConsumer {
   constructor(@Inject(InterventionService) private readonly interventions: InterventionService) {}
 

@@ -1,9 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventRecordV1, VerdictV1 } from '@wink/contracts';
+import type { TOPICS } from '@wink/contracts';
+import type { ConsumedMessage } from '@wink/kafka';
 import { COHORT_POINT_SQL, sessionLockKeySql } from '@wink/persistence';
 
-const toDate = (ms: number) => new Date(ms).toISOString();
+/**
+ * The batch as one JSON array of the messages exactly as read: one parameter, no serialising or
+ * array-literal escaping in this process; Postgres parses it once.
+ */
+const asJsonArray = (messages: Array<{ bytes: Buffer }>) =>
+  Buffer.concat(
+    messages.flatMap((m, i) => [i === 0 ? OPEN : COMMA, m.bytes]).concat(CLOSE),
+  ).toString('utf8');
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /**
  * Batched, idempotent writes of the labelled history. Every insert is `ON CONFLICT DO NOTHING`
@@ -14,19 +25,20 @@ const toDate = (ms: number) => new Date(ms).toISOString();
 export class HistoryWriter {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async writeEvents(records: EventRecordV1[]): Promise<number> {
-    if (records.length === 0) return 0;
+  async writeEvents(messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<number> {
+    if (messages.length === 0) return 0;
     return this.underSessionLocks(
-      records.map((r) => [r.tenantId, r.event.sessionId]),
+      messages.map((m) => [m.value.tenantId, m.value.event.sessionId]),
       async (tx) => {
         const result: Array<{ inserted: number }> = await tx.query(
           `WITH incoming AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],
-                              $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
-           AS t(tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
+         SELECT (r->>'tenantId')::uuid AS tenant_id, e->>'eventId' AS event_id, e->>'sessionId' AS session_id,
+                (e->>'seq')::int AS seq, e->>'kind' AS kind, (e->>'ts')::timestamptz AS ts,
+                to_timestamp((r->>'receivedAt')::double precision / 1000) AS received_at, e AS payload
+           FROM jsonb_array_elements($1::jsonb) r, LATERAL (SELECT r->'event' AS e) x
        ), inserted AS (
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
-         SELECT DISTINCT ON (tenant_id, event_id) * FROM incoming
+         SELECT * FROM incoming -- a duplicate within the batch is a conflict too
          ON CONFLICT DO NOTHING
          RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
@@ -63,36 +75,30 @@ export class HistoryWriter {
          RETURNING tenant_id, session_id
        )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
-          [
-            records.map((r) => r.tenantId),
-            records.map((r) => r.event.eventId),
-            records.map((r) => r.event.sessionId),
-            records.map((r) => r.event.seq),
-            records.map((r) => r.event.kind),
-            records.map((r) => r.event.ts),
-            records.map((r) => toDate(r.receivedAt)),
-            records.map((r) => JSON.stringify(r.event)),
-          ],
+          [asJsonArray(messages)],
         );
         return result[0].inserted;
       },
     );
   }
 
-  async writeVerdicts(verdicts: VerdictV1[]): Promise<number> {
-    if (verdicts.length === 0) return 0;
+  async writeVerdicts(messages: ConsumedMessage<typeof TOPICS.verdicts>[]): Promise<number> {
+    if (messages.length === 0) return 0;
     return this.underSessionLocks(
-      verdicts.map((v) => [v.tenantId, v.sessionId]),
+      messages.map((m) => [m.value.tenantId, m.value.sessionId]),
       async (tx) => {
         const result: Array<{ inserted: number }> = await tx.query(
           `WITH inserted AS (
        INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
                              confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
-       SELECT DISTINCT ON (verdict_id) * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                            $6::text[], $7::real[], $8::text[], $9::int[], $10::int[], $11::int[],
-                            $12::text[], $13::timestamptz[])
-         AS t(verdict_id, tenant_id, session_id, category, subtype, signature, confidence,
-              detector, at_seq, from_seq, to_seq, reason, created_at)
+       SELECT DISTINCT ON (verdict_id) * FROM (
+         SELECT (v->>'verdictId')::uuid AS verdict_id, (v->>'tenantId')::uuid AS tenant_id,
+                v->>'sessionId' AS session_id, v->>'category' AS category, v->>'subtype' AS subtype,
+                v->>'signature' AS signature, (v->>'confidence')::real AS confidence, v->>'detector' AS detector,
+                (v->>'atSeq')::int AS at_seq, (v->'evidence'->>'fromSeq')::int AS from_seq,
+                (v->'evidence'->>'toSeq')::int AS to_seq, v->'evidence'->>'reason' AS reason,
+                to_timestamp((v->>'createdAt')::double precision / 1000) AS created_at
+           FROM jsonb_array_elements($1::jsonb) v) incoming
        ON CONFLICT (verdict_id) DO NOTHING
        RETURNING tenant_id, session_id, category, subtype, at_seq, created_at
        ), rolled_up AS (
@@ -106,21 +112,7 @@ export class HistoryWriter {
          RETURNING tenant_id, session_id
        )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM rolled_up) AS rolled_up`,
-          [
-            verdicts.map((v) => v.verdictId),
-            verdicts.map((v) => v.tenantId),
-            verdicts.map((v) => v.sessionId),
-            verdicts.map((v) => v.category),
-            verdicts.map((v) => v.subtype),
-            verdicts.map((v) => v.signature),
-            verdicts.map((v) => v.confidence),
-            verdicts.map((v) => v.detector),
-            verdicts.map((v) => v.atSeq),
-            verdicts.map((v) => v.evidence.fromSeq),
-            verdicts.map((v) => v.evidence.toSeq),
-            verdicts.map((v) => v.evidence.reason),
-            verdicts.map((v) => toDate(v.createdAt)),
-          ],
+          [asJsonArray(messages)],
         );
         return result[0].inserted;
       },
