@@ -7,6 +7,8 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
 import { countConsumerRestart, observeBatch } from './consumer-metrics.js';
+import { loadConfig } from './config.js';
+import { HttpSecurityEnv, metricsAccess, securityHeaders } from './http-security.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -32,6 +34,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
     logger,
     bodyParser: false,
   });
+  app.disable('x-powered-by');
+  app.use(securityHeaders, metricsAccess(loadConfig(HttpSecurityEnv)));
   app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   app.enableShutdownHooks();
   if (options.consume) {

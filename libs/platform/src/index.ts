@@ -8,3 +8,4 @@ export * from './bootstrap.js';
 export * from './parse-or-400.js';
 export * from './metrics.js';
 export * from './service-modules.js';
+export * from './http-security.js';
