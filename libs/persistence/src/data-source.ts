@@ -20,6 +20,7 @@ import { SessionMisbehaviourEntity } from './entities/session-misbehaviour.entit
 import { LabelEntity } from './entities/label.entity.js';
 import { ExperimentEntity } from './entities/experiment.entity.js';
 import { DailyRateEntity } from './entities/daily-rate.entity.js';
+import { ApiKeyScopes1764620000000 } from './migrations/1764620000000-api-key-scopes.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   DeliveryOutcomesPolicy1763877600000,
   JudgeUsage1763881200000,
   AnalyticsLabelsExperiments1763888400000,
+  ApiKeyScopes1764620000000,
 ];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {

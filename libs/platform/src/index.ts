@@ -9,3 +9,5 @@ export * from './parse-or-400.js';
 export * from './metrics.js';
 export * from './service-modules.js';
 export * from './http-security.js';
+export * from './api-key-cache.js';
+export * from './address-limiter.js';

@@ -4,6 +4,7 @@ import type { TrajectoryEvent } from '@wink/contracts';
 import { analyzeSession, detect, formatVerdicts } from './commands/analyze.js';
 import { detectWithJudge, judgeFromEnv, type JudgeSpend } from './commands/judge-offline.js';
 import { exportLabels, formatPrecision, label, precision } from './commands/labels.js';
+import { formatKeys, issueKey, listKeys, parseScopes, revokeKey } from './commands/keys.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
 import { readSessions } from './labelled-sessions.js';
@@ -28,7 +29,10 @@ const USAGE = `usage:
       Writes the labelled history as the labelled-session JSONL that eval reads.
   wink labels precision
       Each detector's precision on labelled verdicts.
-  label and labels talk to the analytics API: --api-url (WINK_API_URL, default
+  wink keys issue --scopes ingest,read,admin | wink keys list | wink keys revoke PREFIX
+      Issues a key of the tenant with the given scopes (printed once), lists the tenant's keys,
+      or revokes the keys with a prefix; needs a key with the admin scope.
+  label, labels and keys talk to the analytics API: --api-url (WINK_API_URL, default
   http://127.0.0.1:3004) and --key (WINK_API_KEY).
 formats: auto (default), ${FORMATS.join(', ')}
 --judge adds the LLM judge: JUDGE_BASE_URL, JUDGE_API_KEY, JUDGE_MODEL, JUDGE_CONFIRM_MODEL,
@@ -56,6 +60,7 @@ function options(args: string[]): Options {
       note: { type: 'string' },
       by: { type: 'string', default: process.env.USER },
       out: { type: 'string' },
+      scopes: { type: 'string' },
     },
   });
 }
@@ -125,11 +130,42 @@ async function labelling(command: string, opts: Options): Promise<number> {
   throw new UsageError('labels takes export or precision');
 }
 
+async function keys(opts: Options): Promise<number> {
+  const key = opts.values.key;
+  if (!key) throw new UsageError('keys needs --key (or WINK_API_KEY) with the admin scope');
+  const target = { apiUrl: String(opts.values['api-url']), apiKey: String(key) };
+  const [what, prefix] = opts.positionals;
+  if (what === 'issue') {
+    if (!opts.values.scopes) throw new UsageError('keys issue needs --scopes');
+    let scopes: string[];
+    try {
+      scopes = parseScopes(String(opts.values.scopes));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const issued = await issueKey(target, scopes);
+    console.log(opts.values.json ? JSON.stringify(issued) : issued.apiKey);
+    return 0;
+  }
+  if (what === 'list') {
+    const rows = await listKeys(target);
+    console.log(opts.values.json ? JSON.stringify(rows) : formatKeys(rows));
+    return 0;
+  }
+  if (what === 'revoke' && prefix) {
+    const revoked = await revokeKey(target, prefix);
+    console.log(opts.values.json ? JSON.stringify({ revoked }) : `revoked ${revoked} key(s)`);
+    return revoked > 0 ? 0 : 1;
+  }
+  throw new UsageError('keys takes issue --scopes LIST, list, or revoke PREFIX');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'hook') return hook(rest[0]);
   const opts = options(rest);
   if (command === 'label' || command === 'labels') return labelling(command, opts);
+  if (command === 'keys') return keys(opts);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');
   const { sessions, errors } = read(opts);

@@ -19,7 +19,7 @@ import {
   VerdictIdParam,
   VerdictLabelRequest,
 } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { LabelsRepository } from './labels.repository.js';
 
 const schemaOf = (schema: z.ZodType) =>
@@ -29,6 +29,7 @@ const schemaOf = (schema: z.ZodType) =>
 @ApiBearerAuth()
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('admin')
 export class LabelsController {
   constructor(@Inject(LabelsRepository) private readonly labels: LabelsRepository) {}
 

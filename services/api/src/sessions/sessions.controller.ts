@@ -9,13 +9,14 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RecentSessionsQuery, SessionIdParam } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { SessionsRepository } from './sessions.repository.js';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
 @Controller('v1/sessions')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class SessionsController {
   constructor(@Inject(SessionsRepository) private readonly sessions: SessionsRepository) {}
 

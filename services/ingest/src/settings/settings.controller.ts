@@ -17,13 +17,14 @@ import {
   setWebhook,
   toolSchemasOf,
 } from '@wink/persistence';
-import { ApiKeyGuard, badField, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, badField, parseOr400, TenantId } from '@wink/platform';
 
 const AgentParams = z.object({ agentName: z.string().min(1).max(128) });
 
 /** What a tenant tells Wink about its agents: their tools' schemas, and detector thresholds. */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('admin')
 export class SettingsController {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 

@@ -9,12 +9,13 @@ import {
   Query,
   Req,
   Res,
+  UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { SessionIdParam } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, ApiKeyHash, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { GuidanceNotifier } from './guidance-notifier.js';
@@ -36,11 +37,13 @@ function observeDelivery(channel: string, guidance: DeliveredGuidance[]): void {
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('ingest')
 export class GuidanceController {
   constructor(
     @Inject(INTERVENTION_CONFIG) private readonly config: InterventionConfig,
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
     @Inject(GuidanceNotifier) private readonly notifier: GuidanceNotifier,
+    @Inject(ApiKeyGuard) private readonly keys: ApiKeyGuard,
   ) {}
 
   /**
@@ -50,6 +53,7 @@ export class GuidanceController {
   @Get('sessions/:sessionId/guidance')
   async poll(
     @TenantId() tenantId: string,
+    @ApiKeyHash() keyHash: string,
     @Param() params: unknown,
     @Query() query: unknown,
   ): Promise<{ guidance: DeliveredGuidance[] }> {
@@ -57,18 +61,33 @@ export class GuidanceController {
     const { waitMs } = parseOr400(PollQuery, query);
     const deadline = Date.now() + Math.min(waitMs, this.config.GUIDANCE_MAX_WAIT_MS);
     const key = `${tenantId}:${sessionId}`;
-    for (;;) {
-      const waiter = this.notifier.wait(
-        key,
-        Math.max(0, Math.min(RECHECK_MS, deadline - Date.now())),
-      );
-      const guidance = await this.repo.claimFor('poll', tenantId, sessionId);
-      if (guidance.length > 0 || Date.now() >= deadline) {
-        waiter.cancel();
-        observeDelivery('poll', guidance);
-        return { guidance };
+    let revoked = false;
+    let waiter: { cancel: () => void } | null = null;
+    const unwatch = this.keys.whenRevoked(keyHash, () => {
+      revoked = true;
+      waiter?.cancel();
+    });
+    try {
+      for (;;) {
+        const next = this.notifier.wait(
+          key,
+          Math.max(0, Math.min(RECHECK_MS, deadline - Date.now())),
+        );
+        waiter = next;
+        if (revoked) {
+          next.cancel();
+          throw new UnauthorizedException('the API key was revoked');
+        }
+        const guidance = await this.repo.claimFor('poll', tenantId, sessionId);
+        if (guidance.length > 0 || Date.now() >= deadline) {
+          next.cancel();
+          observeDelivery('poll', guidance);
+          return { guidance };
+        }
+        await next.done;
       }
-      await waiter.done;
+    } finally {
+      unwatch();
     }
   }
 
@@ -76,6 +95,7 @@ export class GuidanceController {
   @Get('sessions/:sessionId/guidance/stream')
   async stream(
     @TenantId() tenantId: string,
+    @ApiKeyHash() keyHash: string,
     @Param() params: unknown,
     @Req() req: Request,
     @Res() res: Response,
@@ -90,10 +110,13 @@ export class GuidanceController {
     res.flushHeaders();
     let open = true;
     let waiter: { cancel: () => void } | null = null;
-    req.on('close', () => {
+    const close = () => {
       open = false;
       waiter?.cancel();
-    });
+    };
+    req.on('close', close);
+    // A revoked key's stream ends: the host must reconnect with a valid key.
+    const unwatch = this.keys.whenRevoked(keyHash, close);
     const key = `${tenantId}:${sessionId}`;
     let lastBeat = Date.now();
     while (open) {
@@ -109,6 +132,7 @@ export class GuidanceController {
       }
       await next.done;
     }
+    unwatch();
     res.end();
   }
 
