@@ -11,3 +11,7 @@ export * from './service-modules.js';
 export * from './http-security.js';
 export * from './api-key-cache.js';
 export * from './address-limiter.js';
+export * from './webhooks/address-rules.js';
+export * from './webhooks/secret-box.js';
+export * from './webhooks/webhook-egress.js';
+export * from './webhooks/pinned-post.js';

@@ -5,6 +5,7 @@ import { DatabaseModule } from './database.module.js';
 import { HealthModule, kafkaCheck, postgresCheck } from './health.js';
 import { KAFKA, KafkaModule } from './kafka.module.js';
 import { MetricsModule } from './metrics.js';
+import { WebhookEgressModule } from './webhooks/webhook-egress.js';
 
 export interface ServiceModulesOptions {
   databaseUrl: string;
@@ -32,5 +33,6 @@ export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | 
     ...(kafka ? [KafkaModule.forRoot(kafka.brokers, kafka.clientId)] : []),
     ...(o.standardHealth === false ? [] : [health]),
     MetricsModule,
+    WebhookEgressModule,
   ];
 }

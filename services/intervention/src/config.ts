@@ -16,6 +16,9 @@ export const InterventionEnv = BaseEnv.extend({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Deliveries in flight per tenant (per instance): a slow endpoint delays only its tenant. */
+  WEBHOOK_TENANT_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
 });
 export type InterventionConfig = z.infer<typeof InterventionEnv>;
 
