@@ -49,7 +49,8 @@ export const MIGRATIONS = [
   ApiKeyScopes1764620000000,
 ];
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */
+export function createDataSource(url: string, poolSize = 10, statementTimeoutMs = 0): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -58,7 +59,10 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     migrationsRun: false,
     // Every query here is short; JIT compilation would cost more than it saves (tens of ms).
-    extra: { max: poolSize, options: '-c jit=off' },
+    extra: {
+      max: poolSize,
+      options: `-c jit=off -c statement_timeout=${Math.max(0, Math.trunc(statementTimeoutMs))}`,
+    },
   });
 }
 

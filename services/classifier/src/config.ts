@@ -12,6 +12,8 @@ export const ClassifierEnv = BaseEnv.extend({
   CLASSIFIER_WINDOW: z.coerce.number().int().min(6).max(1024).default(8),
   /** Sessions held in memory; the least recently active is evicted and rebuilt from Postgres. */
   CLASSIFIER_MAX_SESSIONS: z.coerce.number().int().positive().default(50_000),
+  /** A tenant's share of them: beyond it, its own least recently active session is evicted. */
+  CLASSIFIER_MAX_SESSIONS_PER_TENANT: z.coerce.number().int().positive().default(5_000),
   /** The LLM judge: off unless enabled; the rule detectors never need it. */
   JUDGE_ENABLED: flag,
   JUDGE_BASE_URL: z.string().url().optional(),

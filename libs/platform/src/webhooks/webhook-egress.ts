@@ -13,10 +13,13 @@ export const WebhookEgressEnv = z.object({
   /** Internal ranges webhooks may reach anyway (e.g. `10.20.0.0/16,127.0.0.1/32`). */
   WEBHOOK_ALLOW_CIDRS: z.string().default(''),
   /** 32 bytes, base64: encrypts webhook secrets at rest. Webhooks are refused without it. */
-  WEBHOOK_SECRET_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
-    .optional(),
+  WEBHOOK_SECRET_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
+      .optional(),
+  ),
 });
 export type WebhookEgressConfig = z.infer<typeof WebhookEgressEnv>;
 
