@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KeyGrant } from '@wink/persistence';
 import { ApiKeyCache, KeyCheckUnavailable } from './api-key-cache.js';
-import { AddressLimiter } from './address-limiter.js';
+import { WindowLimiter } from './window-limiter.js';
 
 const GRANT: KeyGrant = { tenantId: 't1', scopes: ['ingest'] };
 
@@ -59,10 +59,10 @@ describe('ApiKeyCache', () => {
   });
 });
 
-describe('AddressLimiter', () => {
+describe('WindowLimiter', () => {
   it('allows `limit` per window per address, then says how long to wait', () => {
     let now = 0;
-    const limiter = new AddressLimiter(2, 1000, 10, () => now);
+    const limiter = new WindowLimiter(2, 1000, 10, () => now);
     assert.equal(limiter.take('1.2.3.4'), 0);
     assert.equal(limiter.take('1.2.3.4'), 0);
     now = 250;
@@ -73,7 +73,7 @@ describe('AddressLimiter', () => {
   });
 
   it('keeps at most `max` addresses', () => {
-    const limiter = new AddressLimiter(1, 1000, 3, () => 0);
+    const limiter = new WindowLimiter(1, 1000, 3, () => 0);
     for (const a of ['a', 'b', 'c', 'd']) limiter.take(a);
     assert.equal(limiter.take('a'), 0, 'the oldest was forgotten to make room');
   });

@@ -15,8 +15,10 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { loadConfig } from './config.js';
 import { grantForKeyHash, hashApiKey, type Scope } from '@wink/persistence';
-import { AddressLimiter } from './address-limiter.js';
+import { WindowLimiter } from './window-limiter.js';
 import { ApiKeyCache, KeyCheckUnavailable } from './api-key-cache.js';
 import { KeyRevocations } from './key-revocations.js';
 
@@ -27,6 +29,11 @@ const CACHE_MAX = 10_000;
 const UNKNOWN_KEYS_PER_MINUTE = 60;
 
 const SCOPE = Symbol('wink:scope');
+
+export const RequestLimitEnv = z.object({
+  /** Requests a tenant may make per second to one instance of a service, any endpoint. */
+  TENANT_REQUESTS_PER_SEC: z.coerce.number().int().positive().default(200),
+});
 
 /** The scope a handler (or every handler of a controller) needs; `admin` when none is declared. */
 export const RequireScope = (scope: Scope) => SetMetadata(SCOPE, scope);
@@ -49,14 +56,22 @@ export interface AuthedRequest {
 export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ApiKeyGuard.name);
   private readonly cache: ApiKeyCache;
-  private readonly unknownKeys = new AddressLimiter(UNKNOWN_KEYS_PER_MINUTE, 60_000);
+  private readonly unknownKeys = new WindowLimiter(UNKNOWN_KEYS_PER_MINUTE, 60_000);
+  private readonly tenantRequests = new WindowLimiter(
+    loadConfig(RequestLimitEnv).TENANT_REQUESTS_PER_SEC,
+    1000,
+  );
   private readonly revocations: KeyRevocations;
   private readonly watchers = new Map<string, Set<() => void>>();
+
+  /** The process's guard once its module made one; read by `authenticateBeforeBody`. */
+  static current: ApiKeyGuard | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {
+    ApiKeyGuard.current = this;
     this.cache = new ApiKeyCache((hash) => grantForKeyHash(this.db, hash), {
       ttlMs: CACHE_TTL_MS,
       unknownTtlMs: UNKNOWN_TTL_MS,
@@ -87,18 +102,22 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     try {
       await this.authenticate(request, scope);
     } catch (error) {
-      if (error instanceof TooManyUnknownKeys)
+      if (error instanceof TooManyRequests)
         context
           .switchToHttp()
           .getResponse<{ setHeader(name: string, value: string): void }>()
-          .setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+          .setHeader('Retry-After', retryAfterHeader(error));
       throw error;
     }
     return true;
   }
 
-  /** Puts the tenant on the request, or throws the 401 / 403 / 429 / 503 to answer. */
-  async authenticate(request: AuthedRequest, scope: Scope): Promise<void> {
+  /**
+   * Puts the tenant on the request, or throws the 401 / 403 / 429 / 503 to answer. Without a
+   * scope only the key is checked (before the body is read); the route's guard checks the scope
+   * and counts the request against the tenant's rate.
+   */
+  async authenticate(request: AuthedRequest, scope?: Scope): Promise<void> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('missing bearer API key');
@@ -116,11 +135,16 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     }
     if (!grant) {
       const waitMs = this.unknownKeys.take(request.ip ?? request.socket?.remoteAddress ?? '?');
-      if (waitMs > 0) throw new TooManyUnknownKeys(waitMs);
+      if (waitMs > 0)
+        throw new TooManyRequests(waitMs, 'too many unknown API keys from this address');
       throw new UnauthorizedException('unknown API key');
     }
-    if (!grant.scopes.includes(scope))
+    if (scope && !grant.scopes.includes(scope))
       throw new ForbiddenException(`this API key lacks the \`${scope}\` scope`);
+    if (scope) {
+      const waitMs = this.tenantRequests.take(grant.tenantId);
+      if (waitMs > 0) throw new TooManyRequests(waitMs, 'too many requests for this tenant');
+    }
     request.tenantId = grant.tenantId;
     request.apiKeyHash = keyHash;
   }
@@ -144,13 +168,19 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   }
 }
 
-export class TooManyUnknownKeys extends HttpException {
-  constructor(readonly retryAfterMs: number) {
-    super(
-      { statusCode: 429, message: 'too many unknown API keys from this address; retry later' },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+/** A 429 that says, in `Retry-After`, when to try again. */
+export class TooManyRequests extends HttpException {
+  constructor(
+    readonly retryAfterMs: number,
+    reason: string,
+  ) {
+    super({ statusCode: 429, message: `${reason}; retry later` }, HttpStatus.TOO_MANY_REQUESTS);
   }
+}
+
+/** Headers of a 429: when to come back. */
+export function retryAfterHeader(error: TooManyRequests): string {
+  return String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
 }
 
 /** The tenant id the ApiKeyGuard resolved for this request. */

@@ -9,6 +9,7 @@ import { KAFKA } from './kafka.module.js';
 import { countConsumerRestart, observeBatch } from './consumer-metrics.js';
 import { loadConfig } from './config.js';
 import { HttpSecurityEnv, metricsAccess, securityHeaders } from './http-security.js';
+import { authenticateBeforeBody } from './authenticate-before-body.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -35,7 +36,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.use(securityHeaders, metricsAccess(loadConfig(HttpSecurityEnv)));
+  app.use(securityHeaders, metricsAccess(loadConfig(HttpSecurityEnv)), authenticateBeforeBody());
   app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   app.enableShutdownHooks();
   if (options.consume) {

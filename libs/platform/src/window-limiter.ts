@@ -1,8 +1,8 @@
 /**
- * At most `limit` events per client address per `windowMs` (a fixed window): used to slow down
- * whoever keeps presenting keys that do not exist. Returns the ms to wait, 0 when allowed.
+ * At most `limit` events per key per `windowMs` (a fixed window): per client address for
+ * unknown API keys, per tenant for requests. `take` returns the ms to wait, 0 when allowed.
  */
-export class AddressLimiter {
+export class WindowLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
   constructor(
@@ -12,13 +12,13 @@ export class AddressLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  take(address: string): number {
+  take(key: string): number {
     const now = this.now();
-    let w = this.windows.get(address);
+    let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {
       if (!w && this.windows.size >= this.max) this.evictExpired(now);
       w = { start: now, count: 0 };
-      this.windows.set(address, w);
+      this.windows.set(key, w);
     }
     w.count += 1;
     return w.count > this.limit ? w.start + this.windowMs - now : 0;
