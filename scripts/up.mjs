@@ -18,6 +18,8 @@ const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  // The local run: webhooks may use plain http, their secrets the dev key (see Security model).
+  WINK_ENV: process.env.WINK_ENV ?? 'dev',
 };
 const brokers = env.KAFKA_BROKERS.split(',');
 const ports = {

@@ -69,7 +69,15 @@ describe('dashboard in headless Chromium against the running pipeline', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${api}/dashboard#key=${tenant.apiKey}`);
+    // The page works under the service's strict CSP: nothing it needs is refused.
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
+    const served = await page.goto(`${api}/dashboard#key=${tenant.apiKey}`);
+    const csp = served?.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /frame-ancestors 'none'/);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
     assert.equal(new URL(page.url()).hash, '', 'the key leaves the address bar');
 
@@ -152,6 +160,7 @@ describe('dashboard in headless Chromium against the running pipeline', () => {
     mkdirSync(new URL('../../docs/', import.meta.url), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(errors, []);
+    assert.deepEqual(refused, [], 'no CSP violation');
     await page.close();
   });
 

@@ -21,6 +21,7 @@ import { LabelEntity } from './entities/label.entity.js';
 import { ExperimentEntity } from './entities/experiment.entity.js';
 import { DailyRateEntity } from './entities/daily-rate.entity.js';
 import { DeadLetters1764610000000 } from './migrations/1764610000000-dead-letters.js';
+import { ApiKeyScopes1764620000000 } from './migrations/1764620000000-api-key-scopes.js';
 import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
 
@@ -49,11 +50,13 @@ export const MIGRATIONS = [
   JudgeUsage1763881200000,
   AnalyticsLabelsExperiments1763888400000,
   DeadLetters1764610000000,
+  ApiKeyScopes1764620000000,
   PartitionEvents1764630000000,
   IncrementalDailyRates1764633600000,
 ];
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */
+export function createDataSource(url: string, poolSize = 10, statementTimeoutMs = 0): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -62,7 +65,10 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     migrationsRun: false,
     // Every query here is short; JIT compilation would cost more than it saves (tens of ms).
-    extra: { max: poolSize, options: '-c jit=off' },
+    extra: {
+      max: poolSize,
+      options: `-c jit=off -c statement_timeout=${Math.max(0, Math.trunc(statementTimeoutMs))}`,
+    },
   });
 }
 

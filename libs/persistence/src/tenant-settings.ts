@@ -85,16 +85,17 @@ export async function policyOf(db: DataSource, tenantId: string): Promise<Record
   return rows[0]?.policy ?? {};
 }
 
+/** `sealedSecret`: the signing secret as encrypted by the caller, never the secret itself. */
 export async function setWebhook(
   db: DataSource,
   tenantId: string,
   url: string,
-  secret: string,
+  sealedSecret: string,
 ): Promise<void> {
   await db.query(
     `INSERT INTO webhooks (tenant_id, url, secret) VALUES ($1, $2, $3)
      ON CONFLICT (tenant_id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, updated_at = now()`,
-    [tenantId, url, secret],
+    [tenantId, url, sealedSecret],
   );
 }
 

@@ -1,70 +1,186 @@
 import {
   createParamDecorator,
+  ForbiddenException,
   HttpException,
   HttpStatus,
   Inject,
   Injectable,
   Logger,
+  SetMetadata,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
+  type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { tenantForApiKey } from '@wink/persistence';
+import { z } from 'zod';
+import { loadConfig } from './config.js';
+import { grantForKeyHash, hashApiKey, type Scope } from '@wink/persistence';
+import { WindowLimiter } from './window-limiter.js';
+import { ApiKeyCache, KeyCheckUnavailable } from './api-key-cache.js';
+import { KeyRevocations } from './key-revocations.js';
 
 const CACHE_TTL_MS = 30_000;
+const UNKNOWN_TTL_MS = 10_000;
 const CACHE_MAX = 10_000;
+/** Unknown keys one client address may present per minute before it is told to wait. */
+const UNKNOWN_KEYS_PER_MINUTE = 60;
 
-interface AuthedRequest {
+const SCOPE = Symbol('wink:scope');
+
+export const RequestLimitEnv = z.object({
+  /** Requests a tenant may make per second to one instance of a service, any endpoint. */
+  TENANT_REQUESTS_PER_SEC: z.coerce.number().int().positive().default(200),
+});
+
+/** The scope a handler (or every handler of a controller) needs; `admin` when none is declared. */
+export const RequireScope = (scope: Scope) => SetMetadata(SCOPE, scope);
+
+export interface AuthedRequest {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
+  socket?: { remoteAddress?: string };
   tenantId?: string;
+  apiKeyHash?: string;
 }
 
 /**
- * `Authorization: Bearer <api key>` → the key's tenant, put on the request. Lookups are cached
- * for a short time so the hot path does not query Postgres for every batch.
+ * `Authorization: Bearer <api key>` → the key's tenant, put on the request, when the key holds
+ * the scope the endpoint requires. Answers are cached briefly (unknown keys too); a revoked key
+ * is dropped from every instance's cache as soon as Postgres notifies it, and whoever holds a
+ * stream open on it is told (`whenRevoked`).
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
-  private readonly cache = new Map<string, { tenantId: string; until: number }>();
+export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ApiKeyGuard.name);
+  private readonly cache: ApiKeyCache;
+  private readonly unknownKeys = new WindowLimiter(UNKNOWN_KEYS_PER_MINUTE, 60_000);
+  private readonly tenantRequests = new WindowLimiter(
+    loadConfig(RequestLimitEnv).TENANT_REQUESTS_PER_SEC,
+    1000,
+  );
+  private readonly revocations: KeyRevocations;
+  private readonly watchers = new Map<string, Set<() => void>>();
 
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  /** The process's guard once its module made one; read by `authenticateBeforeBody`. */
+  static current: ApiKeyGuard | null = null;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {
+    ApiKeyGuard.current = this;
+    this.cache = new ApiKeyCache((hash) => grantForKeyHash(this.db, hash), {
+      ttlMs: CACHE_TTL_MS,
+      unknownTtlMs: UNKNOWN_TTL_MS,
+      max: CACHE_MAX,
+    });
+    this.revocations = new KeyRevocations(
+      String((db.options as { url?: string }).url),
+      (hash) => this.revoked(hash),
+      () => this.cache.clear(),
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.revocations.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.revocations.stop();
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('missing bearer API key');
-    const tenantId = await this.lookup(match[1]);
-    if (!tenantId) throw new UnauthorizedException('unknown API key');
-    request.tenantId = tenantId;
+    const scope =
+      this.reflector.getAllAndOverride<Scope | undefined>(SCOPE, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'admin';
+    try {
+      await this.authenticate(request, scope);
+    } catch (error) {
+      if (error instanceof TooManyRequests)
+        context
+          .switchToHttp()
+          .getResponse<{ setHeader(name: string, value: string): void }>()
+          .setHeader('Retry-After', retryAfterHeader(error));
+      throw error;
+    }
     return true;
   }
 
-  private async lookup(key: string): Promise<string | null> {
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.tenantId;
-    let tenantId: string | null;
+  /**
+   * Puts the tenant on the request, or throws the 401 / 403 / 429 / 503 to answer. Without a
+   * scope only the key is checked (before the body is read); the route's guard checks the scope
+   * and counts the request against the tenant's rate.
+   */
+  async authenticate(request: AuthedRequest, scope?: Scope): Promise<void> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('missing bearer API key');
+    const keyHash = hashApiKey(match[1]);
+    let grant;
     try {
-      tenantId = await tenantForApiKey(this.db, key);
+      grant = await this.cache.lookup(keyHash);
     } catch (error) {
-      // Postgres is down: a key seen before keeps working, so ingest goes on accepting into Kafka;
-      // a key never seen cannot be checked, which is Wink's problem, not the caller's.
-      if (hit) return hit.tenantId;
-      this.log.warn({ msg: 'cannot check an API key', error: String(error) });
+      if (!(error instanceof KeyCheckUnavailable)) throw error;
+      this.log.warn({ msg: 'cannot check an API key', error: error.message });
       throw new HttpException(
         { statusCode: 503, message: 'cannot check the API key right now; retry shortly' },
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
-    if (tenantId) {
-      if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, { tenantId, until: now + CACHE_TTL_MS });
+    if (!grant) {
+      const waitMs = this.unknownKeys.take(request.ip ?? request.socket?.remoteAddress ?? '?');
+      if (waitMs > 0)
+        throw new TooManyRequests(waitMs, 'too many unknown API keys from this address');
+      throw new UnauthorizedException('unknown API key');
     }
-    return tenantId;
+    if (scope && !grant.scopes.includes(scope))
+      throw new ForbiddenException(`this API key lacks the \`${scope}\` scope`);
+    if (scope) {
+      const waitMs = this.tenantRequests.take(grant.tenantId);
+      if (waitMs > 0) throw new TooManyRequests(waitMs, 'too many requests for this tenant');
+    }
+    request.tenantId = grant.tenantId;
+    request.apiKeyHash = keyHash;
   }
+
+  /** Runs `callback` once if the key with this hash is revoked; returns the unsubscribe. */
+  whenRevoked(keyHash: string, callback: () => void): () => void {
+    const set = this.watchers.get(keyHash) ?? new Set();
+    set.add(callback);
+    this.watchers.set(keyHash, set);
+    return () => {
+      set.delete(callback);
+      if (set.size === 0 && this.watchers.get(keyHash) === set) this.watchers.delete(keyHash);
+    };
+  }
+
+  private revoked(keyHash: string): void {
+    this.cache.forget(keyHash);
+    const set = this.watchers.get(keyHash);
+    this.watchers.delete(keyHash);
+    for (const callback of set ?? []) callback();
+  }
+}
+
+/** A 429 that says, in `Retry-After`, when to try again. */
+export class TooManyRequests extends HttpException {
+  constructor(
+    readonly retryAfterMs: number,
+    reason: string,
+  ) {
+    super({ statusCode: 429, message: `${reason}; retry later` }, HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
+/** Headers of a 429: when to come back. */
+export function retryAfterHeader(error: TooManyRequests): string {
+  return String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
 }
 
 /** The tenant id the ApiKeyGuard resolved for this request. */
@@ -72,4 +188,11 @@ export const TenantId = createParamDecorator((_data: unknown, ctx: ExecutionCont
   const tenantId = ctx.switchToHttp().getRequest<AuthedRequest>().tenantId;
   if (!tenantId) throw new UnauthorizedException('no tenant on request');
   return tenantId;
+});
+
+/** The hash of the API key the request was authenticated with (to watch for its revocation). */
+export const ApiKeyHash = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
+  const keyHash = ctx.switchToHttp().getRequest<AuthedRequest>().apiKeyHash;
+  if (!keyHash) throw new UnauthorizedException('no API key on request');
+  return keyHash;
 });

@@ -7,6 +7,9 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
 import { countConsumerRestart, countDeadLetter, observeBatch } from './consumer-metrics.js';
+import { loadConfig } from './config.js';
+import { HttpSecurityEnv, metricsAccess, securityHeaders } from './http-security.js';
+import { authenticateBeforeBody } from './authenticate-before-body.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -32,6 +35,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
     logger,
     bodyParser: false,
   });
+  app.disable('x-powered-by');
+  app.use(securityHeaders, metricsAccess(loadConfig(HttpSecurityEnv)), authenticateBeforeBody());
   app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   app.enableShutdownHooks();
   if (options.consume) {

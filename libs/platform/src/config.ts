@@ -28,6 +28,12 @@ export const BaseEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
 });
 
+/** Every service's Postgres pool: its size and the longest a statement may run. */
+export const DatabaseEnv = z.object({
+  DB_POOL_SIZE: z.coerce.number().int().positive().optional(),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(30_000),
+});
+
 export class ConfigError extends Error {}
 
 /**

@@ -13,13 +13,13 @@ import { createDataSource } from '@wink/persistence';
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  static forRoot(url: string, poolSize = 10): DynamicModule {
+  static forRoot(url: string, poolSize = 10, statementTimeoutMs = 0): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(url, poolSize).initialize(),
+          useFactory: async () => createDataSource(url, poolSize, statementTimeoutMs).initialize(),
         },
       ],
       exports: [DataSource],

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The process's Prometheus registry; every service exposes it on GET /metrics. */
 export const metrics = new Registry();
@@ -9,6 +9,13 @@ export function counter(name: string, help: string, labelNames: string[] = []): 
   return (
     (metrics.getSingleMetric(name) as Counter) ??
     new Counter({ name, help, labelNames, registers: [metrics] })
+  );
+}
+
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+  return (
+    (metrics.getSingleMetric(name) as Gauge) ??
+    new Gauge({ name, help, labelNames, registers: [metrics] })
   );
 }
 

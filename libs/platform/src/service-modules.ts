@@ -1,15 +1,18 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { DatabaseEnv, loadConfig } from './config.js';
 import { DatabaseModule } from './database.module.js';
 import { HealthModule, kafkaCheck, postgresCheck } from './health.js';
 import { KAFKA, KafkaModule } from './kafka.module.js';
 import { MetricsModule } from './metrics.js';
+import { WebhookEgressModule } from './webhooks/webhook-egress.js';
 
 export interface ServiceModulesOptions {
   databaseUrl: string;
   /** The service's Kafka client and producer; omit for a service that only reads Postgres. */
   kafka?: { brokers: string[]; clientId: string };
+  /** The service's default pool size; DB_POOL_SIZE overrides it. */
   poolSize?: number;
   /** GET /health over Postgres (and Kafka); false when the service registers its own checks. */
   standardHealth?: boolean;
@@ -18,6 +21,7 @@ export interface ServiceModulesOptions {
 /** What every service imports: Postgres, its Kafka client and producer, health and metrics. */
 export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | Type<unknown>> {
   const kafka = o.kafka;
+  const pool = loadConfig(DatabaseEnv);
   const health = kafka
     ? HealthModule.register({
         useFactory: (db: DataSource, client: Kafka) => [postgresCheck(db), kafkaCheck(client)],
@@ -28,9 +32,14 @@ export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | 
         inject: [DataSource],
       });
   return [
-    DatabaseModule.forRoot(o.databaseUrl, o.poolSize),
+    DatabaseModule.forRoot(
+      o.databaseUrl,
+      pool.DB_POOL_SIZE ?? o.poolSize,
+      pool.DB_STATEMENT_TIMEOUT_MS,
+    ),
     ...(kafka ? [KafkaModule.forRoot(kafka.brokers, kafka.clientId)] : []),
     ...(o.standardHealth === false ? [] : [health]),
     MetricsModule,
+    WebhookEgressModule,
   ];
 }

@@ -6,6 +6,7 @@ import type { ApiConfig } from './config.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { ExperimentsController } from './experiments/experiments.controller.js';
 import { ExperimentsRepository } from './experiments/experiments.repository.js';
+import { KeysController } from './keys/keys.controller.js';
 import { LabelsController } from './labels/labels.controller.js';
 import { LabelsRepository } from './labels/labels.repository.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -23,6 +24,7 @@ export class ApiModule {
         LabelsController,
         ExperimentsController,
         DashboardController,
+        KeysController,
       ],
       providers: [
         ApiKeyGuard,

@@ -14,6 +14,8 @@ export const ClassifierEnv = BaseEnv.extend({
   CLASSIFIER_MAX_SESSIONS: z.coerce.number().int().positive().default(50_000),
   /** Longest a window rebuild waits for the recorder to have written the events it needs. */
   CLASSIFIER_HISTORY_WAIT_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** A tenant's share of them: beyond it, its own least recently active session is evicted. */
+  CLASSIFIER_MAX_SESSIONS_PER_TENANT: z.coerce.number().int().positive().default(5_000),
   /** The LLM judge: off unless enabled; the rule detectors never need it. */
   JUDGE_ENABLED: flag,
   JUDGE_BASE_URL: z.string().url().optional(),

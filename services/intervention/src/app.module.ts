@@ -8,6 +8,7 @@ import { InterventionService } from './guidance/intervention.service.js';
 import { OutcomeSweeper } from './guidance/outcome-sweeper.js';
 import { OutcomesController } from './guidance/outcomes.controller.js';
 import { VerdictsConsumer } from './guidance/verdicts.consumer.js';
+import { WebhookDeliveriesRepository } from './guidance/webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './guidance/webhook-dispatcher.js';
 import { TenantExperiments } from './policy/tenant-experiments.js';
 import { TenantPolicies } from './policy/tenant-policies.js';
@@ -31,6 +32,7 @@ export class InterventionModule {
         InterventionService,
         TenantPolicies,
         TenantExperiments,
+        WebhookDeliveriesRepository,
         WebhookDispatcher,
         OutcomeSweeper,
       ],

@@ -13,9 +13,17 @@ export const InterventionEnv = BaseEnv.extend({
   OUTCOME_SWEEP_MS: z.coerce.number().int().positive().default(2000),
   /** Longest a long-poll for guidance may wait. */
   GUIDANCE_MAX_WAIT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Open long-polls and streams a tenant may hold on one instance; more get 429. */
+  GUIDANCE_MAX_POLLS_PER_TENANT: z.coerce.number().int().positive().default(200),
+  GUIDANCE_MAX_STREAMS_PER_TENANT: z.coerce.number().int().positive().default(200),
+  /** Safety re-check of a waiting connection, should a notification be lost; normally NOTIFY wakes it. */
+  GUIDANCE_RECHECK_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Deliveries in flight per tenant (per instance): a slow endpoint delays only its tenant. */
+  WEBHOOK_TENANT_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
 });
 export type InterventionConfig = z.infer<typeof InterventionEnv>;
 

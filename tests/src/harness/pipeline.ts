@@ -31,6 +31,9 @@ export class Pipeline {
       RECORDER_PORT: String(portBase + 3),
       API_PORT: String(portBase + 4),
       ROLLUP_REFRESH_MS: '200',
+      // Plain http to the tests' own receivers on loopback, admitted like an operator would.
+      WINK_ENV: 'dev',
+      WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
       ...extraEnv,
     };
     this.services = {

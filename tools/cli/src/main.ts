@@ -11,6 +11,7 @@ import {
   showDeadLetter,
 } from './commands/dead-letters.js';
 import { exportLabels, formatPrecision, label, precision } from './commands/labels.js';
+import { formatKeys, issueKey, listKeys, parseScopes, revokeKey } from './commands/keys.js';
 import { formatReplayReport, replay } from './commands/replay.js';
 import { evaluate, formatEvaluation } from './evaluation.js';
 import { readSessions } from './labelled-sessions.js';
@@ -39,7 +40,10 @@ const USAGE = `usage:
       Messages the consumers set aside (unreadable, or failing the same way after retries):
       list them, show one with its original bytes, or publish it again once the cause is fixed.
       Talks to the recorder: --recorder-url (WINK_RECORDER_URL, default http://127.0.0.1:3003).
-  label and labels talk to the analytics API: --api-url (WINK_API_URL, default
+  wink keys issue --scopes ingest,read,admin | wink keys list | wink keys revoke PREFIX
+      Issues a key of the tenant with the given scopes (printed once), lists the tenant's keys,
+      or revokes the keys with a prefix; needs a key with the admin scope.
+  label, labels and keys talk to the analytics API: --api-url (WINK_API_URL, default
   http://127.0.0.1:3004) and --key (WINK_API_KEY).
 formats: auto (default), ${FORMATS.join(', ')}
 --judge adds the LLM judge: JUDGE_BASE_URL, JUDGE_API_KEY, JUDGE_MODEL, JUDGE_CONFIRM_MODEL,
@@ -73,6 +77,7 @@ function options(args: string[]): Options {
       },
       topic: { type: 'string' },
       limit: { type: 'string', default: '50' },
+      scopes: { type: 'string' },
     },
   });
 }
@@ -170,12 +175,43 @@ async function deadLetters(opts: Options): Promise<number> {
   throw new UsageError('dead-letters takes list, show ID or replay ID');
 }
 
+async function keys(opts: Options): Promise<number> {
+  const key = opts.values.key;
+  if (!key) throw new UsageError('keys needs --key (or WINK_API_KEY) with the admin scope');
+  const target = { apiUrl: String(opts.values['api-url']), apiKey: String(key) };
+  const [what, prefix] = opts.positionals;
+  if (what === 'issue') {
+    if (!opts.values.scopes) throw new UsageError('keys issue needs --scopes');
+    let scopes: string[];
+    try {
+      scopes = parseScopes(String(opts.values.scopes));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const issued = await issueKey(target, scopes);
+    console.log(opts.values.json ? JSON.stringify(issued) : issued.apiKey);
+    return 0;
+  }
+  if (what === 'list') {
+    const rows = await listKeys(target);
+    console.log(opts.values.json ? JSON.stringify(rows) : formatKeys(rows));
+    return 0;
+  }
+  if (what === 'revoke' && prefix) {
+    const revoked = await revokeKey(target, prefix);
+    console.log(opts.values.json ? JSON.stringify({ revoked }) : `revoked ${revoked} key(s)`);
+    return revoked > 0 ? 0 : 1;
+  }
+  throw new UsageError('keys takes issue --scopes LIST, list, or revoke PREFIX');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'hook') return hook(rest[0]);
   const opts = options(rest);
   if (command === 'label' || command === 'labels') return labelling(command, opts);
   if (command === 'dead-letters') return deadLetters(opts);
+  if (command === 'keys') return keys(opts);
   if (!['analyze', 'eval', 'replay'].includes(command) || opts.positionals.length === 0)
     throw new UsageError('');
   const { sessions, errors, vocabularies } = read(opts);

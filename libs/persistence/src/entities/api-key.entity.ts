@@ -16,6 +16,10 @@ export class ApiKeyEntity {
   @Column({ type: 'text' })
   prefix!: string;
 
+  /** What the key may do: `ingest`, `read`, `admin` (see `SCOPES`). */
+  @Column({ type: 'text', array: true })
+  scopes!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

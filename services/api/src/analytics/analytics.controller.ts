@@ -7,7 +7,7 @@ import {
   SUBTYPES,
   TimeRange,
 } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { AnalyticsQueries } from './analytics.queries.js';
 
 const RangeQueries = () =>
@@ -26,6 +26,7 @@ const rangeOf = (query: unknown) => parseOr400(TimeRange, query);
 @ApiBearerAuth()
 @Controller('v1/analytics')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class AnalyticsController {
   constructor(@Inject(AnalyticsQueries) private readonly queries: AnalyticsQueries) {}
 

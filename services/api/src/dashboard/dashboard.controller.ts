@@ -4,7 +4,11 @@ import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
 
 const PUBLIC = fileURLToPath(new URL('../../public/', import.meta.url));
-const ASSETS: Record<string, string> = { 'app.js': 'app.js', 'style.css': 'style.css' };
+// A Map, so a name such as `constructor` or `__proto__` finds nothing inherited.
+const ASSETS = new Map([
+  ['app.js', 'app.js'],
+  ['style.css', 'style.css'],
+]);
 
 /**
  * The dashboard page and its two assets. The page holds no data: it asks for the tenant's API
@@ -24,7 +28,7 @@ export class DashboardController {
 
   @Get('dashboard/:asset')
   asset(@Param('asset') asset: string, @Res() res: Response): void {
-    const file = ASSETS[asset];
+    const file = ASSETS.get(asset);
     if (!file) {
       res.status(404).json({ statusCode: 404, message: `no asset ${asset}` });
       return;

@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ExperimentIdParam, ExperimentRequest } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { experimentResults } from './experiment-results.js';
 import { ExperimentsRepository } from './experiments.repository.js';
 
@@ -21,10 +21,12 @@ import { ExperimentsRepository } from './experiments.repository.js';
 @ApiBearerAuth()
 @Controller('v1/experiments')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class ExperimentsController {
   constructor(@Inject(ExperimentsRepository) private readonly experiments: ExperimentsRepository) {}
 
   @Post()
+  @RequireScope('admin')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Start an A/B experiment: control sessions get verdicts but no guidance',
@@ -43,6 +45,7 @@ export class ExperimentsController {
   }
 
   @Post(':experimentId/stop')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop a running experiment: every session gets guidance again' })
   async stop(@TenantId() tenantId: string, @Param() params: unknown) {

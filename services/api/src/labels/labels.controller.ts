@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { once } from 'node:events';
 import { z } from 'zod';
 import {
   SessionIdParam,
@@ -19,7 +20,7 @@ import {
   VerdictIdParam,
   VerdictLabelRequest,
 } from '@wink/contracts';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, parseOr400, TenantId } from '@wink/platform';
 import { LabelsRepository } from './labels.repository.js';
 
 const schemaOf = (schema: z.ZodType) =>
@@ -29,6 +30,7 @@ const schemaOf = (schema: z.ZodType) =>
 @ApiBearerAuth()
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('admin')
 export class LabelsController {
   constructor(@Inject(LabelsRepository) private readonly labels: LabelsRepository) {}
 
@@ -87,7 +89,11 @@ export class LabelsController {
   @ApiOperation({ summary: 'Labelled sessions as the JSONL `wink eval` reads' })
   async export(@TenantId() tenantId: string, @Res() res: Response): Promise<void> {
     res.status(200).type('application/x-ndjson');
-    for await (const line of this.labels.export(tenantId)) res.write(`${JSON.stringify(line)}\n`);
+    for await (const piece of this.labels.export(tenantId)) {
+      if (res.destroyed) return;
+      // Backpressure: a slow reader holds the export, never Wink's memory.
+      if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
     res.end();
   }
 }

@@ -16,6 +16,10 @@ export interface LabelledSessionLine {
   labels: Array<{ category: string; subtype?: string; step?: number }>;
 }
 
+/** Export pages: sessions per query, and events per query within a session. */
+const EXPORT_SESSIONS_PAGE = 100;
+const EXPORT_EVENTS_PAGE = 200;
+
 @Injectable()
 export class LabelsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -101,41 +105,63 @@ export class LabelsRepository {
    * Every labelled session of the tenant with its events and its labels as `wink eval` reads
    * them: a misbehaved-session label, a true-positive verdict (at its step), and the right
    * subtype given for a false positive. A session labelled only clean or false-positive has none.
+   * Yields the JSONL in pieces: sessions and their events are read a page at a time, so a tenant's
+   * whole history is never held in memory.
    */
-  async *export(tenantId: string): AsyncGenerator<LabelledSessionLine> {
-    const sessions: Array<{ session_id: string; labels: LabelledSessionLine['labels'] }> =
-      await this.db.query(
-        `WITH latest AS (
-           SELECT DISTINCT ON (coalesce(verdict_id::text, label_id::text)) *
-             FROM labels WHERE tenant_id = $1
-            ORDER BY coalesce(verdict_id::text, label_id::text), created_at DESC
-         ), found AS (
-           SELECT l.session_id, l.category, l.subtype, l.step FROM latest l
-            WHERE l.verdict_id IS NULL AND l.judgement = 'misbehaved'
-           UNION
-           SELECT l.session_id, coalesce(l.category, v.category), coalesce(l.subtype, v.subtype), v.at_seq
-             FROM latest l JOIN verdicts v ON v.verdict_id = l.verdict_id
-            WHERE l.judgement = 'true_positive' OR l.subtype IS NOT NULL
-         )
-         SELECT l.session_id,
-                coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
-                            'category', f.category, 'subtype', f.subtype, 'step', f.step))
-                            ORDER BY f.step, f.subtype)
-                            FROM found f WHERE f.session_id = l.session_id), '[]') AS labels
-           FROM (SELECT DISTINCT session_id FROM latest) l ORDER BY l.session_id`,
-        [tenantId],
-      );
-    for (const s of sessions) {
-      const events: Array<{ payload: TrajectoryEvent }> = await this.db.query(
-        `SELECT payload FROM events WHERE tenant_id = $1 AND session_id = $2 ORDER BY seq`,
-        [tenantId, s.session_id],
-      );
-      yield {
-        sessionId: s.session_id,
-        format: 'wink-events',
-        events: events.map((e) => e.payload),
-        labels: s.labels,
-      };
+  async *export(tenantId: string): AsyncGenerator<string> {
+    let after = '';
+    for (;;) {
+      const sessions = await this.labelledSessions(tenantId, after, EXPORT_SESSIONS_PAGE);
+      for (const s of sessions) {
+        yield `{"sessionId":${JSON.stringify(s.session_id)},"format":"wink-events","events":[`;
+        let afterSeq = -1;
+        let first = true;
+        for (;;) {
+          const events: Array<{ payload: TrajectoryEvent }> = await this.db.query(
+            `SELECT payload FROM events WHERE tenant_id = $1 AND session_id = $2 AND seq > $3
+              ORDER BY seq LIMIT $4`,
+            [tenantId, s.session_id, afterSeq, EXPORT_EVENTS_PAGE],
+          );
+          if (events.length > 0) {
+            yield (first ? '' : ',') + events.map((e) => JSON.stringify(e.payload)).join(',');
+            first = false;
+            afterSeq = events.at(-1)!.payload.seq;
+          }
+          if (events.length < EXPORT_EVENTS_PAGE) break;
+        }
+        yield `],"labels":${JSON.stringify(s.labels)}}\n`;
+      }
+      if (sessions.length < EXPORT_SESSIONS_PAGE) return;
+      after = sessions.at(-1)!.session_id;
     }
+  }
+
+  private labelledSessions(
+    tenantId: string,
+    after: string,
+    limit: number,
+  ): Promise<Array<{ session_id: string; labels: LabelledSessionLine['labels'] }>> {
+    return this.db.query(
+      `WITH latest AS (
+         SELECT DISTINCT ON (coalesce(verdict_id::text, label_id::text)) *
+           FROM labels WHERE tenant_id = $1
+          ORDER BY coalesce(verdict_id::text, label_id::text), created_at DESC
+       ), found AS (
+         SELECT l.session_id, l.category, l.subtype, l.step FROM latest l
+          WHERE l.verdict_id IS NULL AND l.judgement = 'misbehaved'
+         UNION
+         SELECT l.session_id, coalesce(l.category, v.category), coalesce(l.subtype, v.subtype), v.at_seq
+           FROM latest l JOIN verdicts v ON v.verdict_id = l.verdict_id
+          WHERE l.judgement = 'true_positive' OR l.subtype IS NOT NULL
+       )
+       SELECT l.session_id,
+              coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
+                          'category', f.category, 'subtype', f.subtype, 'step', f.step))
+                          ORDER BY f.step, f.subtype)
+                          FROM found f WHERE f.session_id = l.session_id), '[]') AS labels
+         FROM (SELECT DISTINCT session_id FROM latest) l
+        WHERE l.session_id > $2 ORDER BY l.session_id LIMIT $3`,
+      [tenantId, after, limit],
+    );
   }
 }

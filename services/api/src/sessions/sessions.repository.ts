@@ -3,8 +3,12 @@ import { DataSource } from 'typeorm';
 import type { TrajectoryEvent } from '@wink/contracts';
 import { summariseStep } from './step-summary.js';
 
-/** Most steps a timeline returns; a longer session's timeline says it was cut. */
-const TIMELINE_STEPS = 2000;
+/** Most steps one timeline page returns; a longer session's timeline says where to go on. */
+export const TIMELINE_STEPS = 2000;
+/** Most stored-event bytes one page reads (a page always has at least one step). */
+export const TIMELINE_PAGE_BYTES = 4 * 1024 * 1024;
+/** Most verdicts, guidance and labels a timeline lists. */
+const TIMELINE_ITEMS = 1000;
 
 export interface RecentSession {
   sessionId: string;
@@ -67,8 +71,12 @@ export class SessionsRepository {
     return row.found;
   }
 
-  /** One session, step by step, with its verdicts, guidance (deliveries, acks, outcome) and labels. */
-  async timeline(tenantId: string, sessionId: string) {
+  /**
+   * One session, step by step, with its verdicts, guidance (deliveries, acks, outcome) and
+   * labels. Steps come a page at a time after `afterSeq`, bounded by count and by bytes read;
+   * `nextAfterSeq` continues a cut page.
+   */
+  async timeline(tenantId: string, sessionId: string, afterSeq = -1, limit = TIMELINE_STEPS) {
     const params = [tenantId, sessionId];
     const [session]: Array<Record<string, unknown>> = await this.db.query(
       `SELECT agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count,
@@ -76,15 +84,26 @@ export class SessionsRepository {
          FROM sessions WHERE tenant_id = $1 AND session_id = $2`,
       params,
     );
+    // The running byte total before a row decides whether it still fits the page.
     const events: Array<{ payload: TrajectoryEvent }> = await this.db.query(
-      `SELECT payload FROM events WHERE tenant_id = $1 AND session_id = $2 ORDER BY seq LIMIT $3`,
-      [...params, TIMELINE_STEPS + 1],
+      `SELECT payload FROM (
+         SELECT payload, seq, sum(octet_length(payload::text)) OVER (ORDER BY seq) - octet_length(payload::text) AS before
+           FROM (SELECT payload, seq FROM events WHERE tenant_id = $1 AND session_id = $2 AND seq > $3
+                  ORDER BY seq LIMIT $4) page
+       ) sized WHERE before < $5 ORDER BY seq`,
+      [...params, afterSeq, limit + 1, TIMELINE_PAGE_BYTES],
     );
+    const steps = events.slice(0, limit);
+    // More steps: the page was full by count, or it stopped at the byte bound.
+    const more =
+      events.length > limit ||
+      (steps.length > 0 &&
+        (await this.hasStepAfter(tenantId, sessionId, steps.at(-1)!.payload.seq)));
     const verdicts: Array<Record<string, unknown>> = await this.db.query(
       `SELECT verdict_id AS "verdictId", category, subtype, confidence, detector, at_seq AS "atSeq",
               from_seq AS "fromSeq", to_seq AS "toSeq", reason, created_at AS "createdAt"
-         FROM verdicts WHERE tenant_id = $1 AND session_id = $2 ORDER BY at_seq, created_at`,
-      params,
+         FROM verdicts WHERE tenant_id = $1 AND session_id = $2 ORDER BY at_seq, created_at LIMIT $3`,
+      [...params, TIMELINE_ITEMS],
     );
     const guidance: Array<Record<string, unknown>> = await this.db.query(
       `SELECT g.intervention_id AS "interventionId", g.verdict_ids AS "verdictIds", g.subtype,
@@ -94,14 +113,14 @@ export class SessionsRepository {
               coalesce((SELECT json_agg(json_build_object('channel', d.channel, 'status', d.status,
                                  'attempts', d.attempts, 'deliveredAt', d.delivered_at) ORDER BY d.channel)
                           FROM deliveries d WHERE d.intervention_id = g.intervention_id), '[]') AS deliveries
-         FROM guidance g WHERE g.tenant_id = $1 AND g.session_id = $2 ORDER BY g.created_at`,
-      params,
+         FROM guidance g WHERE g.tenant_id = $1 AND g.session_id = $2 ORDER BY g.created_at LIMIT $3`,
+      [...params, TIMELINE_ITEMS],
     );
     const labels: Array<Record<string, unknown>> = await this.db.query(
       `SELECT label_id AS "labelId", verdict_id AS "verdictId", judgement, category, subtype, step,
               note, labelled_by AS "labelledBy", created_at AS "createdAt"
-         FROM labels WHERE tenant_id = $1 AND session_id = $2 ORDER BY created_at`,
-      params,
+         FROM labels WHERE tenant_id = $1 AND session_id = $2 ORDER BY created_at LIMIT $3`,
+      [...params, TIMELINE_ITEMS],
     );
     const outcomes = { resolved: 0, recurred: 0, open: 0 };
     for (const g of guidance) outcomes[g.outcome as keyof typeof outcomes] += 1;
@@ -122,17 +141,26 @@ export class SessionsRepository {
             humanInterventions: session.human_interventions,
           }
         : null,
-      steps: events.slice(0, TIMELINE_STEPS).map(({ payload: e }) => ({
+      steps: steps.map(({ payload: e }) => ({
         seq: e.seq,
         kind: e.kind,
         ts: e.ts,
         summary: summariseStep(e),
       })),
-      truncated: events.length > TIMELINE_STEPS,
+      truncated: more,
+      nextAfterSeq: more ? steps.at(-1)!.payload.seq : null,
       verdicts,
       guidance,
       labels,
       outcome: { interventions: guidance.length, ...outcomes },
     };
+  }
+
+  private async hasStepAfter(tenantId: string, sessionId: string, seq: number): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = $1 AND session_id = $2 AND seq > $3) AS found`,
+      [tenantId, sessionId, seq],
+    );
+    return row.found;
   }
 }

@@ -15,6 +15,7 @@ import { RecorderProgress } from './recorder-progress.js';
 const HISTORY_EVENTS = 64;
 
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
+const tenantOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
 
 /**
  * Runs the detectors over each session's window as its events arrive and publishes verdicts.
@@ -33,7 +34,12 @@ export class ClassifierService {
     @Inject(JudgeScheduler) private readonly judge: JudgeScheduler,
     @Inject(RecorderProgress) private readonly recorder: RecorderProgress,
   ) {
-    this.windows = new SessionWindows(config.CLASSIFIER_MAX_SESSIONS, config.CLASSIFIER_WINDOW);
+    this.windows = new SessionWindows(
+      config.CLASSIFIER_MAX_SESSIONS,
+      config.CLASSIFIER_WINDOW,
+      config.CLASSIFIER_MAX_SESSIONS_PER_TENANT,
+      tenantOfKey,
+    );
   }
 
   /**
@@ -106,8 +112,9 @@ export class ClassifierService {
       try {
         const history = await this.history.recent(tenantId, requests, HISTORY_EVENTS);
         for (const [sessionId, events] of history) {
-          const window = this.windows.get(sessionKey(tenantId, sessionId))!;
-          for (const event of events) window.push(event);
+          // Gone already if the batch brought the tenant more new sessions than its share.
+          const window = this.windows.get(sessionKey(tenantId, sessionId));
+          for (const event of events) window?.push(event);
         }
       } catch (error) {
         // Without history the detectors still see every new step; only patterns spanning the

@@ -2,16 +2,38 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionWindows } from './session-windows.js';
 
+const tenantOf = (key: string) => key.split('/')[0];
+
 describe('SessionWindows', () => {
   it('evicts the least recently used session beyond the bound', () => {
-    const windows = new SessionWindows(2, 8);
-    windows.create('a');
-    windows.create('b');
-    windows.get('a');
-    windows.create('c');
+    const windows = new SessionWindows(2, 8, 10, tenantOf);
+    windows.create('t/a');
+    windows.create('t/b');
+    windows.get('t/a');
+    windows.create('t/c');
     assert.equal(windows.size, 2);
-    assert.ok(windows.get('a'));
-    assert.equal(windows.get('b'), undefined);
-    assert.ok(windows.get('c'));
+    assert.ok(windows.get('t/a'));
+    assert.equal(windows.get('t/b'), undefined);
+    assert.ok(windows.get('t/c'));
+  });
+
+  it("keeps each tenant to its share: a flood evicts the flooder's own sessions", () => {
+    const windows = new SessionWindows(10, 8, 4, tenantOf);
+    for (const s of ['1', '2', '3']) windows.create(`quiet/${s}`);
+    for (let i = 0; i < 1000; i++) windows.create(`noisy/${i}`);
+    assert.equal(windows.heldBy('noisy'), 4);
+    assert.equal(windows.heldBy('quiet'), 3);
+    for (const s of ['1', '2', '3']) assert.ok(windows.get(`quiet/${s}`), `quiet/${s} kept`);
+    assert.ok(windows.get('noisy/999'));
+    assert.equal(windows.get('noisy/995'), undefined);
+  });
+
+  it('recreating a session replaces its window without counting it twice', () => {
+    const windows = new SessionWindows(10, 8, 2, tenantOf);
+    windows.create('t/a');
+    windows.create('t/a');
+    windows.create('t/b');
+    assert.equal(windows.heldBy('t'), 2);
+    assert.ok(windows.get('t/a'));
   });
 });

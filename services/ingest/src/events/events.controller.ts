@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { validateEventBatch } from '@wink/contracts/edge-validation.js';
-import { ApiKeyGuard, badField, TenantId } from '@wink/platform';
+import { ApiKeyGuard, badField, RequireScope, TenantId } from '@wink/platform';
 import { EventsService } from './events.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TooManyEvents } from './too-many-events.js';
 
 @Controller('v1/events')
 @UseGuards(ApiKeyGuard)
+@RequireScope('ingest')
 export class EventsController {
   constructor(
     @Inject(EventsService) private readonly events: EventsService,

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Put,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import {
@@ -17,15 +26,27 @@ import {
   setWebhook,
   toolSchemasOf,
 } from '@wink/persistence';
-import { ApiKeyGuard, badField, parseOr400, TenantId } from '@wink/platform';
+import {
+  ApiKeyGuard,
+  RequireScope,
+  badField,
+  parseOr400,
+  TenantId,
+  WebhookEgress,
+  WebhookRefused,
+} from '@wink/platform';
 
 const AgentParams = z.object({ agentName: z.string().min(1).max(128) });
 
 /** What a tenant tells Wink about its agents: their tools' schemas, and detector thresholds. */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('admin')
 export class SettingsController {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(WebhookEgress) private readonly egress: WebhookEgress,
+  ) {}
 
   @Put('agents/:agentName/tools')
   async registerTools(
@@ -90,7 +111,15 @@ export class SettingsController {
   @Put('settings/webhook')
   async setWebhook(@TenantId() tenantId: string, @Body() body: unknown): Promise<{ url: string }> {
     const { url, secret } = parseOr400(WebhookRegistration, body);
-    await setWebhook(this.db, tenantId, url, secret);
+    const secrets = this.egress.secrets;
+    if (!secrets) throw new ServiceUnavailableException('webhooks are not configured here');
+    try {
+      this.egress.checkUrl(url);
+    } catch (error) {
+      if (error instanceof WebhookRefused) throw badField('url', error.message);
+      throw error;
+    }
+    await setWebhook(this.db, tenantId, url, secrets.seal(secret));
     return { url };
   }
 }

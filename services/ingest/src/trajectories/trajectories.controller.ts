@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/com
 import { z } from 'zod';
 import { ClientId, MAX_EVENTS_PER_BATCH, TrajectoryEvent } from '@wink/contracts';
 import { FORMATS, importData } from '@wink/importers';
-import { ApiKeyGuard, badField, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, badField, parseOr400, TenantId } from '@wink/platform';
 import { EventsService } from '../events/events.service.js';
 
 const TrajectoryImport = z.strictObject({
@@ -18,6 +18,7 @@ const TrajectoryImport = z.strictObject({
  */
 @Controller('v1/trajectories')
 @UseGuards(ApiKeyGuard)
+@RequireScope('ingest')
 export class TrajectoriesController {
   constructor(@Inject(EventsService) private readonly events: EventsService) {}
 

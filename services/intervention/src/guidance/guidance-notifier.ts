@@ -9,6 +9,7 @@ import pg from 'pg';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { GUIDANCE_CHANNEL } from './guidance.repository.js';
+import { waitingSessions } from './intervention.metrics.js';
 
 /** A notification names one `tenant:session` or, from a batch, a JSON array of them. */
 export function sessionKeysOf(payload: string | undefined): string[] {
@@ -23,9 +24,10 @@ export function sessionKeysOf(payload: string | undefined): string[] {
 }
 
 /**
- * Wakes long-polls when guidance for their session is stored, through Postgres LISTEN/NOTIFY,
- * so that any instance of the service can answer any host. Waits are bounded by the caller, so a
- * lost notification costs at most one poll interval.
+ * Wakes long-polls and streams when guidance for their session is stored, through Postgres
+ * LISTEN/NOTIFY, so that any instance of the service can answer any host and no waiting
+ * connection has to query. When the listening connection is lost, every waiter is woken once
+ * (a notification may have been missed) and the listener reconnects.
  */
 @Injectable()
 export class GuidanceNotifier implements OnModuleInit, OnModuleDestroy {
@@ -45,22 +47,39 @@ export class GuidanceNotifier implements OnModuleInit, OnModuleDestroy {
     await this.client?.end().catch(() => undefined);
   }
 
-  /** Resolves when guidance for `key` is stored or after `ms`, whichever comes first. */
-  wait(key: string, ms: number): { done: Promise<void>; cancel: () => void } {
-    let wake!: () => void;
+  /**
+   * Resolves `true` when guidance for `key` is stored (or a notification may have been missed),
+   * `false` after `ms` or on `cancel`, whichever comes first.
+   */
+  wait(key: string, ms: number): { done: Promise<boolean>; cancel: () => void } {
+    let wake!: (notified: boolean) => void;
     let timer: NodeJS.Timeout;
-    const done = new Promise<void>((resolve) => {
-      wake = () => {
+    const done = new Promise<boolean>((resolve) => {
+      wake = (notified) => {
         clearTimeout(timer);
-        this.waiters.get(key)?.delete(wake);
-        resolve();
+        this.remove(key, notify);
+        resolve(notified);
       };
-      timer = setTimeout(wake, ms);
+      timer = setTimeout(() => wake(false), ms);
     });
+    const notify = () => wake(true);
     const set = this.waiters.get(key) ?? new Set();
-    set.add(wake);
+    set.add(notify);
     this.waiters.set(key, set);
-    return { done, cancel: wake };
+    waitingSessions.set(this.waiters.size);
+    return { done, cancel: () => wake(false) };
+  }
+
+  private remove(key: string, wake: () => void): void {
+    const set = this.waiters.get(key);
+    if (!set) return;
+    set.delete(wake);
+    if (set.size === 0) this.waiters.delete(key);
+    waitingSessions.set(this.waiters.size);
+  }
+
+  private wakeAll(): void {
+    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake();
   }
 
   private async listen(): Promise<void> {
@@ -83,8 +102,11 @@ export class GuidanceNotifier implements OnModuleInit, OnModuleDestroy {
   private reconnectSoon(): void {
     if (this.closing) return;
     this.client = null;
+    this.wakeAll();
     setTimeout(() => {
-      this.listen().catch(() => this.reconnectSoon());
+      this.listen()
+        .then(() => this.wakeAll())
+        .catch(() => this.reconnectSoon());
     }, 1000).unref();
   }
 }

@@ -42,15 +42,6 @@ export const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
   sourceReceivedAt: r.source_received_at.toISOString(),
 });
 
-export interface DueWebhook {
-  interventionId: string;
-  tenantId: string;
-  attempts: number;
-  url: string;
-  secret: string;
-  guidance: DeliveredGuidance;
-}
-
 @Injectable()
 export class GuidanceRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -238,64 +229,6 @@ export class GuidanceRepository {
       [tenantId, interventionId],
     );
     return rows[0] ? { ackedAt: rows[0].acked_at, deliveredAt: rows[0].delivered_at } : null;
-  }
-
-  /** Leases due webhook deliveries for 30 s, so that concurrent dispatchers never send one twice. */
-  async leaseDueWebhooks(limit: number): Promise<DueWebhook[]> {
-    const rows = await queryRows<
-      GuidanceRow & { attempts: number; tenant_id: string; url: string; secret: string }
-    >(
-      this.db,
-      `WITH due AS (
-         SELECT intervention_id FROM deliveries
-          WHERE channel = 'webhook' AND status = 'pending' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       ), leased AS (
-         UPDATE deliveries d SET next_attempt_at = now() + interval '30 seconds'
-           FROM due WHERE d.intervention_id = due.intervention_id AND d.channel = 'webhook'
-         RETURNING d.intervention_id, d.attempts
-       )
-       SELECT g.intervention_id, g.session_id, g.severity, g.category, g.subtype, g.text, g.at_seq,
-              g.verdict_ids, g.created_at, g.source_received_at, g.tenant_id, leased.attempts, w.url, w.secret
-         FROM leased JOIN guidance g USING (intervention_id) JOIN webhooks w ON w.tenant_id = g.tenant_id`,
-      [limit],
-    );
-    return rows.map((r) => ({
-      interventionId: r.intervention_id,
-      tenantId: r.tenant_id,
-      attempts: r.attempts,
-      url: r.url,
-      secret: r.secret,
-      guidance: toDelivered(r),
-    }));
-  }
-
-  async webhookDelivered(interventionId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), next_attempt_at = NULL
-          WHERE intervention_id = $1 AND channel = 'webhook' AND status = 'pending'`,
-        [interventionId],
-      );
-      await tx.query(
-        `UPDATE guidance g SET delivered_at = coalesce(g.delivered_at, now()),
-                delivered_seq = coalesce(g.delivered_seq,
-                  (SELECT last_seq FROM sessions s WHERE s.tenant_id = g.tenant_id AND s.session_id = g.session_id))
-          WHERE intervention_id = $1`,
-        [interventionId],
-      );
-    });
-  }
-
-  /** A failed attempt: retried at `retryAt`, or dead when that is null. */
-  async webhookFailed(interventionId: string, error: string, retryAt: Date | null): Promise<void> {
-    await this.db.query(
-      `UPDATE deliveries SET attempts = attempts + 1, last_error = $2,
-              status = CASE WHEN $3::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
-              next_attempt_at = $3::timestamptz
-        WHERE intervention_id = $1 AND channel = 'webhook'`,
-      [interventionId, error.slice(0, 500), retryAt?.toISOString() ?? null],
-    );
   }
 
   /** Delivered, still open, and the session has gone `outcomeSteps` further: resolved. */

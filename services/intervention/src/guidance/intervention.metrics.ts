@@ -1,4 +1,4 @@
-import { counter, histogram } from '@wink/platform';
+import { counter, gauge, histogram } from '@wink/platform';
 
 export const issued = counter('wink_guidance_issued_total', 'Guidance issued', [
   'subtype',
@@ -31,3 +31,17 @@ export const deliveryToAck = histogram(
 export const outcomes = counter('wink_outcomes_total', 'Interventions that reached an outcome', [
   'outcome',
 ]);
+export const claimQueries = counter(
+  'wink_guidance_claim_queries_total',
+  'Queries long-polls and streams made for their guidance',
+  ['channel'],
+);
+export const waitingSessions = gauge(
+  'wink_guidance_waiting_sessions',
+  'Sessions with a long-poll or stream waiting on this instance',
+);
+export const refusedConnections = counter(
+  'wink_guidance_connections_refused_total',
+  'Long-polls and streams refused because the tenant had its share open',
+  ['channel'],
+);

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { outcomesBySubtype, type SubtypeOutcomes } from '@wink/persistence';
-import { ApiKeyGuard, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, TenantId } from '@wink/platform';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class OutcomesController {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 

@@ -8,13 +8,13 @@ import {
 import { createHmac } from 'node:crypto';
 import { TOPICS } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
+import { pinnedPost, WebhookEgress, WebhookRefused } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
-import { GuidanceRepository, type DueWebhook } from './guidance.repository.js';
 import { delivered, guidanceToDelivery, webhookFailures } from './intervention.metrics.js';
+import { WebhookDeliveriesRepository, type DueWebhook } from './webhook-deliveries.repository.js';
 
 const POLL_MS = 200;
-const BATCH = 50;
 
 /** `t=<unix ms>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the tenant's secret>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -29,37 +29,66 @@ export function backoffMs(base: number, attempt: number): number {
 
 /**
  * Pushes guidance to tenants' webhooks: signed, retried with exponential backoff, dead-lettered
- * after the last attempt. Due deliveries are leased in Postgres, so any number of instances can
- * dispatch without sending one twice.
+ * after the last attempt. Only to addresses the egress rules allow, pinned to the address
+ * checked, never following a redirect. Each tenant has its own few slots, so a slow endpoint
+ * holds up only its own tenant. Due deliveries are leased in Postgres, so any number of
+ * instances can dispatch without sending one twice.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(WebhookDispatcher.name);
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private leasing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busy = new Map<string, number>();
 
   constructor(
     @Inject(INTERVENTION_CONFIG) private readonly config: InterventionConfig,
-    @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
+    @Inject(WebhookDeliveriesRepository) private readonly repo: WebhookDeliveriesRepository,
+    @Inject(WebhookEgress) private readonly egress: WebhookEgress,
     @Inject(TypedProducer) private readonly producer: TypedProducer,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sealSecretsInClear();
     this.timer = setInterval(() => {
-      this.running ??= this.dispatchDue()
+      this.leasing ??= this.dispatchDue()
         .catch((error) => this.log.warn({ msg: 'webhook dispatch failed', error: String(error) }))
-        .finally(() => (this.running = null));
+        .finally(() => (this.leasing = null));
     }, POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.leasing;
+    await Promise.all(this.inFlight);
   }
 
+  /** Leases what free slots allow and starts those deliveries without waiting for them. */
   async dispatchDue(): Promise<void> {
-    const due = await this.repo.leaseDueWebhooks(BATCH);
-    await Promise.all(due.map((d) => this.deliver(d)));
+    const free = this.config.WEBHOOK_MAX_IN_FLIGHT - this.inFlight.size;
+    if (free <= 0) return;
+    const due = await this.repo.leaseDue(free, this.config.WEBHOOK_TENANT_CONCURRENCY, this.busy);
+    for (const d of due) {
+      this.busy.set(d.tenantId, (this.busy.get(d.tenantId) ?? 0) + 1);
+      const running: Promise<void> = this.deliver(d)
+        .catch((error) => this.log.warn({ msg: 'webhook delivery failed', error: String(error) }))
+        .finally(() => {
+          this.inFlight.delete(running);
+          const left = (this.busy.get(d.tenantId) ?? 1) - 1;
+          if (left > 0) this.busy.set(d.tenantId, left);
+          else this.busy.delete(d.tenantId);
+        });
+      this.inFlight.add(running);
+    }
+  }
+
+  /** Secrets stored in clear before encryption at rest are sealed once, at start. */
+  private async sealSecretsInClear(): Promise<void> {
+    const box = this.egress.secrets;
+    if (!box) return;
+    for (const { tenantId, secret } of await this.repo.secretsInClear())
+      await this.repo.replaceSecret(tenantId, secret, box.seal(secret));
   }
 
   private async deliver(d: DueWebhook): Promise<void> {
@@ -67,20 +96,24 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const timestamp = Date.now();
     const attempt = d.attempts + 1;
     let error: string;
+    let refused = false;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: {
+      const box = this.egress.secrets;
+      if (!box) throw new WebhookRefused('webhooks are not configured (no WEBHOOK_SECRET_KEY)');
+      const target = await this.egress.resolve(d.url);
+      const status = await pinnedPost(
+        target,
+        {
           'content-type': 'application/json',
-          'wink-signature': signWebhook(d.secret, timestamp, body),
+          'wink-signature': signWebhook(box.open(d.storedSecret), timestamp, body),
           'wink-delivery': d.interventionId,
           'wink-attempt': String(attempt),
         },
         body,
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-      });
-      if (res.ok) {
-        await this.repo.webhookDelivered(d.interventionId);
+        this.config.WEBHOOK_TIMEOUT_MS,
+      );
+      if (status >= 200 && status < 300) {
+        await this.repo.delivered(d.interventionId);
         delivered.inc({ channel: 'webhook' });
         guidanceToDelivery.observe(
           { channel: 'webhook' },
@@ -88,16 +121,24 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         );
         return;
       }
-      error = `HTTP ${res.status}`;
+      error =
+        status >= 300 && status < 400
+          ? `HTTP ${status} (redirects are not followed)`
+          : `HTTP ${status}`;
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      refused = e instanceof WebhookRefused;
+      // A network error is named by its kind only, not the address and port it reached.
+      error = refused
+        ? `refused: ${(e as Error).message}`
+        : ((e as { code?: string }).code ?? (e as Error).name ?? 'network error');
     }
-    const final = attempt >= this.config.WEBHOOK_MAX_ATTEMPTS;
+    // A refused destination will be refused again: no point in retrying it.
+    const final = refused || attempt >= this.config.WEBHOOK_MAX_ATTEMPTS;
     webhookFailures.inc({ final: String(final) });
     const retryAt = final
       ? null
       : new Date(Date.now() + backoffMs(this.config.WEBHOOK_BACKOFF_MS, attempt));
-    await this.repo.webhookFailed(d.interventionId, error, retryAt);
+    await this.repo.failed(d.interventionId, error, retryAt);
     if (final) {
       await this.producer.send(TOPICS.deadLetter, [
         {

@@ -6,7 +6,7 @@ export interface ApiTarget {
   apiKey: string;
 }
 
-async function call(target: ApiTarget, path: string, body?: unknown): Promise<Response> {
+export async function call(target: ApiTarget, path: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${target.apiUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
