@@ -76,7 +76,9 @@ export class DeadLetterStore {
                             $13::timestamptz[])
        ON CONFLICT DO NOTHING`,
       [
-        letters.map((l) => deterministicUuid(l.sourceTopic, l.partition, l.offset, l.consumerGroup)),
+        letters.map((l) =>
+          deterministicUuid(l.sourceTopic, l.partition, l.offset, l.consumerGroup),
+        ),
         values.map(tenantOf),
         letters.map((l) => l.sourceTopic),
         letters.map((l) => l.partition),
