@@ -236,7 +236,7 @@ export class SessionWindow {
   message = { lastFp: '', repeats: 0, fromSeq: 0, empties: 0, emptyFrom: 0 };
   /** Assistant messages in a row that restate the previous one, with nothing new between. */
   restatement = { count: 0, fromSeq: 0, withResults: false };
-  condensations = { count: 0, fromSeq: 0 };
+  condensations = { count: 0, fromSeq: 0, lastSeq: -1 };
   lastTest: TestRunState | null = null;
   /** The failure that persists across edits: how many rounds of edits it has survived. */
   persistentFailure: PersistentFailure | null = null;
@@ -571,8 +571,10 @@ export class SessionWindow {
     return this.ringSeq[(this.completedCount - 1 - k) % RING];
   }
 
+  /** Results seen, keyed by the exact call: looking again at the same thing, not a similar one. */
   private updateSeen(a: CompletedAction, outcome: number, erred: boolean): void {
     if (a.failed || erred) return;
+    const sig = hash32(a.actionFp);
     const length = a.output.length + a.error.length;
     if (length < MIN_SEEN_LENGTH || isWaitingCommand(a.summary)) {
       this.newSinceMessage = true;
@@ -581,7 +583,7 @@ export class SessionWindow {
     const s = this.seen;
     for (let i = 0; i < SEEN; i++) {
       const b = i * 4;
-      if (s[b + 3] === 0 || s[b] !== a.sig || s[b + 1] !== outcome) continue;
+      if (s[b + 3] === 0 || s[b] !== sig || s[b + 1] !== outcome) continue;
       if (s[b + 2] !== this.edits) {
         s[b + 2] = this.edits;
         s[b + 3] = 1;
@@ -598,7 +600,7 @@ export class SessionWindow {
       return;
     }
     const b = this.seenNext * 4;
-    s[b] = a.sig;
+    s[b] = sig;
     s[b + 1] = outcome;
     s[b + 2] = this.edits;
     s[b + 3] = 1;
@@ -638,6 +640,7 @@ export class SessionWindow {
     ) {
       if (this.condensations.count === 0) this.condensations.fromSeq = seq;
       this.condensations.count++;
+      this.condensations.lastSeq = seq;
     }
     return { type: 'message', seq, role, text };
   }

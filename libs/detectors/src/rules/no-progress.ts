@@ -27,7 +27,7 @@ export const noProgress: Detector = {
   detect({ window, step, thresholds }: DetectorInput): Finding[] {
     if (step.type === 'message') {
       const c = window.condensations;
-      if (c.count > 0 && reaches(c.count, thresholds.condensations)) {
+      if (c.lastSeq === step.seq && reaches(c.count, thresholds.condensations)) {
         return [
           finding(
             'stuck:condensation',
