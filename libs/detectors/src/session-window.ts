@@ -23,9 +23,9 @@ import {
   errorSignature,
   hash32,
   jaccard,
-  normaliseText,
+  normalisedHash,
   reportsException,
-  sketchOf,
+  sketchText,
   SKETCH_SIZE,
 } from './signature.js';
 
@@ -47,6 +47,8 @@ export interface ActionRecord {
   editFps: [string, string] | null;
   /** The normalised action's hash: equal for calls that differ only in noise. */
   sig: number;
+  /** The action's hash with only formatting folded (quotes, spaces, paths), numbers kept. */
+  lookSig: number;
 }
 
 /** A tool call whose result just arrived, with that result's text (not kept in the window). */
@@ -153,7 +155,9 @@ const MIN_SEEN_LENGTH = 1;
 const MIN_MESSAGE_TOKENS = 8;
 /** Messages at least this similar restate each other. */
 const RESTATED = 0.8;
-const OUTCOME_HEAD = 1024;
+const OUTCOME_HEAD = 256;
+/** How much of a call's text its signature reads. */
+const ACTION_MAX = 256;
 const FILES_MAX = 24;
 const EDITED_MAX = 32;
 
@@ -169,11 +173,11 @@ export function resultText(a: Pick<CompletedAction, 'error' | 'output'>, max: nu
  * beyond that its length, its first 3 KiB, its last 512 characters and 256 characters evenly
  * spaced over the middle.
  */
-export function resultFingerprint(text: string): number {
-  const head = 3072;
+export function resultFingerprint(text: string, from = 0): number {
+  const head = from + 3072;
   const tail = 512;
-  if (text.length <= 4096) return hash32(text);
-  let h = hash32(text, 0, head) ^ Math.imul(text.length, 0x9e3779b1);
+  if (text.length - from <= 4096) return hash32(text, from);
+  let h = hash32(text, from, head) ^ Math.imul(text.length, 0x9e3779b1);
   h = Math.imul(h ^ hash32(text, text.length - tail), 0x01000193);
   const stride = Math.floor((text.length - head - tail) / 256);
   for (let i = head; i < text.length - tail; i += stride)
@@ -183,15 +187,15 @@ export function resultFingerprint(text: string): number {
 
 /**
  * What a result says once noise is masked — the same for reruns that differ only in timings,
- * timestamps, addresses or temp names (numbers are kept: a different count is news): its error signature when it has one, else its first 1 KiB normalised, the next
- * 3 KiB as they are, and beyond that the length, the last 512 characters and a sample.
+ * timestamps, addresses or temp names (numbers are kept: a different count is news): its error
+ * signature when it has one, else its first 256 characters folded and the rest fingerprinted.
  */
 function outcomeOf(failed: boolean, output: string, error: string, errorHash: number): number {
   if (errorHash !== 0) return errorHash;
   const text = error ? `${error}\n${output}` : output;
-  const h = hash32(normaliseText(text, OUTCOME_HEAD, 'none')) ^ (failed ? 0x5bd1e995 : 0);
+  const h = normalisedHash(text, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
   if (text.length <= OUTCOME_HEAD) return h | 0;
-  return Math.imul(h, 0x01000193) ^ resultFingerprint(text.slice(OUTCOME_HEAD));
+  return Math.imul(h, 0x01000193) ^ resultFingerprint(text, OUTCOME_HEAD);
 }
 
 export function summariseCall(name: string, args: unknown): string {
@@ -323,8 +327,12 @@ export class SessionWindow {
         use.oldText !== null && use.newText !== null
           ? [boundedFingerprint(use.oldText), boundedFingerprint(use.newText)]
           : null,
-      sig: hash32(actionText(name, args)),
+      sig: 0,
+      lookSig: 0,
     };
+    const text = actionText(name, args, ACTION_MAX);
+    action.sig = normalisedHash(text, ACTION_MAX);
+    action.lookSig = normalisedHash(text, ACTION_MAX, 'none');
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
     this.message.repeats = 0;
@@ -338,9 +346,16 @@ export class SessionWindow {
     const { ok, output = '', error = '', exitCode } = result;
     action.resultSeq = seq;
     action.failed = !ok || (exitCode !== undefined && exitCode !== 0);
-    action.resultFp = fingerprint(
-      `${action.failed}\u0000${exitCode ?? ''}\u0000${resultFingerprint(output)}\u0000${resultFingerprint(error)}`,
-    );
+    const erred = !action.failed && reportsException(output);
+    const err =
+      action.failed || erred
+        ? errorSignature(resultText({ output, error }, 4096))
+        : errorSignature('');
+    // A failure with no recognisable error line is identified by its first words.
+    if (action.failed && err.hash === 0)
+      err.hash = normalisedHash(resultText({ output, error }, 512), 1024, 'positions') || 1;
+    const outcome = outcomeOf(action.failed, output, error, err.hash);
+    action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
     const completed: CompletedAction = {
       ...action,
       resultSeq: seq,
@@ -352,13 +367,6 @@ export class SessionWindow {
     this.revert = null;
     this.recreation = null;
     this.redundancy = null;
-    const erred = !completed.failed && reportsException(output);
-    const err =
-      completed.failed || erred ? errorSignature(resultText(completed, 4096)) : errorSignature('');
-    // A failure with no recognisable error line is identified by its first words.
-    if (completed.failed && err.hash === 0)
-      err.hash = hash32(normaliseText(resultText(completed, 512), 512, 'positions')) || 1;
-    const outcome = outcomeOf(completed.failed, output, error, err.hash);
     this.updateRun(completed, outcome, err.hash, err.syntax);
     this.updateErrors(completed, err.hash);
     if (completed.failed) this.failedCalls++;
@@ -527,7 +535,7 @@ export class SessionWindow {
       (isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null) ? F_TEST : 0) |
       (isWaitingCommand(a.summary) ? F_POLLING : 0) |
       (edit ? F_EDIT : 0);
-    r[base + 3] = edit ? 0 : sketchOf(actionText(a.toolName, a.summary), r, base + 4);
+    r[base + 3] = edit ? 0 : sketchText(`${a.toolName} ${a.summary}`, r, base + 4);
     this.ringSeq[slot] = a.callSeq;
     const n = ++this.completedCount;
     for (let p = 1; p <= MAX_PERIOD; p++) {
@@ -571,10 +579,10 @@ export class SessionWindow {
     return this.ringSeq[(this.completedCount - 1 - k) % RING];
   }
 
-  /** Results seen, keyed by the exact call: looking again at the same thing, not a similar one. */
+  /** Results seen, keyed by the call with its values: looking again at the same thing, not a similar one. */
   private updateSeen(a: CompletedAction, outcome: number, erred: boolean): void {
     if (a.failed || erred) return;
-    const sig = hash32(a.actionFp);
+    const sig = a.lookSig;
     const length = a.output.length + a.error.length;
     if (length < MIN_SEEN_LENGTH || isWaitingCommand(a.summary)) {
       this.newSinceMessage = true;
@@ -648,7 +656,7 @@ export class SessionWindow {
   /** Whether this message restates the previous one (similar words) with nothing new between. */
   private updateRestatement(seq: number, text: string): void {
     const previous = this.messageSketch.slice(0, Math.max(this.messageSketchLength, 0));
-    const length = sketchOf(normaliseText(text, 1024), this.messageSketch, 0);
+    const length = sketchText(text, this.messageSketch, 0, 256);
     const r = this.restatement;
     const similar =
       this.messageSketchLength >= MIN_MESSAGE_TOKENS &&

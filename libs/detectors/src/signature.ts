@@ -18,62 +18,256 @@ export function hash32(text: string, from = 0, to = text.length): number {
   return h | 0;
 }
 
-const MASKS: [RegExp, string][] = [
-  [/\b\d{4}-\d\d-\d\d[t ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?z?/g, '<ts>'],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>'],
-  [/\b0x[0-9a-f]+\b/g, '<hex>'],
-  [/\b[0-9a-f]{7,64}\b/g, '<hex>'],
-  [/\/tmp\/[\w.-]+/g, '/tmp/<tmp>'],
-  [/\b\d+(?:\.\d+)?(?:ms|us|s)\b/g, '<t>'],
-  [/\b\d+(?:\.\d+)?\b/g, '#'],
-];
-const POSITIONS = /\bline \d+|:\d+\b/g;
-const QUOTES = /["'`]/g;
-const SPACE = /\s+/g;
-const DOT_SLASH = /(^|[\s=(:])\.\//g;
-const SLASHES = /\/{2,}/g;
-const TRAILING_SLASH = /([\w.-])\/(?=\s|$)/g;
+export type NumberMasking = 'all' | 'positions' | 'none';
+
+const enum C {
+  Space = 32,
+  Quote = 34,
+  Apostrophe = 39,
+  Backtick = 96,
+  Slash = 47,
+  Dot = 46,
+  Colon = 58,
+  Hash = 35,
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isHexChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
+function isTokenChar(c: number): boolean {
+  return isWordChar(c) || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45;
+}
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+// The fold's output state: module-level, so the per-character path allocates nothing.
+let foldHash = 0;
+let foldPrev = 32;
+let tokenHash = 0;
+let tokenLength = 0;
+let foldSketch: Int32Array | null = null;
+let foldOffset = 0;
+let foldSketchLength = 0;
+let foldOut: number[] | null = null;
+
+function startFold(sketch: Int32Array | null, offset: number, out: number[] | null): void {
+  foldHash = 0x811c9dc5;
+  foldPrev = 32;
+  tokenHash = 0x811c9dc5;
+  tokenLength = 0;
+  foldSketch = sketch;
+  foldOffset = offset;
+  foldSketchLength = 0;
+  foldOut = out;
+}
+
+function endToken(): void {
+  if (tokenLength === 0) return;
+  if (foldSketch)
+    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, tokenHash | 0);
+  tokenHash = 0x811c9dc5;
+  tokenLength = 0;
+}
+
+function emit(c: number): void {
+  if (c === 32) {
+    if (foldPrev === 32) return;
+    endToken();
+  } else if (isTokenChar(c)) {
+    tokenHash = Math.imul(tokenHash ^ c, 0x01000193);
+    tokenLength++;
+  } else endToken();
+  foldHash = Math.imul(foldHash ^ c, 0x01000193);
+  foldPrev = c;
+  if (foldOut !== null) foldOut.push(c);
+}
+
+function emitAll(text: string): void {
+  for (let i = 0; i < text.length; i++) emit(text.charCodeAt(i));
+}
+
+function insertSorted(out: Int32Array, offset: number, n: number, h: number): number {
+  let i = n;
+  while (i > 0 && out[offset + i - 1] > h) i--;
+  if ((i > 0 && out[offset + i - 1] === h) || i >= SKETCH_SIZE) return n;
+  for (let j = Math.min(n, SKETCH_SIZE - 1); j > i; j--) out[offset + j] = out[offset + j - 1];
+  out[offset + i] = h;
+  return n < SKETCH_SIZE ? n + 1 : n;
+}
+
+/** Whether `text[i..]` starts a date like `2024-05-13`. */
+function startsDate(text: string, i: number): boolean {
+  return (
+    isDigit(text.charCodeAt(i + 3)) &&
+    text.charCodeAt(i + 4) === 45 &&
+    isDigit(text.charCodeAt(i + 5)) &&
+    isDigit(text.charCodeAt(i + 6)) &&
+    text.charCodeAt(i + 7) === 45 &&
+    isDigit(text.charCodeAt(i + 8))
+  );
+}
+
+/** Emits the word `text[i, j)` lower-cased, in one tight loop (the common case). */
+function emitWord(text: string, i: number, j: number): void {
+  let h = foldHash;
+  let t = tokenHash;
+  let c = 0;
+  for (let k = i; k < j; k++) {
+    c = lower(text.charCodeAt(k));
+    h = Math.imul(h ^ c, 0x01000193);
+    t = Math.imul(t ^ c, 0x01000193);
+  }
+  foldHash = h;
+  tokenHash = t;
+  tokenLength += j - i;
+  foldPrev = c;
+  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(text.charCodeAt(k)));
+}
+
+function fold(text: string, max: number, numbers: NumberMasking): void {
+  const end = Math.min(text.length, max);
+  let i = 0;
+  while (i < end) {
+    const c = lower(text.charCodeAt(i));
+    if (isWordChar(c)) {
+      // A whole word at once: a hex id, a number, or letters emitted as they are.
+      let j = i;
+      let hex = true;
+      let digits = false;
+      for (; j < end; j++) {
+        const d = text.charCodeAt(j);
+        if (!isWordChar(d)) break;
+        if (isDigit(d)) digits = true;
+        else if (hex && !isHexChar(d)) hex = false;
+      }
+      if (hex && digits && j - i >= 7) emitAll('<hex>');
+      else if (isDigit(c)) {
+        i = number(text, i, end, numbers);
+        continue;
+      } else emitWord(text, i, j);
+      i = j;
+    } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
+      i++;
+    } else if (isSpace(c)) {
+      emit(C.Space);
+      i++;
+    } else if (c === C.Slash) {
+      const next = i + 1 < end ? text.charCodeAt(i + 1) : C.Space;
+      // `a//b` → `a/b`; `dir/ ` → `dir `.
+      if (next === C.Slash || (isSpace(next) && isWordChar(text.charCodeAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      emit(C.Slash);
+      i++;
+      if (i >= 5 && text.slice(i - 5, i).toLowerCase() === '/tmp/') {
+        while (
+          i < end &&
+          (isWordChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || text.charCodeAt(i) === 45)
+        )
+          i++;
+        emitAll('<tmp>');
+      }
+    } else if (
+      c === C.Dot &&
+      text.charCodeAt(i + 1) === C.Slash &&
+      (foldPrev === C.Space || foldPrev === 61 || foldPrev === 40 || foldPrev === C.Colon)
+    ) {
+      i += 2; // `./x` → `x`
+    } else {
+      emit(c);
+      i++;
+    }
+  }
+  endToken();
+}
+
+/** Folds the number at `i` (a word start); returns where it ends. */
+function number(text: string, i: number, end: number, numbers: NumberMasking): number {
+  if (text.charCodeAt(i) === 48 && lower(text.charCodeAt(i + 1)) === 120) {
+    let j = i + 2;
+    while (j < end && isHexChar(text.charCodeAt(j))) j++;
+    emitAll('<hex>');
+    return j;
+  }
+  let j = i;
+  while (j < end && isDigit(text.charCodeAt(j))) j++;
+  if (j - i === 4 && startsDate(text, i)) {
+    while (j < end && (isWordChar(text.charCodeAt(j)) || ':.+-'.includes(text[j]))) j++;
+    emitAll('<ts>');
+    return j;
+  }
+  if (text.charCodeAt(j) === C.Dot && isDigit(text.charCodeAt(j + 1))) {
+    j++;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+  }
+  const u1 = lower(text.charCodeAt(j));
+  const u2 = lower(text.charCodeAt(j + 1));
+  const unit = u1 === 115 ? 1 : (u1 === 109 || u1 === 117) && u2 === 115 ? 2 : 0;
+  if (unit > 0 && !isWordChar(text.charCodeAt(j + unit))) {
+    emitAll('<t>');
+    return j + unit;
+  }
+  const position =
+    numbers === 'positions' &&
+    (foldPrev === C.Colon || (i >= 5 && text.slice(i - 5, i).toLowerCase() === 'line '));
+  if (numbers === 'all' || position) emit(C.Hash);
+  else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
+  return j;
+}
 
 /**
- * The masked, folded form of a text (its first `max` characters). `numbers`: `all` masks every
- * number; `positions` only line numbers (`line 12`, `:12`), keeping values; `none` keeps both.
+ * The masked, folded form of a text (its first `max` characters): lower case; quotes dropped;
+ * whitespace folded; `./`, doubled and trailing slashes removed; timestamps, durations, hex ids
+ * and `/tmp/` names masked. `numbers`: `all` masks every number; `positions` only line numbers
+ * (`line 12`, `:12`), keeping values; `none` keeps both. A readable form, for tests and reasons.
  */
 export function normaliseText(
   text: string,
   max = SIGNATURE_INPUT_MAX,
-  numbers: 'all' | 'positions' | 'none' = 'all',
+  numbers: NumberMasking = 'all',
 ): string {
-  let s = (text.length > max ? text.slice(0, max) : text).toLowerCase();
-  for (const [re, by] of MASKS) if (numbers === 'all' || by !== '#') s = s.replace(re, by);
-  if (numbers === 'positions') s = s.replace(POSITIONS, ' line #');
-  return s
-    .replace(QUOTES, '')
-    .replace(DOT_SLASH, '$1')
-    .replace(SLASHES, '/')
-    .replace(TRAILING_SLASH, '$1')
-    .replace(SPACE, ' ')
-    .trim();
+  const out: number[] = [];
+  startFold(null, 0, out);
+  fold(text, max, numbers);
+  return String.fromCharCode(...out).trim();
 }
 
-const TOKEN = /[\w#<>.\/-]+/g;
+/** The hash of `normaliseText(text, max, numbers)`, without building it. */
+export function normalisedHash(
+  text: string,
+  max = SIGNATURE_INPUT_MAX,
+  numbers: NumberMasking = 'all',
+): number {
+  startFold(null, 0, null);
+  fold(text, max, numbers);
+  return foldHash | 0;
+}
 
 /**
- * The bottom-k token hashes of a normalised text, ascending: a MinHash sketch. For texts of at
- * most `SKETCH_SIZE` distinct tokens it is the exact token set.
+ * The bottom-k token hashes (a MinHash sketch) of a text's normalised form, ascending, written
+ * at `out[offset…]`; returns how many. For at most `SKETCH_SIZE` distinct tokens it is the set.
  */
-export function sketchOf(normalised: string, out: Int32Array, offset: number): number {
-  let n = 0;
-  for (const m of normalised.matchAll(TOKEN)) {
-    const h = hash32(m[0]);
-    let i = n;
-    while (i > 0 && out[offset + i - 1] > h) i--;
-    if (i > 0 && out[offset + i - 1] === h) continue;
-    if (i >= SKETCH_SIZE) continue;
-    for (let j = Math.min(n, SKETCH_SIZE - 1); j > i; j--) out[offset + j] = out[offset + j - 1];
-    out[offset + i] = h;
-    if (n < SKETCH_SIZE) n++;
-  }
-  return n;
+export function sketchText(
+  text: string,
+  out: Int32Array,
+  offset: number,
+  max = SIGNATURE_INPUT_MAX,
+): number {
+  startFold(out, offset, null);
+  fold(text, max, 'all');
+  return foldSketchLength;
 }
 
 /** Estimated Jaccard similarity of two sketches (exact for small token sets). */
@@ -105,13 +299,12 @@ export function jaccard(
   return union === 0 ? 0 : both / union;
 }
 
-/** The canonical text of a tool call: its name and its arguments' values, normalised. */
-export function actionText(name: string, args: unknown): string {
+/** The text of a tool call to normalise: its name, and its arguments' keys and values. */
+export function actionText(name: string, args: unknown, max = 512): string {
   let out = `${name} `;
   const visit = (v: unknown, depth: number): void => {
-    if (out.length >= SIGNATURE_INPUT_MAX || depth > 8) return;
-    if (typeof v === 'string')
-      out += `${v.length > SIGNATURE_INPUT_MAX ? v.slice(0, SIGNATURE_INPUT_MAX) : v} `;
+    if (out.length >= max || depth > 8) return;
+    if (typeof v === 'string') out += `${v.length > max ? v.slice(0, max) : v} `;
     else if (v === null || typeof v !== 'object') out += `${String(v)} `;
     else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
     else {
@@ -123,7 +316,7 @@ export function actionText(name: string, args: unknown): string {
     }
   };
   visit(args, 0);
-  return normaliseText(out);
+  return out;
 }
 
 const SIGNAL = /error|exception|failed|failure|fail:|assert|traceback|✗|✖|panic|fatal|not ok/i;
@@ -183,7 +376,11 @@ export function errorSignature(text: string): ErrorSignature {
     .join('\n');
   const typed =
     kept.find((l) => EXCEPTION_LINE.test(l)) ?? kept.find((l) => FAILING_TEST.test(l)) ?? kept[0];
-  return { hash: hash32(normalised) || 1, label: typed.trim().slice(0, 120), syntax };
+  return {
+    hash: normalisedHash(kept.join('\n'), 2000, syntax ? 'none' : 'positions') || 1,
+    label: typed.trim().slice(0, 120),
+    syntax,
+  };
 }
 
 /** Whether a tool's output reports an exception even though the call itself succeeded. */

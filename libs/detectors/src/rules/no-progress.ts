@@ -5,7 +5,6 @@ import {
   type DetectorInput,
   type Finding,
 } from '../finding.js';
-import { MAX_PERIOD } from '../session-window.js';
 import { stepList } from './cycles.js';
 import { quoted } from './repetitive-loop.js';
 
@@ -17,8 +16,7 @@ const finding = findingsOf('reasoning_problem', 'no_progress', NAME);
  * reasoning_problem/no_progress: different steps, no movement. The same check (a test run, or a
  * command run again) failing with the same error signature after `failureAcrossEdits` - 1
  * rounds of edits; an edit that puts back what an earlier edit of the same file replaced; a file
- * created, removed and created again; a call whose result was already seen, with no edit since,
- * `redundantReads` times (not back to back: that is a loop); `condensations` context
+ * created, removed and created again; `condensations` context
  * condensations with no tool call between them. Whether the edits were sensible attempts is
  * the LLM judge's to say.
  */
@@ -88,25 +86,6 @@ export const noProgress: Detector = {
         ),
       );
     }
-    const seen = window.redundancy;
-    if (seen && !inCycle(window) && reaches(seen.count, thresholds.redundantReads)) {
-      out.push(
-        finding(
-          `stuck:reread:${a.actionFp}`,
-          seen.steps[0],
-          a.resultSeq,
-          `ran ${quoted(seen.summary)} ${seen.count} times (first at step ${seen.steps[0]}, now at step ${seen.steps[1]}) and got back what it had already seen, with no edit in between`,
-          0.7,
-          seen.steps,
-        ),
-      );
-    }
     return out;
   },
 };
-
-/** A step that repeats the one 1–4 steps before it belongs to a cycle: the loop rule's. */
-function inCycle(window: DetectorInput['window']): boolean {
-  for (let p = 1; p <= MAX_PERIOD; p++) if (window.periodStreak(p) >= p) return true;
-  return false;
-}

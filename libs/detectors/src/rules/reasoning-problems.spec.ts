@@ -90,7 +90,7 @@ describe('no_progress', () => {
       .bash('git status', { output: 'clean' })
       .tool('Read', { file_path: 'src/util.py' }, { output: 'def helper(): ...' });
     const findings = analyse(s.events);
-    assert.deepEqual(subtypes(findings), ['no_progress', 'no_progress']);
+    assert.deepEqual(subtypes(findings), ['no_progress', 'repetitive_loop']);
     assert.match(findings[0].reason, /undid the edit of `src\/core.py`/);
     assert.match(
       findings[1].reason,

@@ -6,6 +6,7 @@ import {
   type DetectorInput,
   type Finding,
 } from '../finding.js';
+import { MAX_PERIOD } from '../session-window.js';
 import { cycleEndingNow, stepList } from './cycles.js';
 
 const NAME = 'rules/repetitive-loop@3';
@@ -49,7 +50,8 @@ export function quoted(summary: string): string {
  * longer cycle; the same failing test run re-run unchanged `failingRepeats` times (other repeated
  * failures are `repeated_tool_error`'s); the same assistant message `repeatedMessages` times with
  * no tool result between, or a message restating the previous plan that often with nothing new
- * between; `emptyReplies` empty replies; one ~50-character chunk `chunkRepeats` times in a reply.
+ * between; a call whose result was already seen, with no edit or user message since,
+ * `redundantReads` times (coming back to it, not back to back); `emptyReplies` empty replies; one ~50-character chunk `chunkRepeats` times in a reply.
  * Waiting and polling commands get `pollingRepeats`, and a result that changes breaks a cycle.
  */
 export const repetitiveLoop: Detector = {
@@ -58,9 +60,9 @@ export const repetitiveLoop: Detector = {
     if (step.type === 'message' && step.role === 'assistant')
       return messageLoops(window, step, thresholds);
     if (step.type !== 'result') return [];
-    const cycle = cycleEndingNow(window, thresholds);
-    if (!cycle || (cycle.failing && !cycle.tests)) return [];
     const a = step.action;
+    const cycle = cycleEndingNow(window, thresholds);
+    if (!cycle || (cycle.failing && !cycle.tests)) return redundantLook(window, a, thresholds);
     const what =
       cycle.period === 1
         ? `ran ${quoted(cycle.summaries[0] ?? a.summary)} ${cycle.repeats} times in a row`
@@ -80,6 +82,32 @@ export const repetitiveLoop: Detector = {
     ];
   },
 };
+
+/** A call whose result was already seen, with no edit or user message since: nothing new. */
+function redundantLook(
+  window: DetectorInput['window'],
+  a: Extract<DetectorInput['step'], { type: 'result' }>['action'],
+  thresholds: DetectorInput['thresholds'],
+): Finding[] {
+  const seen = window.redundancy;
+  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads)) return [];
+  return [
+    finding(
+      `loop:look:${a.actionFp}`,
+      seen.steps[0],
+      a.resultSeq,
+      `ran ${quoted(seen.summary)} ${seen.count} times (first at step ${seen.steps[0]}, now at step ${seen.steps[1]}) and got back what it had already seen, with no edit in between`,
+      0.7,
+      seen.steps,
+    ),
+  ];
+}
+
+/** A step that repeats one 1–4 steps before it, a full period long, is a cycle's to report. */
+function inCycle(window: DetectorInput['window']): boolean {
+  for (let p = 1; p <= MAX_PERIOD; p++) if (window.periodStreak(p) >= p) return true;
+  return false;
+}
 
 function messageLoops(
   window: DetectorInput['window'],
