@@ -371,9 +371,6 @@ export function errorSignature(text: string): ErrorSignature {
   const syntax = lines.some((l) => SYNTAX.test(l));
   const kept = lines.slice(0, 4);
   if (syntax && location) kept.push(location);
-  const normalised = kept
-    .map((l) => normaliseText(l, 300, syntax ? 'none' : 'positions'))
-    .join('\n');
   const typed =
     kept.find((l) => EXCEPTION_LINE.test(l)) ?? kept.find((l) => FAILING_TEST.test(l)) ?? kept[0];
   return {
