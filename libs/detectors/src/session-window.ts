@@ -276,6 +276,7 @@ export class SessionWindow {
   private readonly messageSketch = new Int32Array(SKETCH_SIZE);
   private messageSketchLength = -1;
   private newSinceMessage = false;
+  private lastFailure = 0;
 
   constructor(readonly capacity = 6) {}
 
@@ -581,7 +582,12 @@ export class SessionWindow {
 
   /** Results seen, keyed by the call with its values: looking again at the same thing, not a similar one. */
   private updateSeen(a: CompletedAction, outcome: number, erred: boolean): void {
-    if (a.failed || erred) return;
+    if (a.failed || erred) {
+      // A failure is news when it is not the one just seen.
+      if (outcome !== this.lastFailure) this.newSinceMessage = true;
+      this.lastFailure = outcome;
+      return;
+    }
     const sig = a.lookSig;
     const length = a.output.length + a.error.length;
     if (length < MIN_SEEN_LENGTH || isWaitingCommand(a.summary)) {
