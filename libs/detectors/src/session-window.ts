@@ -23,7 +23,9 @@ import {
   errorSignature,
   hash32,
   jaccard,
+  lastValuesHash,
   normalisedHash,
+  normalisedHashes,
   reportsException,
   sketchText,
   SKETCH_SIZE,
@@ -49,6 +51,8 @@ export interface ActionRecord {
   sig: number;
   /** The action's hash with only formatting folded (quotes, spaces, paths), numbers kept. */
   lookSig: number;
+  /** A waiting or polling command, whose repetition is normal. */
+  polling: boolean;
 }
 
 /** A tool call whose result just arrived, with that result's text (not kept in the window). */
@@ -144,6 +148,15 @@ const SEEN = 12;
 export const MAX_PERIOD = 4;
 /** Actions at least this similar (token-set Jaccard) count as the same action. */
 const SIMILAR = 0.75;
+const STRIDE = 4 + SKETCH_SIZE;
+const RING_SEQ_AT = RING * STRIDE;
+const STREAK_AT = RING_SEQ_AT + RING;
+const SEEN_AT = STREAK_AT + MAX_PERIOD + 1;
+const SEEN_SEQ_AT = SEEN_AT + SEEN * 4;
+const MESSAGE_AT = SEEN_SEQ_AT + SEEN;
+const PREVIOUS_MESSAGE_AT = MESSAGE_AT + SKETCH_SIZE;
+const STATE_SIZE = PREVIOUS_MESSAGE_AT + SKETCH_SIZE;
+const SEQ_MAX = 2 ** 31 - 1;
 const F_FAILED = 1;
 const F_ERRED = 2;
 const F_TEST = 4;
@@ -264,16 +277,13 @@ export class SessionWindow {
   redundancy: Redundancy | null = null;
 
   // Ring of completed steps: [sig, outcome, flags, sketch length, sketch × SKETCH_SIZE] each.
-  private readonly ring = new Int32Array(RING * (4 + SKETCH_SIZE));
-  private readonly ringSeq = new Float64Array(RING);
+  // All of it in one typed array (one allocation per session): the ring at RING_AT, then the
+  // ring's seqs, the period streaks, the seen ring, its seqs and two message sketches.
+  private readonly state = new Int32Array(STATE_SIZE);
   private completedCount = 0;
   /** streak[p]: consecutive latest steps matching the step p before them. */
-  private readonly streak = new Int32Array(MAX_PERIOD + 1);
   // Ring of results seen: [sig, outcome, edits at the time, count] each, and the first step.
-  private readonly seen = new Int32Array(SEEN * 4);
-  private readonly seenSeq = new Float64Array(SEEN);
   private seenNext = 0;
-  private readonly messageSketch = new Int32Array(SKETCH_SIZE);
   private messageSketchLength = -1;
   private newSinceMessage = false;
   private lastFailure = 0;
@@ -330,10 +340,12 @@ export class SessionWindow {
           : null,
       sig: 0,
       lookSig: 0,
+      polling: false,
     };
     const text = actionText(name, args, ACTION_MAX);
-    action.sig = normalisedHash(text, ACTION_MAX);
-    action.lookSig = normalisedHash(text, ACTION_MAX, 'none');
+    action.sig = normalisedHashes(text, ACTION_MAX);
+    action.lookSig = lastValuesHash();
+    action.polling = isWaitingCommand(action.summary);
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
     this.message.repeats = 0;
@@ -522,10 +534,10 @@ export class SessionWindow {
   }
 
   private updateCycles(a: CompletedAction, outcome: number, erred: boolean): void {
-    const stride = 4 + SKETCH_SIZE;
+    const stride = STRIDE;
     const slot = this.completedCount % RING;
     const base = slot * stride;
-    const r = this.ring;
+    const r = this.state;
     const edit = a.kind === 'edit' || a.kind === 'write';
     // Edits repeat only when they are exactly the same edit.
     r[base] = edit ? hash32(a.actionFp) : a.sig;
@@ -534,21 +546,21 @@ export class SessionWindow {
       (a.failed ? F_FAILED : 0) |
       (erred ? F_ERRED : 0) |
       (isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null) ? F_TEST : 0) |
-      (isWaitingCommand(a.summary) ? F_POLLING : 0) |
+      (a.polling ? F_POLLING : 0) |
       (edit ? F_EDIT : 0);
     r[base + 3] = edit ? 0 : sketchText(`${a.toolName} ${a.summary}`, r, base + 4);
-    this.ringSeq[slot] = a.callSeq;
+    r[RING_SEQ_AT + slot] = Math.min(a.callSeq, SEQ_MAX);
     const n = ++this.completedCount;
     for (let p = 1; p <= MAX_PERIOD; p++) {
       if (n <= p) break;
       const other = ((n - 1 - p) % RING) * stride;
-      this.streak[p] = this.sameStep(base, other) ? this.streak[p] + 1 : 0;
+      r[STREAK_AT + p] = this.sameStep(base, other) ? r[STREAK_AT + p] + 1 : 0;
     }
   }
 
   /** Similar actions (the same, for edits) with the same outcome. */
   private sameStep(x: number, y: number): boolean {
-    const r = this.ring;
+    const r = this.state;
     if (r[x + 1] !== r[y + 1] || r[x + 2] !== r[y + 2]) return false;
     if (r[x] === r[y]) return true;
     if (r[x + 2] & F_EDIT) return false;
@@ -562,12 +574,12 @@ export class SessionWindow {
 
   /** Consecutive latest steps that match the step `period` before them (period 1–4). */
   periodStreak(period: number): number {
-    return this.streak[period];
+    return this.state[STREAK_AT + period];
   }
 
   /** The flags of the k-th latest completed step (0: the latest). */
   stepFlags(k: number): { failing: boolean; test: boolean; polling: boolean } {
-    const f = this.ring[((this.completedCount - 1 - k) % RING) * (4 + SKETCH_SIZE) + 2];
+    const f = this.state[((this.completedCount - 1 - k) % RING) * STRIDE + 2];
     return {
       failing: (f & (F_FAILED | F_ERRED)) !== 0,
       test: (f & F_TEST) !== 0,
@@ -577,7 +589,7 @@ export class SessionWindow {
 
   /** The call seq of the k-th latest completed step, for k below the ring's size. */
   stepSeq(k: number): number {
-    return this.ringSeq[(this.completedCount - 1 - k) % RING];
+    return this.state[RING_SEQ_AT + ((this.completedCount - 1 - k) % RING)];
   }
 
   /** Results seen, keyed by the call with its values: looking again at the same thing, not a similar one. */
@@ -590,18 +602,18 @@ export class SessionWindow {
     }
     const sig = a.lookSig;
     const length = a.output.length + a.error.length;
-    if (length < MIN_SEEN_LENGTH || isWaitingCommand(a.summary)) {
+    if (length < MIN_SEEN_LENGTH || a.polling) {
       this.newSinceMessage = true;
       return;
     }
-    const s = this.seen;
+    const s = this.state;
     for (let i = 0; i < SEEN; i++) {
-      const b = i * 4;
+      const b = SEEN_AT + i * 4;
       if (s[b + 3] === 0 || s[b] !== sig || s[b + 1] !== outcome) continue;
       if (s[b + 2] !== this.edits) {
         s[b + 2] = this.edits;
         s[b + 3] = 1;
-        this.seenSeq[i] = a.callSeq;
+        s[SEEN_SEQ_AT + i] = Math.min(a.callSeq, SEQ_MAX);
         this.newSinceMessage = true;
         return;
       }
@@ -609,16 +621,16 @@ export class SessionWindow {
       this.redundancy = {
         summary: a.summary,
         count: s[b + 3],
-        steps: [this.seenSeq[i], a.callSeq],
+        steps: [s[SEEN_SEQ_AT + i], a.callSeq],
       };
       return;
     }
-    const b = this.seenNext * 4;
+    const b = SEEN_AT + this.seenNext * 4;
     s[b] = sig;
     s[b + 1] = outcome;
     s[b + 2] = this.edits;
     s[b + 3] = 1;
-    this.seenSeq[this.seenNext] = a.callSeq;
+    s[SEEN_SEQ_AT + this.seenNext] = Math.min(a.callSeq, SEQ_MAX);
     this.seenNext = (this.seenNext + 1) % SEEN;
     this.newSinceMessage = true;
   }
@@ -661,13 +673,15 @@ export class SessionWindow {
 
   /** Whether this message restates the previous one (similar words) with nothing new between. */
   private updateRestatement(seq: number, text: string): void {
-    const previous = this.messageSketch.slice(0, Math.max(this.messageSketchLength, 0));
-    const length = sketchText(text, this.messageSketch, 0, 256);
+    const m = this.state;
+    m.copyWithin(PREVIOUS_MESSAGE_AT, MESSAGE_AT, MESSAGE_AT + SKETCH_SIZE);
+    const previous = Math.max(this.messageSketchLength, 0);
+    const length = sketchText(text, m, MESSAGE_AT, 256);
     const r = this.restatement;
     const similar =
       this.messageSketchLength >= MIN_MESSAGE_TOKENS &&
       length >= MIN_MESSAGE_TOKENS &&
-      jaccard(previous, 0, previous.length, this.messageSketch, 0, length) >= RESTATED;
+      jaccard(m, PREVIOUS_MESSAGE_AT, previous, m, MESSAGE_AT, length) >= RESTATED;
     if (similar && !this.newSinceMessage) {
       r.count++;
       r.withResults ||= this.message.repeats === 1;

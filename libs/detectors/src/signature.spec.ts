@@ -4,7 +4,9 @@ import {
   actionText,
   errorSignature,
   jaccard,
+  lastValuesHash,
   normalisedHash,
+  normalisedHashes,
   normaliseText,
   sketchText,
   SKETCH_SIZE,
@@ -30,6 +32,13 @@ describe('normalised signatures', () => {
       normalisedHash('pytest  "tests/test_x.py"'),
       normalisedHash('pytest tests/test_x.py'),
     );
+  });
+
+  it('give the numbers-masked and the numbers-kept hash from one pass', () => {
+    const masked = normalisedHashes('ls 5 "a"');
+    const values = lastValuesHash();
+    assert.equal(masked, normalisedHash('ls 7 a'));
+    assert.equal(values, normalisedHash('ls 5 a', 2048, 'none'));
   });
 
   it('compare by token-set similarity, bounded by the sketch', () => {

@@ -53,6 +53,8 @@ function lower(c: number): number {
 
 // The fold's output state: module-level, so the per-character path allocates nothing.
 let foldHash = 0;
+/** The same fold's hash with numbers kept, for `all` masking. */
+let foldValuesHash = 0;
 let foldPrev = 32;
 let tokenHash = 0;
 let tokenLength = 0;
@@ -63,6 +65,7 @@ let foldOut: number[] | null = null;
 
 function startFold(sketch: Int32Array | null, offset: number, out: number[] | null): void {
   foldHash = 0x811c9dc5;
+  foldValuesHash = 0x811c9dc5;
   foldPrev = 32;
   tokenHash = 0x811c9dc5;
   tokenLength = 0;
@@ -89,6 +92,7 @@ function emit(c: number): void {
     tokenLength++;
   } else endToken();
   foldHash = Math.imul(foldHash ^ c, 0x01000193);
+  foldValuesHash = Math.imul(foldValuesHash ^ c, 0x01000193);
   foldPrev = c;
   if (foldOut !== null) foldOut.push(c);
 }
@@ -121,14 +125,17 @@ function startsDate(text: string, i: number): boolean {
 /** Emits the word `text[i, j)` lower-cased, in one tight loop (the common case). */
 function emitWord(text: string, i: number, j: number): void {
   let h = foldHash;
+  let v = foldValuesHash;
   let t = tokenHash;
   let c = 0;
   for (let k = i; k < j; k++) {
     c = lower(text.charCodeAt(k));
     h = Math.imul(h ^ c, 0x01000193);
+    v = Math.imul(v ^ c, 0x01000193);
     t = Math.imul(t ^ c, 0x01000193);
   }
   foldHash = h;
+  foldValuesHash = v;
   tokenHash = t;
   tokenLength += j - i;
   foldPrev = c;
@@ -222,8 +229,13 @@ function number(text: string, i: number, end: number, numbers: NumberMasking): n
   const position =
     numbers === 'positions' &&
     (foldPrev === C.Colon || (i >= 5 && text.slice(i - 5, i).toLowerCase() === 'line '));
-  if (numbers === 'all' || position) emit(C.Hash);
-  else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
+  if (numbers === 'all' || position) {
+    // Masked in the hash; kept in the values hash.
+    let v = foldValuesHash;
+    emit(C.Hash);
+    for (let k = i; k < j; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
+    foldValuesHash = v;
+  } else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
   return j;
 }
 
@@ -253,6 +265,21 @@ export function normalisedHash(
   startFold(null, 0, null);
   fold(text, max, numbers);
   return foldHash | 0;
+}
+
+/**
+ * The hashes of `text` folded with numbers masked and with numbers kept, from one pass: the
+ * first is returned, the second is `lastValuesHash()`.
+ */
+export function normalisedHashes(text: string, max = SIGNATURE_INPUT_MAX): number {
+  startFold(null, 0, null);
+  fold(text, max, 'all');
+  return foldHash | 0;
+}
+
+/** The numbers-kept hash of the latest `normalisedHashes` call. */
+export function lastValuesHash(): number {
+  return foldValuesHash | 0;
 }
 
 /**

@@ -7,7 +7,6 @@ import {
 } from '../finding.js';
 import { isTestRun } from '../tool-kinds.js';
 import { cycleEndingNow, stepList } from './cycles.js';
-import { isWaitingCommand } from './polling.js';
 import { quoted } from './repetitive-loop.js';
 
 const NAME = 'rules/repeated-tool-error@2';
@@ -47,7 +46,7 @@ export const repeatedToolError: Detector = {
     }
     const out: Finding[] = [];
     const run = window.run;
-    const polling = isWaitingCommand(a.summary);
+    const polling = a.polling;
     const test = isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null);
     if (
       run &&
