@@ -26,6 +26,7 @@ import {
   lastValuesHash,
   normalisedHash,
   normalisedHashes,
+  lastSketchLength,
   reportsException,
   sketchText,
   SKETCH_SIZE,
@@ -155,7 +156,10 @@ const SEEN_AT = STREAK_AT + MAX_PERIOD + 1;
 const SEEN_SEQ_AT = SEEN_AT + SEEN * 4;
 const MESSAGE_AT = SEEN_SEQ_AT + SEEN;
 const PREVIOUS_MESSAGE_AT = MESSAGE_AT + SKETCH_SIZE;
-const STATE_SIZE = PREVIOUS_MESSAGE_AT + SKETCH_SIZE;
+const PENDING = 4;
+/** Sketches of calls awaiting their result: [call seq, length, sketch × SKETCH_SIZE] each. */
+const PENDING_AT = PREVIOUS_MESSAGE_AT + SKETCH_SIZE;
+const STATE_SIZE = PENDING_AT + PENDING * (2 + SKETCH_SIZE);
 const SEQ_MAX = 2 ** 31 - 1;
 const F_FAILED = 1;
 const F_ERRED = 2;
@@ -168,7 +172,7 @@ const MIN_SEEN_LENGTH = 1;
 const MIN_MESSAGE_TOKENS = 8;
 /** Messages at least this similar restate each other. */
 const RESTATED = 0.8;
-const OUTCOME_HEAD = 256;
+const OUTCOME_HEAD = 128;
 /** How much of a call's text its signature reads. */
 const ACTION_MAX = 256;
 const FILES_MAX = 24;
@@ -201,7 +205,7 @@ export function resultFingerprint(text: string, from = 0): number {
 /**
  * What a result says once noise is masked — the same for reruns that differ only in timings,
  * timestamps, addresses or temp names (numbers are kept: a different count is news): its error
- * signature when it has one, else its first 256 characters folded and the rest fingerprinted.
+ * signature when it has one, else its first 128 characters folded and the rest fingerprinted.
  */
 function outcomeOf(failed: boolean, output: string, error: string, errorHash: number): number {
   if (errorHash !== 0) return errorHash;
@@ -287,6 +291,7 @@ export class SessionWindow {
   private messageSketchLength = -1;
   private newSinceMessage = false;
   private lastFailure = 0;
+  private callCount = 0;
 
   constructor(readonly capacity = 6) {}
 
@@ -343,8 +348,12 @@ export class SessionWindow {
       polling: false,
     };
     const text = actionText(name, args, ACTION_MAX);
-    action.sig = normalisedHashes(text, ACTION_MAX);
+    // One pass: both hashes, and the sketch kept until the result arrives.
+    const pending = PENDING_AT + (this.callCount++ % PENDING) * (2 + SKETCH_SIZE);
+    action.sig = normalisedHashes(text, ACTION_MAX, this.state, pending + 2);
     action.lookSig = lastValuesHash();
+    this.state[pending] = Math.min(seq, SEQ_MAX);
+    this.state[pending + 1] = lastSketchLength();
     action.polling = isWaitingCommand(action.summary);
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
@@ -548,7 +557,7 @@ export class SessionWindow {
       (isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null) ? F_TEST : 0) |
       (a.polling ? F_POLLING : 0) |
       (edit ? F_EDIT : 0);
-    r[base + 3] = edit ? 0 : sketchText(`${a.toolName} ${a.summary}`, r, base + 4);
+    r[base + 3] = edit ? 0 : this.takeSketch(a.callSeq, base + 4);
     r[RING_SEQ_AT + slot] = Math.min(a.callSeq, SEQ_MAX);
     const n = ++this.completedCount;
     for (let p = 1; p <= MAX_PERIOD; p++) {
@@ -556,6 +565,19 @@ export class SessionWindow {
       const other = ((n - 1 - p) % RING) * stride;
       r[STREAK_AT + p] = this.sameStep(base, other) ? r[STREAK_AT + p] + 1 : 0;
     }
+  }
+
+  /** Moves the call's sketch from the pending slots into the ring; 0 tokens if it was evicted. */
+  private takeSketch(callSeq: number, to: number): number {
+    const r = this.state;
+    for (let k = 0; k < PENDING; k++) {
+      const at = PENDING_AT + k * (2 + SKETCH_SIZE);
+      if (r[at] !== Math.min(callSeq, SEQ_MAX)) continue;
+      r.copyWithin(to, at + 2, at + 2 + SKETCH_SIZE);
+      r[at] = -1;
+      return r[at + 1];
+    }
+    return 0;
   }
 
   /** Similar actions (the same, for edits) with the same outcome. */

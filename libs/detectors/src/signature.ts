@@ -269,12 +269,23 @@ export function normalisedHash(
 
 /**
  * The hashes of `text` folded with numbers masked and with numbers kept, from one pass: the
- * first is returned, the second is `lastValuesHash()`.
+ * first is returned, the second is `lastValuesHash()`; with `sketch`, its token sketch is written
+ * there too (`lastSketchLength()` tokens).
  */
-export function normalisedHashes(text: string, max = SIGNATURE_INPUT_MAX): number {
-  startFold(null, 0, null);
+export function normalisedHashes(
+  text: string,
+  max = SIGNATURE_INPUT_MAX,
+  sketch: Int32Array | null = null,
+  offset = 0,
+): number {
+  startFold(sketch, offset, null);
   fold(text, max, 'all');
   return foldHash | 0;
+}
+
+/** How many tokens the latest `normalisedHashes` call wrote to its sketch. */
+export function lastSketchLength(): number {
+  return foldSketchLength;
 }
 
 /** The numbers-kept hash of the latest `normalisedHashes` call. */
