@@ -421,5 +421,7 @@ export function errorSignature(text: string): ErrorSignature {
 /** Whether a tool's output reports an exception even though the call itself succeeded. */
 export function reportsException(output: string): boolean {
   const tail = output.length > 600 ? output.slice(-600) : output;
+  if (!tail.includes('Error') && !tail.includes('Exception') && !tail.includes('Traceback'))
+    return false;
   return /^(?:[A-Z][\w.]*(?:Error|Exception)|Traceback \(most recent call last\)):?/m.test(tail);
 }
