@@ -14,6 +14,16 @@ export interface Finding {
   toSeq: number;
   reason: string;
   detector: string;
+  /** The steps (call seqs) that form the pattern, oldest first, when it spans several. */
+  steps?: number[];
+}
+
+/** What the verdict contract holds of a reason. */
+export const REASON_MAX = 500;
+
+/** A reason clipped to the verdict contract, on a character boundary. */
+export function clipReason(reason: string): string {
+  return reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason;
 }
 
 export interface DetectorInput {
@@ -44,14 +54,16 @@ export function findingsOf(category: Category, subtype: Subtype, detector: strin
     toSeq: number,
     reason: string,
     confidence: number,
+    steps?: number[],
   ): Finding => ({
     category,
     subtype,
     confidence,
-    signature,
+    signature: signature.slice(0, 200),
     fromSeq,
     toSeq,
-    reason,
+    reason: clipReason(reason),
     detector,
+    ...(steps ? { steps } : {}),
   });
 }

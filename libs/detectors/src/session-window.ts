@@ -11,11 +11,27 @@ import {
   isTestPath,
   isTestRun,
   pathsChangedByCommand,
+  pathsCreatedByCommand,
+  pathsRemovedByCommand,
   type ToolKind,
   type ToolUse,
 } from './tool-kinds.js';
 import { failureFingerprint } from './failure-fingerprint.js';
 import { LookupMemory } from './lookups.js';
+import { isWaitingCommand } from './rules/polling.js';
+import {
+  actionText,
+  errorSignature,
+  hash32,
+  jaccard,
+  lastValuesHash,
+  normalisedHash,
+  normalisedHashes,
+  lastSketchLength,
+  reportsException,
+  sketchText,
+  SKETCH_SIZE,
+} from './signature.js';
 
 /** What the window keeps of one tool call: fingerprints and a short summary, never whole outputs. */
 export interface ActionRecord {
@@ -33,6 +49,12 @@ export interface ActionRecord {
   path: string | null;
   /** For edits that give both: fingerprints of the replaced text and its replacement. */
   editFps: [string, string] | null;
+  /** The normalised action's hash: equal for calls that differ only in noise. */
+  sig: number;
+  /** The action's hash with only formatting folded (quotes, spaces, paths), numbers kept. */
+  lookSig: number;
+  /** A waiting or polling command, whose repetition is normal. */
+  polling: boolean;
 }
 
 /** A tool call whose result just arrived, with that result's text (not kept in the window). */
@@ -52,25 +74,43 @@ export type Step =
   | { type: 'usage'; seq: number; tokens: number }
   | { type: 'end'; seq: number; text: string };
 
-/** Consecutive completed calls of the same action. */
+/** Consecutive completed calls of the same (normalised) action. */
 export interface ActionRun {
   actionFp: string;
+  sig: number;
   resultFp: string;
+  outcome: number;
   fromSeq: number;
   sameAction: number;
   /** Of those, how many at the end gave the same result. */
   sameResult: number;
   sameResultFrom: number;
   allFailed: boolean;
+  /** Consecutive failures at the end, restarted when a syntax error moves (the parser got further). */
+  failing: number;
+  failingFrom: number;
+  lastError: number;
 }
 
 export interface FileState {
-  reads: number;
-  firstReadSeq: number;
-  lastContentFp: string | null;
   edits: number;
   lastEdit: [string, string] | null;
   lastEditSeq: number;
+  /** The step that created the file, and the one that then removed it (-1: none). */
+  createdSeq: number;
+  removedSeq: number;
+}
+
+/** The same error from the same check, come back after edits. */
+export interface PersistentFailure {
+  /** `test` for any test run, else the check's action signature. */
+  key: string;
+  errorHash: number;
+  label: string;
+  edits: number;
+  fromSeq: number;
+  /** The check's steps that failed this way (the first and the latest few). */
+  steps: number[];
 }
 
 /** An edit that put back exactly what an earlier edit of the same file replaced. */
@@ -80,13 +120,62 @@ export interface Revert {
   revertSeq: number;
 }
 
+/** A file created, then removed, then created again. */
+export interface Recreation {
+  path: string;
+  steps: [number, number, number];
+}
+
+/** A succeeding call whose result is one already seen, with no edit since. */
+export interface Redundancy {
+  summary: string;
+  count: number;
+  steps: number[];
+}
+
 export interface TestRunState {
   seq: number;
   failed: boolean;
   failureFp: string | null;
 }
 
+function emptyFile(): FileState {
+  return { edits: 0, lastEdit: null, lastEditSeq: 0, createdSeq: -1, removedSeq: -1 };
+}
+
 const SUMMARY_MAX = 100;
+/** Completed steps remembered for cycle detection: three repeats of a period of four. */
+export const RING = 12;
+const SEEN = 12;
+export const MAX_PERIOD = 4;
+/** Actions at least this similar (token-set Jaccard) count as the same action. */
+const SIMILAR = 0.75;
+const STRIDE = 4 + SKETCH_SIZE;
+const RING_SEQ_AT = RING * STRIDE;
+const STREAK_AT = RING_SEQ_AT + RING;
+const SEEN_AT = STREAK_AT + MAX_PERIOD + 1;
+const SEEN_SEQ_AT = SEEN_AT + SEEN * 4;
+const MESSAGE_AT = SEEN_SEQ_AT + SEEN;
+const PREVIOUS_MESSAGE_AT = MESSAGE_AT + SKETCH_SIZE;
+const PENDING = 4;
+/** Sketches of calls awaiting their result: [call seq, length, sketch × SKETCH_SIZE] each. */
+const PENDING_AT = PREVIOUS_MESSAGE_AT + SKETCH_SIZE;
+const STATE_SIZE = PENDING_AT + PENDING * (2 + SKETCH_SIZE);
+const SEQ_MAX = 2 ** 31 - 1;
+const F_FAILED = 1;
+const F_ERRED = 2;
+const F_TEST = 4;
+const F_POLLING = 8;
+const F_EDIT = 16;
+/** Empty results carry nothing to call a repeat of them redundant. */
+const MIN_SEEN_LENGTH = 1;
+/** Messages of fewer tokens are acknowledgements, not plans. */
+const MIN_MESSAGE_TOKENS = 8;
+/** Messages at least this similar restate each other. */
+const RESTATED = 0.8;
+const OUTCOME_HEAD = 128;
+/** How much of a call's text its signature reads. */
+const ACTION_MAX = 256;
 const FILES_MAX = 24;
 const EDITED_MAX = 32;
 
@@ -95,6 +184,36 @@ export function resultText(a: Pick<CompletedAction, 'error' | 'output'>, max: nu
   const error = a.error.length > max ? a.error.slice(0, max) : a.error;
   const output = a.output.length > max ? a.output.slice(0, max) : a.output;
   return `${error}\n${output}`;
+}
+
+/**
+ * A fingerprint of a result, whatever its size, in bounded time: the whole text up to 4 KiB;
+ * beyond that its length, its first 3 KiB, its last 512 characters and 256 characters evenly
+ * spaced over the middle.
+ */
+export function resultFingerprint(text: string, from = 0): number {
+  const head = from + 3072;
+  const tail = 512;
+  if (text.length - from <= 4096) return hash32(text, from);
+  let h = hash32(text, from, head) ^ Math.imul(text.length, 0x9e3779b1);
+  h = Math.imul(h ^ hash32(text, text.length - tail), 0x01000193);
+  const stride = Math.floor((text.length - head - tail) / 256);
+  for (let i = head; i < text.length - tail; i += stride)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * What a result says once noise is masked — the same for reruns that differ only in timings,
+ * timestamps, addresses or temp names (numbers are kept: a different count is news): its error
+ * signature when it has one, else its first 128 characters folded and the rest fingerprinted.
+ */
+function outcomeOf(failed: boolean, output: string, error: string, errorHash: number): number {
+  if (errorHash !== 0) return errorHash;
+  const text = error ? `${error}\n${output}` : output;
+  const h = normalisedHash(text, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
+  if (text.length <= OUTCOME_HEAD) return h | 0;
+  return Math.imul(h, 0x01000193) ^ resultFingerprint(text, OUTCOME_HEAD);
 }
 
 export function summariseCall(name: string, args: unknown): string {
@@ -114,9 +233,16 @@ function boundedSet(map: Map<string, FileState>, key: string, value: FileState):
   if (map.size > FILES_MAX) map.delete(map.keys().next().value!);
 }
 
+function pushBounded(list: number[], seq: number, max: number): void {
+  list.push(seq);
+  if (list.length > max) list.splice(1, 1);
+}
+
 /**
  * The bounded state of one session that detectors look at. Everything is updated incrementally
- * as events arrive — O(1) amortised per event — and sized by constants, never by session length.
+ * as events arrive — O(1) per event, reading a bounded prefix of each text — and sized by
+ * constants, never by session length: the last few actions, a ring of twelve completed steps'
+ * signatures and sketches for cycles, a ring of twelve results already seen, a few files.
  */
 export class SessionWindow {
   readonly actions: ActionRecord[] = [];
@@ -125,19 +251,23 @@ export class SessionWindow {
   ledger: TaskLedger | null = null;
   taskSeq = -1;
   run: ActionRun | null = null;
-  /** Consecutive failing results sharing an error fingerprint. */
+  /** Consecutive failing results sharing an error signature. */
   errorRun: { errorFp: string; count: number; fromSeq: number; distinctActions: boolean } | null =
     null;
   timeouts = { count: 0, fromSeq: 0 };
   message = { lastFp: '', repeats: 0, fromSeq: 0, empties: 0, emptyFrom: 0 };
-  condensations = { count: 0, fromSeq: 0 };
+  /** Assistant messages in a row that restate the previous one, with nothing new between. */
+  restatement = { count: 0, fromSeq: 0, withResults: false };
+  condensations = { count: 0, fromSeq: 0, lastSeq: -1 };
   lastTest: TestRunState | null = null;
-  /** The test failure that persists across edits: how many different edits it has survived. */
-  persistentFailure: { failureFp: string; edits: number; fromSeq: number } | null = null;
+  /** The failure that persists across edits: how many rounds of edits it has survived. */
+  persistentFailure: PersistentFailure | null = null;
   editsSinceTest = 0;
   readonly files = new Map<string, FileState>();
   readonly edited = new Set<string>();
   testFilesEdited = 0;
+  /** Files changed and user messages received so far: what can make a repeated look legitimate. */
+  edits = 0;
   tokens = 0;
   /** The session's tokens before the latest usage event. */
   tokensBefore = 0;
@@ -146,8 +276,27 @@ export class SessionWindow {
   revert: Revert | null = null;
   /** The names the context has shown, and the lookups that found nothing. */
   readonly lookups = new LookupMemory();
+  /** The latest result's error (type and message), or ''. */
+  lastError = '';
+  /** Set by the write that re-created a removed file; cleared by the next result. */
+  recreation: Recreation | null = null;
+  /** Set by a result already seen with no edit since; cleared by the next result. */
+  redundancy: Redundancy | null = null;
 
-  constructor(readonly capacity = 8) {}
+  // Ring of completed steps: [sig, outcome, flags, sketch length, sketch × SKETCH_SIZE] each.
+  // All of it in one typed array (one allocation per session): the ring at RING_AT, then the
+  // ring's seqs, the period streaks, the seen ring, its seqs and two message sketches.
+  private readonly state = new Int32Array(STATE_SIZE);
+  private completedCount = 0;
+  /** streak[p]: consecutive latest steps matching the step p before them. */
+  // Ring of results seen: [sig, outcome, edits at the time, count] each, and the first step.
+  private seenNext = 0;
+  private messageSketchLength = -1;
+  private newSinceMessage = false;
+  private lastFailure = 0;
+  private callCount = 0;
+
+  constructor(readonly capacity = 6) {}
 
   /** Records an event and returns the step detectors should look at, if any. */
   push(event: TrajectoryEvent): Step | null {
@@ -198,7 +347,18 @@ export class SessionWindow {
         use.oldText !== null && use.newText !== null
           ? [boundedFingerprint(use.oldText), boundedFingerprint(use.newText)]
           : null,
+      sig: 0,
+      lookSig: 0,
+      polling: false,
     };
+    const text = actionText(name, args, ACTION_MAX);
+    // One pass: both hashes, and the sketch kept until the result arrives.
+    const pending = PENDING_AT + (this.callCount++ % PENDING) * (2 + SKETCH_SIZE);
+    action.sig = normalisedHashes(text, ACTION_MAX, this.state, pending + 2);
+    action.lookSig = lastValuesHash();
+    this.state[pending] = Math.min(seq, SEQ_MAX);
+    this.state[pending + 1] = lastSketchLength();
+    action.polling = isWaitingCommand(action.summary);
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
     this.lookups.onCall(action, args);
@@ -213,9 +373,16 @@ export class SessionWindow {
     const { ok, output = '', error = '', exitCode } = result;
     action.resultSeq = seq;
     action.failed = !ok || (exitCode !== undefined && exitCode !== 0);
-    action.resultFp = fingerprint(
-      `${action.failed}\u0000${exitCode ?? ''}\u0000${boundedFingerprint(output)}\u0000${boundedFingerprint(error)}`,
-    );
+    const erred = !action.failed && reportsException(output);
+    const err =
+      action.failed || erred
+        ? errorSignature(resultText({ output, error }, 4096))
+        : errorSignature('');
+    // A failure with no recognisable error line is identified by its first words.
+    if (action.failed && err.hash === 0)
+      err.hash = normalisedHash(resultText({ output, error }, 512), 1024, 'positions') || 1;
+    const outcome = outcomeOf(action.failed, output, error, err.hash);
+    action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
     const completed: CompletedAction = {
       ...action,
       resultSeq: seq,
@@ -224,45 +391,65 @@ export class SessionWindow {
       exitCode: exitCode ?? null,
     };
     this.message.repeats = 0;
-    this.updateRun(completed);
-    this.updateErrors(completed);
+    this.revert = null;
+    this.recreation = null;
+    this.redundancy = null;
+    this.updateRun(completed, outcome, err.hash, err.syntax);
+    this.updateErrors(completed, err.hash);
     if (completed.failed) this.failedCalls++;
-    this.updateFiles(completed);
+    this.updateFiles(completed, err.hash, err.label, erred);
+    this.updateCycles(completed, outcome, erred);
+    this.lastError = err.label;
+    this.updateSeen(completed, outcome, erred);
     this.lookups.onResult(completed, resultText(completed, 8192));
     return { type: 'result', seq, action: completed };
   }
 
-  private updateRun(a: CompletedAction): void {
+  private updateRun(a: CompletedAction, outcome: number, errorHash: number, syntax: boolean): void {
     const run = this.run;
-    if (run && run.actionFp === a.actionFp) {
+    const failing = a.failed || errorHash !== 0;
+    if (run && run.sig === a.sig) {
       run.sameAction++;
-      if (run.resultFp === a.resultFp) run.sameResult++;
+      if (run.resultFp === a.resultFp || run.outcome === outcome) run.sameResult++;
       else {
         run.sameResult = 1;
         run.sameResultFrom = a.callSeq;
       }
       run.resultFp = a.resultFp!;
+      run.outcome = outcome;
       run.allFailed &&= a.failed;
+      const moved = syntax && errorHash !== run.lastError;
+      if (failing && run.failing > 0 && !moved) run.failing++;
+      else {
+        run.failing = failing ? 1 : 0;
+        run.failingFrom = a.callSeq;
+      }
+      run.lastError = errorHash;
     } else {
       this.run = {
         actionFp: a.actionFp,
+        sig: a.sig,
         resultFp: a.resultFp!,
+        outcome,
         fromSeq: a.callSeq,
         sameAction: 1,
         sameResult: 1,
         sameResultFrom: a.callSeq,
         allFailed: a.failed,
+        failing: failing ? 1 : 0,
+        failingFrom: a.callSeq,
+        lastError: errorHash,
       };
     }
   }
 
-  private updateErrors(a: CompletedAction): void {
+  private updateErrors(a: CompletedAction, errorHash: number): void {
     if (!a.failed) {
       this.errorRun = null;
       this.timeouts.count = 0;
       return;
     }
-    const errorFp = failureFingerprint(resultText(a, 8192));
+    const errorFp = (errorHash >>> 0).toString(16);
     if (this.errorRun && this.errorRun.errorFp === errorFp) {
       this.errorRun.count++;
       if (this.run && this.run.sameAction < this.errorRun.count)
@@ -281,24 +468,30 @@ export class SessionWindow {
     }
   }
 
-  private updateFiles(a: CompletedAction): void {
-    this.revert = null;
+  private fileState(path: string): FileState {
+    return this.files.get(path) ?? emptyFile();
+  }
+
+  private updateFiles(a: CompletedAction, errorHash: number, label: string, erred: boolean): void {
     const changed: string[] = [];
     const command = a.kind === 'shell' ? a.summary : null;
-    if ((a.kind === 'edit' || a.kind === 'write' || a.kind === 'delete') && a.path && !a.failed)
+    const ok = !a.failed;
+    if ((a.kind === 'edit' || a.kind === 'write' || a.kind === 'delete') && a.path && ok)
       changed.push(a.path);
-    if (command && !a.failed) changed.push(...pathsChangedByCommand(command));
+    if (command && ok) changed.push(...pathsChangedByCommand(command));
+    const removed = new Set(
+      a.kind === 'delete' && a.path
+        ? [a.path]
+        : command && ok
+          ? pathsRemovedByCommand(command)
+          : [],
+    );
+    const created = new Set(
+      a.kind === 'write' && a.path ? [a.path] : command && ok ? pathsCreatedByCommand(command) : [],
+    );
     for (const path of changed) {
-      const file = this.files.get(path) ?? {
-        reads: 0,
-        firstReadSeq: a.callSeq,
-        lastContentFp: null,
-        edits: 0,
-        lastEdit: null,
-        lastEditSeq: 0,
-      };
+      const file = this.fileState(path);
       file.edits++;
-      file.reads = 0;
       if (a.editFps && path === a.path) {
         const last = file.lastEdit;
         if (last && last[0] === a.editFps[1] && last[1] === a.editFps[0]) {
@@ -306,43 +499,177 @@ export class SessionWindow {
         }
         file.lastEdit = a.editFps;
       }
+      if (removed.has(path) && file.createdSeq >= 0) file.removedSeq = a.callSeq;
+      else if (created.has(path)) {
+        if (file.createdSeq >= 0 && file.removedSeq >= 0)
+          this.recreation = { path, steps: [file.createdSeq, file.removedSeq, a.callSeq] };
+        file.createdSeq = a.callSeq;
+        file.removedSeq = -1;
+      }
       file.lastEditSeq = a.callSeq;
       boundedSet(this.files, path, file);
       if (this.edited.size < EDITED_MAX) this.edited.add(path);
       if (isTestPath(path)) this.testFilesEdited++;
       this.editsSinceTest++;
+      this.edits++;
     }
-    if (a.kind === 'read' && a.path && !a.failed) {
-      const contentFp = a.resultFp;
-      const file = this.files.get(a.path);
-      if (file && file.lastContentFp === contentFp) file.reads++;
-      const next =
-        file && file.lastContentFp === contentFp
-          ? file
-          : {
-              reads: 1,
-              firstReadSeq: a.callSeq,
-              lastContentFp: contentFp,
-              edits: file?.edits ?? 0,
-              lastEdit: file?.lastEdit ?? null,
-              lastEditSeq: file?.lastEditSeq ?? 0,
-            };
-      boundedSet(this.files, a.path, next);
-    }
-    if (isTestRun(a.toolName, command)) {
+    const test = isTestRun(a.toolName, command);
+    if (test) {
       const failureFp = a.failed ? failureFingerprint(resultText(a, 8192)) : null;
-      if (failureFp && this.persistentFailure?.failureFp === failureFp) {
-        if (this.editsSinceTest > 0) this.persistentFailure.edits++;
-      } else {
-        this.persistentFailure = failureFp ? { failureFp, edits: 0, fromSeq: a.callSeq } : null;
-      }
       this.lastTest = { seq: a.resultSeq, failed: a.failed, failureFp };
+    }
+    if (changed.length > 0 || a.kind === 'read') return;
+    // A check (a test run, or any command run again) that fails the same way after edits.
+    const key = test ? 'test' : String(a.sig);
+    const pf = this.persistentFailure;
+    if ((a.failed || erred) && errorHash !== 0) {
+      if (pf && pf.key === key && pf.errorHash === errorHash) {
+        if (this.editsSinceTest > 0) {
+          pf.edits++;
+          pushBounded(pf.steps, a.callSeq, 5);
+        }
+        this.editsSinceTest = 0;
+      } else if (test || !pf || this.editsSinceTest === 0 || pf.key === key) {
+        this.persistentFailure = {
+          key,
+          errorHash,
+          label,
+          edits: 0,
+          fromSeq: a.callSeq,
+          steps: [a.callSeq],
+        };
+        this.editsSinceTest = 0;
+      }
+    } else if (pf && pf.key === key) {
+      this.persistentFailure = null;
+      this.editsSinceTest = 0;
+    } else if (test) {
       this.editsSinceTest = 0;
     }
   }
 
+  private updateCycles(a: CompletedAction, outcome: number, erred: boolean): void {
+    const stride = STRIDE;
+    const slot = this.completedCount % RING;
+    const base = slot * stride;
+    const r = this.state;
+    const edit = a.kind === 'edit' || a.kind === 'write';
+    // Edits repeat only when they are exactly the same edit.
+    r[base] = edit ? hash32(a.actionFp) : a.sig;
+    r[base + 1] = outcome;
+    r[base + 2] =
+      (a.failed ? F_FAILED : 0) |
+      (erred ? F_ERRED : 0) |
+      (isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null) ? F_TEST : 0) |
+      (a.polling ? F_POLLING : 0) |
+      (edit ? F_EDIT : 0);
+    r[base + 3] = edit ? 0 : this.takeSketch(a.callSeq, base + 4);
+    r[RING_SEQ_AT + slot] = Math.min(a.callSeq, SEQ_MAX);
+    const n = ++this.completedCount;
+    for (let p = 1; p <= MAX_PERIOD; p++) {
+      if (n <= p) break;
+      const other = ((n - 1 - p) % RING) * stride;
+      r[STREAK_AT + p] = this.sameStep(base, other) ? r[STREAK_AT + p] + 1 : 0;
+    }
+  }
+
+  /** Moves the call's sketch from the pending slots into the ring; 0 tokens if it was evicted. */
+  private takeSketch(callSeq: number, to: number): number {
+    const r = this.state;
+    for (let k = 0; k < PENDING; k++) {
+      const at = PENDING_AT + k * (2 + SKETCH_SIZE);
+      if (r[at] !== Math.min(callSeq, SEQ_MAX)) continue;
+      r.copyWithin(to, at + 2, at + 2 + SKETCH_SIZE);
+      r[at] = -1;
+      return r[at + 1];
+    }
+    return 0;
+  }
+
+  /** Similar actions (the same, for edits) with the same outcome. */
+  private sameStep(x: number, y: number): boolean {
+    const r = this.state;
+    if (r[x + 1] !== r[y + 1] || r[x + 2] !== r[y + 2]) return false;
+    if (r[x] === r[y]) return true;
+    if (r[x + 2] & F_EDIT) return false;
+    return jaccard(r, x + 4, r[x + 3], r, y + 4, r[y + 3]) >= SIMILAR;
+  }
+
+  /** Completed steps so far. */
+  get completedSteps(): number {
+    return this.completedCount;
+  }
+
+  /** Consecutive latest steps that match the step `period` before them (period 1–4). */
+  periodStreak(period: number): number {
+    return this.state[STREAK_AT + period];
+  }
+
+  /** The flags of the k-th latest completed step (0: the latest). */
+  stepFlags(k: number): { failing: boolean; test: boolean; polling: boolean } {
+    const f = this.state[((this.completedCount - 1 - k) % RING) * STRIDE + 2];
+    return {
+      failing: (f & (F_FAILED | F_ERRED)) !== 0,
+      test: (f & F_TEST) !== 0,
+      polling: (f & F_POLLING) !== 0,
+    };
+  }
+
+  /** The call seq of the k-th latest completed step, for k below the ring's size. */
+  stepSeq(k: number): number {
+    return this.state[RING_SEQ_AT + ((this.completedCount - 1 - k) % RING)];
+  }
+
+  /** Results seen, keyed by the call with its values: looking again at the same thing, not a similar one. */
+  private updateSeen(a: CompletedAction, outcome: number, erred: boolean): void {
+    if (a.failed || erred) {
+      // A failure is news when it is not the one just seen.
+      if (outcome !== this.lastFailure) this.newSinceMessage = true;
+      this.lastFailure = outcome;
+      return;
+    }
+    const sig = a.lookSig;
+    const length = a.output.length + a.error.length;
+    if (length < MIN_SEEN_LENGTH || a.polling) {
+      this.newSinceMessage = true;
+      return;
+    }
+    const s = this.state;
+    for (let i = 0; i < SEEN; i++) {
+      const b = SEEN_AT + i * 4;
+      if (s[b + 3] === 0 || s[b] !== sig || s[b + 1] !== outcome) continue;
+      if (s[b + 2] !== this.edits) {
+        s[b + 2] = this.edits;
+        s[b + 3] = 1;
+        s[SEEN_SEQ_AT + i] = Math.min(a.callSeq, SEQ_MAX);
+        this.newSinceMessage = true;
+        return;
+      }
+      s[b + 3]++;
+      this.redundancy = {
+        summary: a.summary,
+        count: s[b + 3],
+        steps: [s[SEEN_SEQ_AT + i], a.callSeq],
+      };
+      return;
+    }
+    const b = SEEN_AT + this.seenNext * 4;
+    s[b] = sig;
+    s[b + 1] = outcome;
+    s[b + 2] = this.edits;
+    s[b + 3] = 1;
+    s[SEEN_SEQ_AT + this.seenNext] = Math.min(a.callSeq, SEQ_MAX);
+    this.seenNext = (this.seenNext + 1) % SEEN;
+    this.newSinceMessage = true;
+  }
+
   private onMessage(seq: number, role: string, text: string): Step {
     if (role === 'user') this.lookups.tell(text);
+    if (role === 'user') {
+      // What the user says is new information: looking again after it is not redundant.
+      this.edits++;
+      this.newSinceMessage = true;
+    }
     if (role === 'assistant') {
       const trimmed = text.trim();
       if (trimmed === '') {
@@ -357,6 +684,7 @@ export class SessionWindow {
           this.message.repeats = 1;
           this.message.fromSeq = seq;
         }
+        this.updateRestatement(seq, trimmed);
       }
     }
     if (
@@ -367,8 +695,32 @@ export class SessionWindow {
     ) {
       if (this.condensations.count === 0) this.condensations.fromSeq = seq;
       this.condensations.count++;
+      this.condensations.lastSeq = seq;
     }
     return { type: 'message', seq, role, text };
+  }
+
+  /** Whether this message restates the previous one (similar words) with nothing new between. */
+  private updateRestatement(seq: number, text: string): void {
+    const m = this.state;
+    m.copyWithin(PREVIOUS_MESSAGE_AT, MESSAGE_AT, MESSAGE_AT + SKETCH_SIZE);
+    const previous = Math.max(this.messageSketchLength, 0);
+    const length = sketchText(text, m, MESSAGE_AT, 256);
+    const r = this.restatement;
+    const similar =
+      this.messageSketchLength >= MIN_MESSAGE_TOKENS &&
+      length >= MIN_MESSAGE_TOKENS &&
+      jaccard(m, PREVIOUS_MESSAGE_AT, previous, m, MESSAGE_AT, length) >= RESTATED;
+    if (similar && !this.newSinceMessage) {
+      r.count++;
+      r.withResults ||= this.message.repeats === 1;
+    } else {
+      r.count = 1;
+      r.fromSeq = seq;
+      r.withResults = false;
+    }
+    this.messageSketchLength = length;
+    this.newSinceMessage = false;
   }
 
   /** Completed actions still in the window, oldest first. */

@@ -21,16 +21,29 @@ export interface TaskLedger {
 
 const NEGATION = String.raw`\b(?:don'?t|do not|never|must not|mustn'?t|should not|shouldn'?t|avoid|without|no need to)\b`;
 const CHANGE_VERB = String.raw`\b(?:touch|modify|change|edit|alter|update|rewrite|delete|remove)\w*`;
-const PATH_TOKEN =
-  /`([^`\s]+)`|((?:[\w.-]+\/)+[\w.*-]*|[\w-]+\.(?:py|ts|tsx|js|jsx|java|go|rs|rb|php|c|h|cpp|cs|kt|swift|json|ya?ml|toml|cfg|ini|md|txt|sql|sh|lock|xml|gradle|html|css))/g;
+/** A backquoted token, or a run of path characters (one quantifier: linear on any input). */
+export const PATH_TOKEN = /`([^`\s]+)`|([\w.\/*-]+)/g;
+const FILE_NAME =
+  /^[\w-]+\.(?:py|ts|tsx|js|jsx|java|go|rs|rb|php|c|h|cpp|cs|kt|swift|json|ya?ml|toml|cfg|ini|md|txt|sql|sh|lock|xml|gradle|html|css)$/;
+/** How much of a task the ledger reads. */
+export const TASK_SCAN_MAX = 16_384;
+/** How much of one sentence the constraint patterns read. */
+const SENTENCE_MAX = 1024;
 const MAX_CONSTRAINTS = 16;
 const MAX_PATHS = 16;
 
 function pathsIn(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(PATH_TOKEN)) {
-    const token = (m[1] ?? m[2]).replace(/[.,:;)]+$/, '');
-    if (token.includes('/') || /\.\w+$/.test(token)) out.push(token);
+    if (m[1] !== undefined) {
+      const token = m[1].replace(/[.,:;)]+$/, '');
+      if (token.includes('/') || /\.\w+$/.test(token)) out.push(token);
+      continue;
+    }
+    const token = m[2].replace(/^[./]*\//, '').replace(/[.,:;)]+$/, '');
+    const slash = token.indexOf('/');
+    if (slash > 0 && /^[\w.-]+$/.test(token.slice(0, slash))) out.push(token);
+    else if (FILE_NAME.test(token)) out.push(token);
   }
   return out;
 }
@@ -44,11 +57,12 @@ function escape(text: string): string {
  * X", "do not modify X", "don't push", "don't commit", "don't add dependencies", "don't use X",
  * "use X instead of Y". What these patterns cannot read is left to the LLM judge.
  */
-export function extractLedger(task: string): TaskLedger {
+export function extractLedger(fullTask: string): TaskLedger {
+  const task = fullTask.length > TASK_SCAN_MAX ? fullTask.slice(0, TASK_SCAN_MAX) : fullTask;
   const constraints: Constraint[] = [];
   const sentences = task
     .split(/(?<=[.!?;])\s+|\n+/)
-    .map((s) => s.trim())
+    .map((s) => (s.length > SENTENCE_MAX ? s.slice(0, SENTENCE_MAX) : s).trim())
     .filter(Boolean);
   for (const sentence of sentences) {
     const lower = sentence.toLowerCase();

@@ -16,7 +16,7 @@ export interface DetectorThresholds extends Record<DetectorThresholdKey, number>
   chunkRepeats: number;
   /** Different edits across which the same test failure persists. */
   failureAcrossEdits: number;
-  /** Reads of the same unchanged file with no edit between them. */
+  /** Calls returning a result already seen, with no edit between them. */
   redundantReads: number;
   /** Context condensations in a row with no tool call between them. */
   condensations: number;
@@ -41,7 +41,7 @@ export const DEFAULT_THRESHOLDS: DetectorThresholds = {
   chunkRepeats: 10,
   failureAcrossEdits: 3,
   redundantReads: 3,
-  condensations: 3,
+  condensations: 10,
   sessionTokenBudget: 2_000_000,
   failedCallBudget: 30,
   sameErrorRepeats: 3,

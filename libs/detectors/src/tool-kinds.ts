@@ -88,5 +88,20 @@ export function pathsChangedByCommand(command: string): string[] {
     out.push(m[1]);
   for (const m of command.matchAll(/(?:^|[^>])>{1,2}\s*([^\s;&|>]+)/g))
     if (!m[1].startsWith('/dev/')) out.push(m[1]);
+  for (const m of command.matchAll(/\btouch\s+([^\s;&|]+)/g)) out.push(m[1]);
+  return out;
+}
+
+/** Paths a shell command removes (`rm`, `unlink`). */
+export function pathsRemovedByCommand(command: string): string[] {
+  return [...command.matchAll(/\b(?:rm|unlink)\s+(?:-\w+\s+)*([^\s;&|]+)/g)].map((m) => m[1]);
+}
+
+/** Paths a shell command creates afresh (`touch`, `>` redirection, `cp`/`mv` targets aside). */
+export function pathsCreatedByCommand(command: string): string[] {
+  const out: string[] = [];
+  for (const m of command.matchAll(/\btouch\s+([^\s;&|]+)/g)) out.push(m[1]);
+  for (const m of command.matchAll(/(?:^|[^>])>\s*([^\s;&|>]+)/g))
+    if (!m[1].startsWith('/dev/')) out.push(m[1]);
   return out;
 }

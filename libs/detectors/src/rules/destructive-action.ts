@@ -1,4 +1,5 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { shortStringify } from '../fingerprint.js';
 
 const NAME = 'rules/destructive-action@1';
 
@@ -9,16 +10,46 @@ interface DestructivePattern {
   re: RegExp;
 }
 
+/** How much of a command the patterns read: commands longer than this are cut, never scanned whole. */
+export const DESTRUCTIVE_SCAN_MAX = 4096;
+
+const RM = /\brm\s/g;
+const SPACE_RUN = /\s+/;
+
+/**
+ * The targets of an `rm` that is both recursive and forced (`-rf`, `-fr`, `-r -f`, `-Rf`,
+ * `--recursive --force`…), or null. Flags are read token by token, so no pattern backtracks over
+ * a run of flag letters.
+ */
+export function recursiveForcedRmTargets(command: string): string | null {
+  for (const m of command.matchAll(RM)) {
+    const rest = command.slice(m.index + 3, m.index + 3 + 512);
+    const stop = rest.search(/[;&|]/);
+    const tokens = (stop === -1 ? rest : rest.slice(0, stop)).trim().split(SPACE_RUN);
+    let recursive = false;
+    let force = false;
+    let i = 0;
+    for (; i < tokens.length && tokens[i].startsWith('-'); i++) {
+      const t = tokens[i];
+      if (t.startsWith('--')) {
+        recursive ||= t === '--recursive';
+        force ||= t === '--force';
+      } else {
+        recursive ||= /[rR]/.test(t);
+        force ||= t.includes('f');
+      }
+    }
+    if (recursive && force && i < tokens.length && tokens[i] !== '')
+      return tokens.slice(i).join(' ');
+  }
+  return null;
+}
+
 /** Build output and caches that are routinely deleted. */
 const DISPOSABLE =
   /^(\.\/)?(node_modules|dist|build|out|target|coverage|\.cache|\.next|\.nx|__pycache__|\.pytest_cache|\.mypy_cache|\.tox|\.venv|venv|tmp|\/tmp\/\S*|\S+\.(pyc|o|log|tmp))\/?$/;
 
-const PATTERNS: DestructivePattern[] = [
-  {
-    label: '`rm -rf`',
-    verb: 'delete',
-    re: /\brm\s+(-[a-z]*r[a-z]*f[a-z]*|-[a-z]*f[a-z]*r[a-z]*|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+([^;&|]+)/i,
-  },
+export const PATTERNS: DestructivePattern[] = [
   { label: 'DROP', verb: 'drop', re: /\bdrop\s+(table|database|schema|index|view)\b/i },
   { label: 'TRUNCATE', verb: 'truncate', re: /\btruncate\s+(table\s+)?\w+/i },
   {
@@ -84,17 +115,20 @@ export const destructiveAction: Detector = {
   detect({ window, step }: DetectorInput): Finding[] {
     if (step.type !== 'call') return [];
     const allowed = window.ledger?.allowsDestruction ?? [];
-    const text =
-      step.use.command ?? (step.use.kind === 'other' ? JSON.stringify(step.args ?? '') : '');
+    const raw =
+      step.use.command ??
+      (step.use.kind === 'other' ? shortStringify(step.args ?? '', DESTRUCTIVE_SCAN_MAX) : '');
+    const text = raw.length > DESTRUCTIVE_SCAN_MAX ? raw.slice(0, DESTRUCTIVE_SCAN_MAX) : raw;
     const production =
       window.env === undefined || window.env === 'production' || window.env === 'unknown';
     const env = window.env ? `in ${window.env}` : 'with no environment given';
+    const isAllowed = (verb: string) =>
+      allowed.some((v) => v.startsWith(verb) || verb.startsWith(v));
+    const rmTargets = recursiveForcedRmTargets(text);
+    if (rmTargets !== null && !rmTargetsAreDisposable(rmTargets) && !isAllowed('delete'))
+      return [finding(step.seq, '`rm -rf`', step.action.summary, env, production)];
     for (const pattern of PATTERNS) {
-      const match = pattern.re.exec(text);
-      if (!match) continue;
-      if (pattern.label === '`rm -rf`' && rmTargetsAreDisposable(match[2] ?? '')) continue;
-      if (allowed.some((verb) => verb.startsWith(pattern.verb) || pattern.verb.startsWith(verb)))
-        continue;
+      if (!pattern.re.test(text) || isAllowed(pattern.verb)) continue;
       return [finding(step.seq, pattern.label, step.action.summary, env, production)];
     }
     if (

@@ -5,24 +5,27 @@ import {
   type DetectorInput,
   type Finding,
 } from '../finding.js';
+import { stepList } from './cycles.js';
+import { quoted } from './repetitive-loop.js';
 
-const NAME = 'rules/no-progress@1';
+const NAME = 'rules/no-progress@2';
 
 const finding = findingsOf('reasoning_problem', 'no_progress', NAME);
 
 /**
- * reasoning_problem/no_progress: different steps, no movement. The same test failure
- * fingerprint after `failureAcrossEdits` rounds of different edits; an edit that puts back what
- * an earlier edit of the same file replaced; the same unchanged file read `redundantReads` times
- * with no edit in between (not back to back: that is a loop); `condensations` context condensations with no tool call between them.
- * Whether the edits were sensible attempts is the LLM judge's to say.
+ * reasoning_problem/no_progress: different steps, no movement. The same check (a test run, or a
+ * command run again) failing with the same error signature after `failureAcrossEdits` - 1
+ * rounds of edits; an edit that puts back what an earlier edit of the same file replaced; a file
+ * created, removed and created again; `condensations` context
+ * condensations with no tool call between them. Whether the edits were sensible attempts is
+ * the LLM judge's to say.
  */
 export const noProgress: Detector = {
   name: NAME,
   detect({ window, step, thresholds }: DetectorInput): Finding[] {
     if (step.type === 'message') {
       const c = window.condensations;
-      if (c.count > 0 && reaches(c.count, thresholds.condensations)) {
+      if (c.lastSeq === step.seq && reaches(c.count, thresholds.condensations)) {
         return [
           finding(
             'stuck:condensation',
@@ -41,17 +44,19 @@ export const noProgress: Detector = {
     const failure = window.persistentFailure;
     if (
       failure &&
-      window.lastTest?.seq === a.resultSeq &&
+      failure.steps[failure.steps.length - 1] === a.callSeq &&
       failure.edits > 0 &&
       reaches(failure.edits, thresholds.failureAcrossEdits - 1)
     ) {
+      const error = failure.label ? `: ${failure.label}` : '';
       out.push(
         finding(
-          `stuck:failure:${failure.failureFp}`,
+          `stuck:failure:${failure.key}:${failure.errorHash >>> 0}`,
           failure.fromSeq,
           a.resultSeq,
-          `the same test failure came back after ${failure.edits} rounds of edits (\`${a.summary}\`)`,
+          `${quoted(a.summary)} failed the same way after ${failure.edits} rounds of edits (${stepList(failure.steps)})${error}`,
           0.8,
+          failure.steps,
         ),
       );
     }
@@ -64,23 +69,22 @@ export const noProgress: Detector = {
           a.resultSeq,
           `the edit at step ${r.revertSeq} undid the edit of \`${r.path}\` made at step ${r.editSeq}`,
           0.8,
+          [r.editSeq, r.revertSeq],
         ),
       );
     }
-    // Back-to-back identical reads are a repetitive loop; this is about coming back to a file.
-    if (a.kind === 'read' && a.path && !a.failed && window.run?.sameResult === 1) {
-      const file = window.files.get(a.path);
-      if (file && reaches(file.reads, thresholds.redundantReads)) {
-        out.push(
-          finding(
-            `stuck:reread:${a.path}`,
-            file.firstReadSeq,
-            a.resultSeq,
-            `read the unchanged file \`${a.path}\` ${file.reads} times without editing it`,
-            0.7,
-          ),
-        );
-      }
+    if (window.recreation) {
+      const { path, steps } = window.recreation;
+      out.push(
+        finding(
+          `stuck:recreate:${path}`,
+          steps[0],
+          a.resultSeq,
+          `created \`${path}\` at step ${steps[0]}, removed it at step ${steps[1]} and created it again at step ${steps[2]}`,
+          0.75,
+          [...steps],
+        ),
+      );
     }
     return out;
   },

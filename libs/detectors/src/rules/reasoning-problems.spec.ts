@@ -19,7 +19,10 @@ describe('repetitive_loop beyond identical calls', () => {
     }
     const findings = analyse(s.events);
     assert.deepEqual(subtypes(findings), ['repetitive_loop']);
-    assert.match(findings[0].reason, /alternated between `git stash` and `git stash pop`/);
+    assert.match(
+      findings[0].reason,
+      /repeated the same 2 steps \(`git stash` → `git stash pop`\) 3 times/,
+    );
   });
 
   it('flags the same message three times, empty replies, and a reply that repeats itself', () => {
@@ -63,7 +66,10 @@ describe('no_progress', () => {
     }
     const findings = analyse(s.events);
     assert.deepEqual(subtypes(findings), ['no_progress']);
-    assert.match(findings[0].reason, /same test failure came back after 2 rounds of edits/);
+    assert.match(
+      findings[0].reason,
+      /`pytest tests\/test_core.py` failed the same way after 2 rounds of edits \(steps 1, 5 and 9\)/,
+    );
   });
 
   it('flags an edit that undoes the previous one, and re-reading an unchanged file', () => {
@@ -84,9 +90,12 @@ describe('no_progress', () => {
       .bash('git status', { output: 'clean' })
       .tool('Read', { file_path: 'src/util.py' }, { output: 'def helper(): ...' });
     const findings = analyse(s.events);
-    assert.deepEqual(subtypes(findings), ['no_progress', 'no_progress']);
+    assert.deepEqual(subtypes(findings), ['no_progress', 'repetitive_loop']);
     assert.match(findings[0].reason, /undid the edit of `src\/core.py`/);
-    assert.match(findings[1].reason, /read the unchanged file `src\/util.py` 3 times/);
+    assert.match(
+      findings[1].reason,
+      /ran `Read\({"file_path":"src\/util.py"}\)` 3 times .* already seen/,
+    );
   });
 
   it('stays quiet while the failure changes from edit to edit, and on a re-read after an edit', () => {
@@ -167,6 +176,88 @@ describe('runaway_usage', () => {
 
   it('stays quiet under budget', () => {
     const s = new SessionBuilder().usage(60_000, 1_000).bash('ls', { output: 'a' });
+    assert.deepEqual(analyse(s.events), []);
+  });
+});
+
+describe('loops as they really happen', () => {
+  it('flags a file created, removed and created again', () => {
+    const s = new SessionBuilder()
+      .tool('Write', { file_path: 'repro.py', content: 'print(1)' }, { output: 'ok' })
+      .bash('python repro.py', { output: '1' })
+      .bash('rm repro.py', { output: '' })
+      .tool('Write', { file_path: 'repro.py', content: 'print(2)' }, { output: 'ok' });
+    const findings = analyse(s.events);
+    assert.deepEqual(subtypes(findings), ['no_progress']);
+    assert.match(findings[0].reason, /created `repro.py` at step 0, removed it at step 4/);
+    assert.deepEqual(findings[0].steps, [0, 4, 6]);
+  });
+
+  it('flags search → open → search → open with nothing new, three times', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 3; i++) {
+      s.bash(`grep -rn "parse_date" src/ ${i === 1 ? '-i' : ''}`, {
+        output: 'src/core.py:12:def parse_date(s):',
+      });
+      s.tool('Read', { file_path: 'src/core.py' }, { output: 'def parse_date(s): ...' });
+    }
+    assert.deepEqual(subtypes(analyse(s.events)), ['repetitive_loop']);
+  });
+
+  it('flags the same command run after edits that fails the same way (no_progress)', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 3; i++) {
+      s.tool(
+        'Edit',
+        { file_path: 'app.py', old_string: `x = ${i}`, new_string: `x = ${i + 1}` },
+        { output: 'ok' },
+      );
+      s.bash('python app.py --port 80' + i, {
+        exitCode: 1,
+        error: `Traceback (most recent call last):\n  File "app.py", line ${10 + i}, in <module>\nKeyError: 'DATABASE_URL'`,
+      });
+    }
+    const findings = analyse(s.events);
+    assert.deepEqual(subtypes(findings), ['no_progress']);
+    assert.match(
+      findings[0].reason,
+      /failed the same way after 2 rounds of edits \(steps 2, 6 and 10\): KeyError/,
+    );
+  });
+
+  it('flags a plan restated three times while the calls between bring nothing new', () => {
+    const plan = (n: string) =>
+      `${n} I will check the configuration loader in src/config.ts and then update the parser to handle the missing key.`;
+    const s = new SessionBuilder();
+    for (const n of ['First,', 'Now', 'Again,']) {
+      s.say(plan(n)).tool(
+        'Read',
+        { file_path: 'src/config.ts' },
+        { output: 'export const x = 1;' },
+      );
+    }
+    s.say(plan('So'));
+    assert.ok(subtypes(analyse(s.events)).includes('repetitive_loop'));
+  });
+
+  it('stays quiet on the same command over different files, and on polling that changes', () => {
+    const s = new SessionBuilder();
+    for (const f of ['a.py', 'b.py', 'c.py', 'd.py', 'e.py'])
+      s.bash(`python -m pyflakes ${f}`, { output: `${f}:1: unused import os` });
+    for (let i = 0; i < 5; i++)
+      s.bash('sleep 5 && kubectl get pods', { output: `api-1 ${i}/3 Running` });
+    assert.deepEqual(analyse(s.events), []);
+  });
+
+  it('stays quiet on a plan restated after new output arrived', () => {
+    const s = new SessionBuilder();
+    for (let i = 0; i < 4; i++) {
+      s.say('I will run the tests again to see whether the parser change fixed the failing case.');
+      s.bash('pytest -q', {
+        exitCode: 1,
+        output: `FAILED tests/test_p.py::test_${i} - AssertionError`,
+      });
+    }
     assert.deepEqual(analyse(s.events), []);
   });
 });

@@ -6,9 +6,10 @@ import {
   type DetectorInput,
   type Finding,
 } from '../finding.js';
-import { isWaitingCommand } from './polling.js';
+import { MAX_PERIOD } from '../session-window.js';
+import { cycleEndingNow, stepList } from './cycles.js';
 
-const NAME = 'rules/repetitive-loop@2';
+const NAME = 'rules/repetitive-loop@3';
 const CHUNK = 50;
 
 const finding = findingsOf('reasoning_problem', 'repetitive_loop', NAME);
@@ -37,100 +38,130 @@ export function mostRepeatedChunk(text: string): { chunk: string; count: number 
   return best;
 }
 
+/** `cmd` for a reason: one line, short. */
+export function quoted(summary: string): string {
+  return `\`${summary.slice(0, 80)}\``;
+}
+
 /**
- * reasoning_problem/repetitive_loop: the same step again and again. Identical action and
- * identical result `identicalRepeats` times in a row; identical action failing `failingRepeats`
- * times in a row; an A/B alternation over the last 6 actions and results; the same assistant
- * message `repeatedMessages` times with no tool result between; `emptyReplies` empty replies in a
- * row; one ~50-character chunk repeated `chunkRepeats` times in a reply. Waiting and polling
- * commands get `pollingRepeats`, and a result that changes breaks the run, so polling stays quiet.
+ * reasoning_problem/repetitive_loop: the same step again and again with nothing new. A cycle of
+ * period 1–4 over similar actions (normalised: paths, numbers, hashes, timestamps, quoting) whose
+ * results do not change — `identicalRepeats` times for one succeeding action, three times for a
+ * longer cycle; the same failing test run re-run unchanged `failingRepeats` times (other repeated
+ * failures are `repeated_tool_error`'s); the same assistant message `repeatedMessages` times with
+ * no tool result between, or a message restating the previous plan that often with nothing new
+ * between; a call whose result was already seen, with no edit or user message since,
+ * `redundantReads` times (coming back to it, not back to back); `emptyReplies` empty replies; one ~50-character chunk `chunkRepeats` times in a reply.
+ * Waiting and polling commands get `pollingRepeats`, and a result that changes breaks a cycle.
  */
 export const repetitiveLoop: Detector = {
   name: NAME,
   detect({ window, step, thresholds }: DetectorInput): Finding[] {
-    if (step.type === 'message' && step.role === 'assistant') {
-      const m = window.message;
-      if (m.empties > 0) {
-        if (!reaches(m.empties, thresholds.emptyReplies)) return [];
-        return [
-          finding(
-            'loop:empty-replies',
-            m.emptyFrom,
-            step.seq,
-            `gave ${m.empties} empty replies in a row`,
-            0.85,
-          ),
-        ];
-      }
-      if (reaches(m.repeats, thresholds.repeatedMessages)) {
-        return [
-          finding(
-            `loop:message:${m.lastFp}`,
-            m.fromSeq,
-            step.seq,
-            `wrote the same message ${m.repeats} times with no tool result in between`,
-            0.85,
-          ),
-        ];
-      }
-      const { chunk, count } = mostRepeatedChunk(step.text);
-      if (count >= thresholds.chunkRepeats) {
-        const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
-        return [
-          finding(
-            `loop:chunk:${fingerprint(chunk)}`,
-            step.seq,
-            step.seq,
-            `repeated "${shown}" ${count} times in one reply`,
-            0.8,
-          ),
-        ];
-      }
-      return [];
-    }
-    if (step.type !== 'result' || !window.run) return [];
+    if (step.type === 'message' && step.role === 'assistant')
+      return messageLoops(window, step, thresholds);
+    if (step.type !== 'result') return [];
     const a = step.action;
-    const run = window.run;
-    const polling = isWaitingCommand(a.summary);
-    const failing = polling ? thresholds.pollingRepeats : thresholds.failingRepeats;
-    if (run.allFailed && reaches(run.sameAction, failing)) {
-      const reason = `ran \`${a.summary}\` ${run.sameAction} times in a row and it failed each time`;
-      return [finding(`loop:${a.actionFp}`, run.fromSeq, a.resultSeq, reason, 0.85)];
-    }
-    const identical = polling ? thresholds.pollingRepeats : thresholds.identicalRepeats;
-    if (!run.allFailed && reaches(run.sameResult, identical)) {
-      const reason = `ran \`${a.summary}\` ${run.sameResult} times in a row with the same result`;
-      return [finding(`loop:${a.actionFp}`, run.sameResultFrom, a.resultSeq, reason, 0.9)];
-    }
-    return polling ? [] : alternation(window.completed(), a.resultSeq);
+    const cycle = cycleEndingNow(window, thresholds);
+    if (!cycle || (cycle.failing && !cycle.tests)) return redundantLook(window, a, thresholds);
+    const what =
+      cycle.period === 1
+        ? `ran ${quoted(cycle.summaries[0] ?? a.summary)} ${cycle.repeats} times in a row`
+        : `repeated the same ${cycle.period} steps (${cycle.summaries.map(quoted).join(' → ')}) ${cycle.repeats} times`;
+    const outcome = cycle.failing
+      ? `and it failed the same way each time (${stepList(cycle.steps)}), with no edit in between`
+      : `with the same result each time (${stepList(cycle.steps)})`;
+    return [
+      finding(
+        `loop:${cycle.period}:${a.actionFp}`,
+        cycle.steps[0],
+        a.resultSeq,
+        `${what} ${outcome}`,
+        cycle.period === 1 ? 0.9 : 0.8,
+        cycle.steps,
+      ),
+    ];
   },
 };
 
-/** A B A B A B over the last six completed actions, each with the same result as before. */
-function alternation(
-  done: ReturnType<DetectorInput['window']['completed']>,
-  toSeq: number,
+/** A call whose result was already seen, with no edit or user message since: nothing new. */
+function redundantLook(
+  window: DetectorInput['window'],
+  a: Extract<DetectorInput['step'], { type: 'result' }>['action'],
+  thresholds: DetectorInput['thresholds'],
 ): Finding[] {
-  if (done.length < 6) return [];
-  const last = done.slice(-6);
-  const [a, b] = last;
-  if (a.actionFp === b.actionFp) return [];
-  const ok = last.every((x, i) => {
-    const model = i % 2 === 0 ? a : b;
-    return x.actionFp === model.actionFp && x.resultFp === model.resultFp;
-  });
-  // Only fire on the step that completes the pattern, not on every later step of a longer one.
-  const before = done.length >= 7 ? done[done.length - 7] : null;
-  if (!ok || (before && before.actionFp === b.actionFp && before.resultFp === b.resultFp))
-    return [];
-  const pair = [a.actionFp, b.actionFp].sort().join(':');
+  const seen = window.redundancy;
+  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads)) return [];
   return [
     finding(
-      `loop:alternate:${pair}`,
-      last[0].callSeq,
-      toSeq,
-      `alternated between \`${a.summary}\` and \`${b.summary}\` three times with the same results`,
-      0.8,
+      `loop:look:${a.actionFp}`,
+      seen.steps[0],
+      a.resultSeq,
+      `ran ${quoted(seen.summary)} ${seen.count} times (first at step ${seen.steps[0]}, now at step ${seen.steps[1]}) and got back what it had already seen, with no edit in between`,
+      0.7,
+      seen.steps,
     ),
   ];
+}
+
+/** A step that repeats one 1–4 steps before it, a full period long, is a cycle's to report. */
+function inCycle(window: DetectorInput['window']): boolean {
+  for (let p = 1; p <= MAX_PERIOD; p++) if (window.periodStreak(p) >= p) return true;
+  return false;
+}
+
+function messageLoops(
+  window: DetectorInput['window'],
+  step: Extract<DetectorInput['step'], { type: 'message' }>,
+  thresholds: DetectorInput['thresholds'],
+): Finding[] {
+  const m = window.message;
+  if (m.empties > 0) {
+    if (!reaches(m.empties, thresholds.emptyReplies)) return [];
+    return [
+      finding(
+        'loop:empty-replies',
+        m.emptyFrom,
+        step.seq,
+        `gave ${m.empties} empty replies in a row`,
+        0.85,
+      ),
+    ];
+  }
+  if (reaches(m.repeats, thresholds.repeatedMessages)) {
+    return [
+      finding(
+        `loop:message:${m.lastFp}`,
+        m.fromSeq,
+        step.seq,
+        `wrote the same message ${m.repeats} times with no tool result in between`,
+        0.85,
+      ),
+    ];
+  }
+  const r = window.restatement;
+  if (r.withResults && reaches(r.count, thresholds.repeatedMessages)) {
+    return [
+      finding(
+        `loop:restated:${r.fromSeq}`,
+        r.fromSeq,
+        step.seq,
+        `restated the same plan ${r.count} times (messages from step ${r.fromSeq} to ${step.seq}) while its tool calls brought nothing new`,
+        0.75,
+      ),
+    ];
+  }
+  const { chunk, count } = mostRepeatedChunk(step.text);
+  if (count >= thresholds.chunkRepeats) {
+    const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
+    return [
+      finding(
+        `loop:chunk:${fingerprint(chunk)}`,
+        step.seq,
+        step.seq,
+        `repeated "${shown}" ${count} times in one reply`,
+        0.8,
+      ),
+    ];
+  }
+  return [];
 }

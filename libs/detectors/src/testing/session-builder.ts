@@ -11,7 +11,8 @@ export class SessionBuilder {
     private readonly env?: TrajectoryEvent['env'],
   ) {}
 
-  private add(partial: Partial<TrajectoryEvent> & Pick<TrajectoryEvent, 'kind'>): this {
+  /** Any event, for shapes the helpers below do not cover. */
+  add(partial: Partial<TrajectoryEvent> & Pick<TrajectoryEvent, 'kind'>): this {
     const seq = this.events.length;
     this.events.push({
       eventId: `${this.sessionId}-${seq}`,

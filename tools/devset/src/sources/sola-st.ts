@@ -5,6 +5,8 @@ import type { LabelledLine } from '../labelled-line.js';
 
 type Agent = 'repairagent' | 'autocoderover';
 
+const NEXT_ACTION = /\n?; Next action: [\s\S]*$/;
+
 function blocks(text: string, kind: 'Action' | 'Result'): Map<number, string> {
   const out = new Map<number, string>();
   const re = /^(Action|Result) at [Ii]teration (\d+): /gm;
@@ -65,7 +67,8 @@ export function solaSt(dataDir: string, agent: Agent): LabelledLine[] {
       const callId = w.nextCallId();
       const call = w.add({ kind: 'tool_call', role: 'assistant', tool: { name, args, callId } });
       seqOfIteration.set(iteration, call.seq);
-      const output = results.get(iteration) ?? '';
+      // RepairAgent's parsed results end with the next action the agent chose; that is not output.
+      const output = (results.get(iteration) ?? '').replace(NEXT_ACTION, '');
       w.add({
         kind: 'tool_result',
         role: 'tool',

@@ -1,0 +1,73 @@
+import type { SessionWindow } from '../session-window.js';
+import { MAX_PERIOD, RING } from '../session-window.js';
+import type { DetectorThresholds } from '../thresholds.js';
+
+/** Repeats a pattern of period 2–4 needs before it is a loop. */
+export const CYCLE_REPEATS = 3;
+
+/** A pattern of period 1–4 over similar actions with the same outcomes, just completed. */
+export interface Cycle {
+  period: number;
+  /** How many times the pattern has now occurred. */
+  repeats: number;
+  /** The call seqs of the steps in the pattern, oldest first (at most 12). */
+  steps: number[];
+  /** Every step of one period failed (or reported an exception), the same way each time. */
+  failing: boolean;
+  /** Every step of one period was a test run. */
+  tests: boolean;
+  /** The summaries of one period, in order. */
+  summaries: string[];
+}
+
+/**
+ * The cycle the latest completed step closes, if any: the last `period` steps repeated
+ * `repeats` times, each step similar to the one `period` before it with the same outcome. Period
+ * 1 needs `identicalRepeats` (succeeding) or `failingRepeats` (failing); waiting and polling
+ * commands need `pollingRepeats` and never form longer cycles. Reported on the step that
+ * completes a multiple of the needed repeats, and under its shortest period only.
+ */
+export function cycleEndingNow(
+  window: Readonly<SessionWindow>,
+  thresholds: DetectorThresholds,
+): Cycle | null {
+  for (let p = 1; p <= MAX_PERIOD; p++) {
+    const streak = window.periodStreak(p);
+    if (streak < p || streak % p !== 0) continue;
+    let shorter = false;
+    for (let d = 1; d < p; d++) if (p % d === 0 && window.periodStreak(d) >= d) shorter = true;
+    if (shorter) continue;
+    let failing = true;
+    let tests = true;
+    let polling = false;
+    for (let k = 0; k < p; k++) {
+      const f = window.stepFlags(k);
+      failing &&= f.failing;
+      tests &&= f.test;
+      polling ||= f.polling;
+    }
+    if (p > 1 && polling) continue;
+    const needed =
+      p > 1
+        ? CYCLE_REPEATS
+        : polling
+          ? thresholds.pollingRepeats
+          : failing
+            ? thresholds.failingRepeats
+            : thresholds.identicalRepeats;
+    const repeats = streak / p + 1;
+    if (repeats < needed || repeats % needed !== 0) continue;
+    const count = Math.min(repeats * p, RING);
+    const steps: number[] = [];
+    for (let k = count - 1; k >= 0; k--) steps.push(window.stepSeq(k));
+    const done = window.actions.filter((x) => x.resultSeq !== null).slice(-p);
+    return { period: p, repeats, steps, failing, tests, summaries: done.map((x) => x.summary) };
+  }
+  return null;
+}
+
+/** "steps 3, 7 and 11" — the steps forming a pattern, for a reason. */
+export function stepList(steps: readonly number[]): string {
+  if (steps.length === 1) return `step ${steps[0]}`;
+  return `steps ${steps.slice(0, -1).join(', ')} and ${steps[steps.length - 1]}`;
+}

@@ -1,0 +1,427 @@
+/**
+ * Signatures that see through noise: an action or an error reduced to what stays the same when
+ * an agent repeats itself — paths canonicalised; numbers, hashes, timestamps and temp names
+ * masked; whitespace and quoting folded — hashed to 32 bits, plus a small token sketch for
+ * similarity. Every function reads at most a fixed prefix of its input, and every pattern is a
+ * single quantified class or literal (no nested quantifiers), so the cost is linear and bounded.
+ */
+
+/** How much of a text any signature reads. */
+export const SIGNATURE_INPUT_MAX = 2048;
+/** Tokens kept per sketch (bottom-k of their hashes). */
+export const SKETCH_SIZE = 12;
+
+/** A 32-bit FNV-1a hash of `text[from, to)`. */
+export function hash32(text: string, from = 0, to = text.length): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+export type NumberMasking = 'all' | 'positions' | 'none';
+
+const enum C {
+  Space = 32,
+  Quote = 34,
+  Apostrophe = 39,
+  Backtick = 96,
+  Slash = 47,
+  Dot = 46,
+  Colon = 58,
+  Hash = 35,
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isHexChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
+function isTokenChar(c: number): boolean {
+  return isWordChar(c) || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45;
+}
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+// The fold's output state: module-level, so the per-character path allocates nothing.
+let foldHash = 0;
+/** The same fold's hash with numbers kept, for `all` masking. */
+let foldValuesHash = 0;
+let foldPrev = 32;
+let tokenHash = 0;
+let tokenLength = 0;
+let foldSketch: Int32Array | null = null;
+let foldOffset = 0;
+let foldSketchLength = 0;
+let foldOut: number[] | null = null;
+
+function startFold(sketch: Int32Array | null, offset: number, out: number[] | null): void {
+  foldHash = 0x811c9dc5;
+  foldValuesHash = 0x811c9dc5;
+  foldPrev = 32;
+  tokenHash = 0x811c9dc5;
+  tokenLength = 0;
+  foldSketch = sketch;
+  foldOffset = offset;
+  foldSketchLength = 0;
+  foldOut = out;
+}
+
+function endToken(): void {
+  if (tokenLength === 0) return;
+  if (foldSketch)
+    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, tokenHash | 0);
+  tokenHash = 0x811c9dc5;
+  tokenLength = 0;
+}
+
+function emit(c: number): void {
+  if (c === 32) {
+    if (foldPrev === 32) return;
+    endToken();
+  } else if (isTokenChar(c)) {
+    tokenHash = Math.imul(tokenHash ^ c, 0x01000193);
+    tokenLength++;
+  } else endToken();
+  foldHash = Math.imul(foldHash ^ c, 0x01000193);
+  foldValuesHash = Math.imul(foldValuesHash ^ c, 0x01000193);
+  foldPrev = c;
+  if (foldOut !== null) foldOut.push(c);
+}
+
+function emitAll(text: string): void {
+  for (let i = 0; i < text.length; i++) emit(text.charCodeAt(i));
+}
+
+function insertSorted(out: Int32Array, offset: number, n: number, h: number): number {
+  let i = n;
+  while (i > 0 && out[offset + i - 1] > h) i--;
+  if ((i > 0 && out[offset + i - 1] === h) || i >= SKETCH_SIZE) return n;
+  for (let j = Math.min(n, SKETCH_SIZE - 1); j > i; j--) out[offset + j] = out[offset + j - 1];
+  out[offset + i] = h;
+  return n < SKETCH_SIZE ? n + 1 : n;
+}
+
+/** Whether `text[i..]` starts a date like `2024-05-13`. */
+function startsDate(text: string, i: number): boolean {
+  return (
+    isDigit(text.charCodeAt(i + 3)) &&
+    text.charCodeAt(i + 4) === 45 &&
+    isDigit(text.charCodeAt(i + 5)) &&
+    isDigit(text.charCodeAt(i + 6)) &&
+    text.charCodeAt(i + 7) === 45 &&
+    isDigit(text.charCodeAt(i + 8))
+  );
+}
+
+/** Emits the word `text[i, j)` lower-cased, in one tight loop (the common case). */
+function emitWord(text: string, i: number, j: number): void {
+  let h = foldHash;
+  let v = foldValuesHash;
+  let t = tokenHash;
+  let c = 0;
+  for (let k = i; k < j; k++) {
+    c = lower(text.charCodeAt(k));
+    h = Math.imul(h ^ c, 0x01000193);
+    v = Math.imul(v ^ c, 0x01000193);
+    t = Math.imul(t ^ c, 0x01000193);
+  }
+  foldHash = h;
+  foldValuesHash = v;
+  tokenHash = t;
+  tokenLength += j - i;
+  foldPrev = c;
+  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(text.charCodeAt(k)));
+}
+
+function fold(text: string, max: number, numbers: NumberMasking): void {
+  const end = Math.min(text.length, max);
+  let i = 0;
+  while (i < end) {
+    const c = lower(text.charCodeAt(i));
+    if (isWordChar(c)) {
+      // A whole word at once: a hex id, a number, or letters emitted as they are.
+      let j = i;
+      let hex = true;
+      let digits = false;
+      for (; j < end; j++) {
+        const d = text.charCodeAt(j);
+        if (!isWordChar(d)) break;
+        if (isDigit(d)) digits = true;
+        else if (hex && !isHexChar(d)) hex = false;
+      }
+      if (hex && digits && j - i >= 7) emitAll('<hex>');
+      else if (isDigit(c)) {
+        i = number(text, i, end, numbers);
+        continue;
+      } else emitWord(text, i, j);
+      i = j;
+    } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
+      i++;
+    } else if (isSpace(c)) {
+      emit(C.Space);
+      i++;
+    } else if (c === C.Slash) {
+      const next = i + 1 < end ? text.charCodeAt(i + 1) : C.Space;
+      // `a//b` → `a/b`; `dir/ ` → `dir `.
+      if (next === C.Slash || (isSpace(next) && isWordChar(text.charCodeAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      emit(C.Slash);
+      i++;
+      if (i >= 5 && text.slice(i - 5, i).toLowerCase() === '/tmp/') {
+        while (
+          i < end &&
+          (isWordChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || text.charCodeAt(i) === 45)
+        )
+          i++;
+        emitAll('<tmp>');
+      }
+    } else if (
+      c === C.Dot &&
+      text.charCodeAt(i + 1) === C.Slash &&
+      (foldPrev === C.Space || foldPrev === 61 || foldPrev === 40 || foldPrev === C.Colon)
+    ) {
+      i += 2; // `./x` → `x`
+    } else {
+      emit(c);
+      i++;
+    }
+  }
+  endToken();
+}
+
+/** Folds the number at `i` (a word start); returns where it ends. */
+function number(text: string, i: number, end: number, numbers: NumberMasking): number {
+  if (text.charCodeAt(i) === 48 && lower(text.charCodeAt(i + 1)) === 120) {
+    let j = i + 2;
+    while (j < end && isHexChar(text.charCodeAt(j))) j++;
+    emitAll('<hex>');
+    return j;
+  }
+  let j = i;
+  while (j < end && isDigit(text.charCodeAt(j))) j++;
+  if (j - i === 4 && startsDate(text, i)) {
+    while (j < end && (isWordChar(text.charCodeAt(j)) || ':.+-'.includes(text[j]))) j++;
+    emitAll('<ts>');
+    return j;
+  }
+  if (text.charCodeAt(j) === C.Dot && isDigit(text.charCodeAt(j + 1))) {
+    j++;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+  }
+  const u1 = lower(text.charCodeAt(j));
+  const u2 = lower(text.charCodeAt(j + 1));
+  const unit = u1 === 115 ? 1 : (u1 === 109 || u1 === 117) && u2 === 115 ? 2 : 0;
+  if (unit > 0 && !isWordChar(text.charCodeAt(j + unit))) {
+    emitAll('<t>');
+    return j + unit;
+  }
+  const position =
+    numbers === 'positions' &&
+    (foldPrev === C.Colon || (i >= 5 && text.slice(i - 5, i).toLowerCase() === 'line '));
+  if (numbers === 'all' || position) {
+    // Masked in the hash; kept in the values hash.
+    let v = foldValuesHash;
+    emit(C.Hash);
+    for (let k = i; k < j; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
+    foldValuesHash = v;
+  } else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
+  return j;
+}
+
+/**
+ * The masked, folded form of a text (its first `max` characters): lower case; quotes dropped;
+ * whitespace folded; `./`, doubled and trailing slashes removed; timestamps, durations, hex ids
+ * and `/tmp/` names masked. `numbers`: `all` masks every number; `positions` only line numbers
+ * (`line 12`, `:12`), keeping values; `none` keeps both. A readable form, for tests and reasons.
+ */
+export function normaliseText(
+  text: string,
+  max = SIGNATURE_INPUT_MAX,
+  numbers: NumberMasking = 'all',
+): string {
+  const out: number[] = [];
+  startFold(null, 0, out);
+  fold(text, max, numbers);
+  return String.fromCharCode(...out).trim();
+}
+
+/** The hash of `normaliseText(text, max, numbers)`, without building it. */
+export function normalisedHash(
+  text: string,
+  max = SIGNATURE_INPUT_MAX,
+  numbers: NumberMasking = 'all',
+): number {
+  startFold(null, 0, null);
+  fold(text, max, numbers);
+  return foldHash | 0;
+}
+
+/**
+ * The hashes of `text` folded with numbers masked and with numbers kept, from one pass: the
+ * first is returned, the second is `lastValuesHash()`; with `sketch`, its token sketch is written
+ * there too (`lastSketchLength()` tokens).
+ */
+export function normalisedHashes(
+  text: string,
+  max = SIGNATURE_INPUT_MAX,
+  sketch: Int32Array | null = null,
+  offset = 0,
+): number {
+  startFold(sketch, offset, null);
+  fold(text, max, 'all');
+  return foldHash | 0;
+}
+
+/** How many tokens the latest `normalisedHashes` call wrote to its sketch. */
+export function lastSketchLength(): number {
+  return foldSketchLength;
+}
+
+/** The numbers-kept hash of the latest `normalisedHashes` call. */
+export function lastValuesHash(): number {
+  return foldValuesHash | 0;
+}
+
+/**
+ * The bottom-k token hashes (a MinHash sketch) of a text's normalised form, ascending, written
+ * at `out[offset…]`; returns how many. For at most `SKETCH_SIZE` distinct tokens it is the set.
+ */
+export function sketchText(
+  text: string,
+  out: Int32Array,
+  offset: number,
+  max = SIGNATURE_INPUT_MAX,
+): number {
+  startFold(out, offset, null);
+  fold(text, max, 'all');
+  return foldSketchLength;
+}
+
+/** Estimated Jaccard similarity of two sketches (exact for small token sets). */
+export function jaccard(
+  a: Int32Array,
+  aOff: number,
+  aLen: number,
+  b: Int32Array,
+  bOff: number,
+  bLen: number,
+): number {
+  if (aLen === 0 && bLen === 0) return 1;
+  // Walk the union in ascending order, up to k elements, counting those in both.
+  let i = 0;
+  let j = 0;
+  let union = 0;
+  let both = 0;
+  while (union < SKETCH_SIZE && (i < aLen || j < bLen)) {
+    const x = i < aLen ? a[aOff + i] : Infinity;
+    const y = j < bLen ? b[bOff + j] : Infinity;
+    if (x === y) {
+      both++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+    union++;
+  }
+  return union === 0 ? 0 : both / union;
+}
+
+/** The text of a tool call to normalise: its name, and its arguments' keys and values. */
+export function actionText(name: string, args: unknown, max = 512): string {
+  let out = `${name} `;
+  const visit = (v: unknown, depth: number): void => {
+    if (out.length >= max || depth > 8) return;
+    if (typeof v === 'string') out += `${v.length > max ? v.slice(0, max) : v} `;
+    else if (v === null || typeof v !== 'object') out += `${String(v)} `;
+    else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
+    else {
+      const keys = Object.keys(v).sort();
+      for (const k of keys) {
+        out += `${k}= `;
+        visit((v as Record<string, unknown>)[k], depth + 1);
+      }
+    }
+  };
+  visit(args, 0);
+  return out;
+}
+
+const SIGNAL = /error|exception|failed|failure|fail:|assert|traceback|✗|✖|panic|fatal|not ok/i;
+const SYNTAX = /\b(?:syntax|indentation|tab)error\b|\bparse ?error\b/i;
+const EXCEPTION_LINE = /^\s*[A-Z][\w.]*(?:Error|Exception|Exit|Interrupt)\b:?/;
+const LOCATION = /\bline \d+/i;
+const FAILING_TEST = /^(?:FAILED|ERROR|FAIL:?)\s+\S+/;
+
+/** The error lines of a text, read from its first and last `SIGNATURE_INPUT_MAX` characters. */
+function errorLines(text: string): { lines: string[]; location: string | null } {
+  const parts =
+    text.length > 2 * SIGNATURE_INPUT_MAX
+      ? [text.slice(0, SIGNATURE_INPUT_MAX), text.slice(-SIGNATURE_INPUT_MAX)]
+      : [text];
+  const lines: string[] = [];
+  let location: string | null = null;
+  for (const part of parts) {
+    let start = 0;
+    while (start <= part.length && lines.length < 6) {
+      let stop = part.indexOf('\n', start);
+      if (stop === -1) stop = part.length;
+      const line = part.slice(start, Math.min(stop, start + 300));
+      if (SIGNAL.test(line) || EXCEPTION_LINE.test(line)) lines.push(line);
+      else if (LOCATION.test(line)) location = line;
+      start = stop + 1;
+    }
+  }
+  return { lines, location };
+}
+
+export interface ErrorSignature {
+  /** 0 when the text carries no error line. */
+  hash: number;
+  /** The error's type (`SyntaxError`, `AssertionError`…) or its first error line, for reasons. */
+  label: string;
+  /** A syntax error, whose position is part of its signature. */
+  syntax: boolean;
+}
+
+const NO_ERROR: ErrorSignature = { hash: 0, label: '', syntax: false };
+
+/**
+ * What went wrong, insensitive to timings, addresses, ids, temp names and line numbers: the
+ * error lines (exception type and message, the failing test) with those masked. The values an
+ * assertion compares are kept — an edit that changes them has changed something — and a syntax
+ * error keeps its position, because where the parser stopped tells one syntax error from the next.
+ */
+export function errorSignature(text: string): ErrorSignature {
+  if (!text) return { ...NO_ERROR };
+  const { lines, location } = errorLines(text);
+  if (lines.length === 0) return { ...NO_ERROR };
+  const syntax = lines.some((l) => SYNTAX.test(l));
+  const kept = lines.slice(0, 4);
+  if (syntax && location) kept.push(location);
+  const typed =
+    kept.find((l) => EXCEPTION_LINE.test(l)) ?? kept.find((l) => FAILING_TEST.test(l)) ?? kept[0];
+  return {
+    hash: normalisedHash(kept.join('\n'), 2000, syntax ? 'none' : 'positions') || 1,
+    label: typed.trim().slice(0, 120),
+    syntax,
+  };
+}
+
+/** Whether a tool's output reports an exception even though the call itself succeeded. */
+export function reportsException(output: string): boolean {
+  const tail = output.length > 600 ? output.slice(-600) : output;
+  if (!tail.includes('Error') && !tail.includes('Exception') && !tail.includes('Traceback'))
+    return false;
+  return /^(?:[A-Z][\w.]*(?:Error|Exception)|Traceback \(most recent call last\)):?/m.test(tail);
+}
