@@ -146,7 +146,7 @@ export const SERVICES: ServiceSpec[] = [
     scaling: {
       kind: 'lag',
       group: CONSUMER_GROUPS.recorder,
-      topics: [TOPICS.events, TOPICS.verdicts],
+      topics: [TOPICS.events, TOPICS.verdicts, TOPICS.eventsDeadLetter, TOPICS.verdictsDeadLetter],
       lagThreshold: LAG_THRESHOLD,
     },
   },
