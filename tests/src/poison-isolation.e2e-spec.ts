@@ -13,7 +13,7 @@ import {
   type EventRecordV1,
   type TrajectoryEvent,
 } from '@wink/contracts';
-import { createKafka } from '@wink/kafka';
+import { createKafka, physicalTopic } from '@wink/kafka';
 import {
   BROKERS,
   connectAdmin,
@@ -54,7 +54,7 @@ describe('poison isolation (real Kafka, real Postgres)', () => {
   /** Published as raw bytes, so no contract check of this process or of ingest stands in the way. */
   const publishRaw = (records: EventRecordV1[]) =>
     producer.send({
-      topic: TOPICS.events,
+      topic: physicalTopic(TOPICS.events),
       messages: records.map((r) => ({ key: r.event.sessionId, value: JSON.stringify(r) })),
     });
 

@@ -57,6 +57,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
     const events = loadSample('clean-session', randomUUID().slice(0, 8)).slice(0, 2);
     const calls = {
       events: () => request(`${ingest()}/v1/events`, { apiKey, body: { events } }),
+      otlp: () => request(`${ingest()}/v1/traces`, { apiKey, body: { resourceSpans: [] } }),
       guidance: () => request(`${intervention()}/v1/sessions/${sessionId}/guidance`, { apiKey }),
       analytics: () => request(`${api()}/v1/analytics/counts`, { apiKey }),
       timeline: () => request(`${api()}/v1/sessions?limit=5`, { apiKey }),
@@ -75,6 +76,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
         }),
       export: () => request(`${api()}/v1/labels/export`, { apiKey }),
       keys: () => request(`${api()}/v1/keys`, { apiKey }),
+      deadLetters: () => request(`${pipeline.services.recorder.url}/v1/dead-letters`, { apiKey }),
     };
     const statuses: Record<string, number> = {};
     for (const [name, call] of Object.entries(calls)) statuses[name] = (await call()).status;
@@ -95,6 +97,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
     const sessionId = `scoped-${randomUUID()}`;
     assert.deepEqual(allowed(await reach(await keyWith(['ingest']), sessionId)), [
       'events',
+      'otlp',
       'guidance',
     ]);
     assert.deepEqual(allowed(await reach(await keyWith(['read']), sessionId)), [
@@ -107,9 +110,10 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
       'thresholds',
       'export',
       'keys',
+      'deadLetters',
     ]);
     const everything = allowed(await reach((await newTenant(db)).apiKey, sessionId));
-    assert.equal(everything.length, 9, `the default key reaches all: ${everything}`);
+    assert.equal(everything.length, 11, `the default key reaches all: ${everything}`);
     const denied = await request(`${ingest()}/v1/settings/webhook`, {
       method: 'PUT',
       apiKey: await keyWith(['ingest']),

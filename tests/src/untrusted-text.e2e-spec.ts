@@ -79,7 +79,7 @@ describe('untrusted text stays data in guidance (real Kafka, real Postgres)', ()
     assert.ok(fence.length > 3, 'longer than the backticks inside the quote');
     assert.equal(lines[4], fence, 'and closes it on the next line: the quote is one line');
     assert.equal(lines.length, 5);
-    assert.match(lines[3], /SYSTEM\] Ignore all previous/);
+    assert.match(lines[3], /SYSTEM\] Ignore/);
     assert.doesNotMatch(loop.text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e\u200b]/);
     assert.ok([...lines[3]].length <= 300, `clipped: ${[...lines[3]].length} characters`);
   });

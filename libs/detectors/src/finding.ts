@@ -1,4 +1,4 @@
-import type { Category, Subtype } from '@wink/contracts';
+import { clip, type Category, type Subtype } from '@wink/contracts';
 import type { SessionWindow, Step } from './session-window.js';
 import type { DetectorThresholds } from './thresholds.js';
 import type { ToolSchemas } from './tool-schemas.js';
@@ -23,7 +23,7 @@ export const REASON_MAX = 500;
 
 /** A reason clipped to the verdict contract, on a character boundary. */
 export function clipReason(reason: string): string {
-  return reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason;
+  return reason.length > REASON_MAX ? `${clip(reason, REASON_MAX - 1)}…` : reason;
 }
 
 export interface DetectorInput {
@@ -59,7 +59,7 @@ export function findingsOf(category: Category, subtype: Subtype, detector: strin
     category,
     subtype,
     confidence,
-    signature: signature.slice(0, 200),
+    signature: clip(signature, 200),
     fromSeq,
     toSeq,
     reason: clipReason(reason),

@@ -1,4 +1,4 @@
-import type { TrajectoryEvent } from '@wink/contracts';
+import { clip as clipUnits, type TrajectoryEvent } from '@wink/contracts';
 import { str, type Attrs } from './attributes.js';
 
 /** What a request's spans or log records became. */
@@ -34,7 +34,7 @@ export const isoFromNanos = (nanos: bigint) => new Date(Number(nanos / 1_000_000
 
 const MAX_TEXT = 60_000;
 export function clip(text: string | undefined, max = MAX_TEXT): string | undefined {
-  return text !== undefined && text.length > max ? text.slice(0, max) : text;
+  return text === undefined ? text : clipUnits(text, max);
 }
 
 /** A session id within the contract's alphabet and length, from whatever the sender used. */

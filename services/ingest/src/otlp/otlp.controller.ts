@@ -16,7 +16,7 @@ import {
   type PartialSuccess,
   type Signal,
 } from '@wink/otlp';
-import { ApiKeyGuard, TenantId } from '@wink/platform';
+import { ApiKeyGuard, RequireScope, TenantId } from '@wink/platform';
 import { TooManyEvents } from '../events/too-many-events.js';
 import { OtlpReceiver, type Receipt } from './otlp-receiver.service.js';
 import { BodyError, payloadFormat, readRawBody, type PayloadFormat } from './request-body.js';
@@ -37,6 +37,7 @@ const INVALID_ARGUMENT = 3;
  */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('ingest')
 export class OtlpController {
   constructor(
     @Inject(OtlpReceiver) private readonly receiver: OtlpReceiver,

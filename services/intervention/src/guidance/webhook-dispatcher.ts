@@ -138,7 +138,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const retryAt = final
       ? null
       : new Date(Date.now() + backoffMs(this.config.WEBHOOK_BACKOFF_MS, attempt));
-    await this.repo.failed(d.interventionId, error, retryAt);
+    // Dead-lettered before the row is marked dead: a failed produce leaves it to be retried.
     if (final) {
       await this.producer.send(TOPICS.deadLetter, [
         {
@@ -150,7 +150,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
             offset: '-1',
             key: d.guidance.sessionId,
             valueBase64: Buffer.from(body).toString('base64'),
-            reason: `webhook ${d.url} failed ${attempt} times; last: ${error}`,
+            reason: `webhook failed ${attempt} times; last: ${error}`,
             consumerGroup: 'wink-webhooks',
             at: Date.now(),
           },
@@ -163,5 +163,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         error,
       });
     }
+    await this.repo.failed(d.interventionId, error, retryAt);
   }
 }

@@ -16,7 +16,7 @@ import {
   type Topic,
 } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
-import { ApiKeyGuard, parseOr400, TenantId } from '@wink/platform';
+import { ApiKeyGuard, parseOr400, RequireScope, TenantId } from '@wink/platform';
 import { DeadLetterStore } from './dead-letter-store.js';
 
 const REPLAYABLE = new Set<string>(Object.keys(DEAD_LETTER_TOPICS));
@@ -28,6 +28,7 @@ const REPLAYABLE = new Set<string>(Object.keys(DEAD_LETTER_TOPICS));
  */
 @Controller('v1/dead-letters')
 @UseGuards(ApiKeyGuard)
+@RequireScope('admin')
 export class DeadLettersController {
   constructor(
     @Inject(DeadLetterStore) private readonly store: DeadLetterStore,
