@@ -16,6 +16,8 @@ export interface Cycle {
   failing: boolean;
   /** Every step of one period was a test run. */
   tests: boolean;
+  /** Every step of one period succeeded but was rejected, asked to change (`rejection.ts`). */
+  rejected: boolean;
   /** The summaries of one period, in order. */
   summaries: string[];
 }
@@ -23,7 +25,8 @@ export interface Cycle {
 /**
  * The cycle the latest completed step closes, if any: the last `period` steps repeated
  * `repeats` times, each step similar to the one `period` before it with the same outcome. Period
- * 1 needs `identicalRepeats` (succeeding) or `failingRepeats` (failing); waiting and polling
+ * 1 needs `identicalRepeats` (succeeding) or `failingRepeats` (failing, or rejected: told to
+ * change the step and sent it again unchanged); waiting and polling
  * commands need `pollingRepeats` and never form longer cycles. Reported on the step that
  * completes a multiple of the needed repeats, and under its shortest period only.
  */
@@ -40,11 +43,13 @@ export function cycleEndingNow(
     let failing = true;
     let tests = true;
     let polling = false;
+    let rejected = true;
     for (let k = 0; k < p; k++) {
       const f = window.stepFlags(k);
       failing &&= f.failing;
       tests &&= f.test;
       polling ||= f.polling;
+      rejected &&= f.rejected;
     }
     if (p > 1 && polling) continue;
     const needed =
@@ -52,7 +57,7 @@ export function cycleEndingNow(
         ? CYCLE_REPEATS
         : polling
           ? thresholds.pollingRepeats
-          : failing
+          : failing || rejected
             ? thresholds.failingRepeats
             : thresholds.identicalRepeats;
     const repeats = streak / p + 1;
@@ -61,7 +66,8 @@ export function cycleEndingNow(
     const steps: number[] = [];
     for (let k = count - 1; k >= 0; k--) steps.push(window.stepSeq(k));
     const done = window.actions.filter((x) => x.resultSeq !== null).slice(-p);
-    return { period: p, repeats, steps, failing, tests, summaries: done.map((x) => x.summary) };
+    const summaries = done.map((x) => x.summary);
+    return { period: p, repeats, steps, failing, tests, rejected, summaries };
   }
   return null;
 }
