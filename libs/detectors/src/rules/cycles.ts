@@ -4,6 +4,12 @@ import type { DetectorThresholds } from '../thresholds.js';
 
 /** Repeats a pattern of period 2–4 needs before it is a loop. */
 export const CYCLE_REPEATS = 3;
+/**
+ * Sends of exactly the same step, each rejected the same way, that make a loop: the host said
+ * what to change, and a rejection is not transient the way an error can be, so sending the step
+ * back as it was is already ignoring it.
+ */
+export const REJECTED_REPEATS = 2;
 
 /** A pattern of period 1–4 over similar actions with the same outcomes, just completed. */
 export interface Cycle {
@@ -26,7 +32,8 @@ export interface Cycle {
  * The cycle the latest completed step closes, if any: the last `period` steps repeated
  * `repeats` times, each step similar to the one `period` before it with the same outcome. Period
  * 1 needs `identicalRepeats` (succeeding) or `failingRepeats` (failing, or rejected: told to
- * change the step and sent it again unchanged); waiting and polling
+ * change the step and sent it again), `REJECTED_REPEATS` when the rejected step came back
+ * exactly as it was (values included); waiting and polling
  * commands need `pollingRepeats` and never form longer cycles. Reported on the step that
  * completes a multiple of the needed repeats, and under its shortest period only.
  */
@@ -57,9 +64,11 @@ export function cycleEndingNow(
         ? CYCLE_REPEATS
         : polling
           ? thresholds.pollingRepeats
-          : failing || rejected
-            ? thresholds.failingRepeats
-            : thresholds.identicalRepeats;
+          : rejected && !failing && sentBackExactly(window)
+            ? REJECTED_REPEATS
+            : failing || rejected
+              ? thresholds.failingRepeats
+              : thresholds.identicalRepeats;
     const repeats = streak / p + 1;
     if (repeats < needed || repeats % needed !== 0) continue;
     const count = Math.min(repeats * p, RING);
@@ -70,6 +79,18 @@ export function cycleEndingNow(
     return { period: p, repeats, steps, failing, tests, rejected, summaries };
   }
   return null;
+}
+
+/** Whether the latest two completed calls are the same call, values included. */
+function sentBackExactly(window: Readonly<SessionWindow>): boolean {
+  let latest: number | null = null;
+  for (let i = window.actions.length - 1; i >= 0; i--) {
+    const a = window.actions[i];
+    if (a.resultSeq === null) continue;
+    if (latest === null) latest = a.lookSig;
+    else return a.lookSig === latest;
+  }
+  return false;
 }
 
 /** "steps 3, 7 and 11" — the steps forming a pattern, for a reason. */
