@@ -15,7 +15,7 @@ const JUDGED =
   /\b(?:not|no|invalid|incorrect|imprecise|inaccurate|empty|unknown|missing|cannot|can't|too (?:much|many|long|large|broad|vague))\b/i;
 /** …and the agent is told to do something else. */
 const DIRECTED =
-  /\b(?:you (?:may|might|will|should|must|need to|have to)\b|please (?:provide|check|verify|revise|correct|refine|fix|specify|make sure|narrow|use)\b|(?:do not|don't) (?:execute|run|call|use|try|repeat|send|submit)\b|there is no need to\b)/i;
+  /\b(?:you (?:may|might|should|must|need to|have to)\b|please (?:provide|check|verify|revise|correct|refine|fix|specify|make sure|narrow|use)\b|(?:do not|don't) (?:execute|run|call|use|try|repeat|send|submit)\b|there is no need to\b)/i;
 /** A request to retry or wait is obeyed by sending the same step again. */
 const RETRY =
   /\b(?:try again|retry|retrying|later|wait|rate.?limit|not (?:yet|ready)|still (?:running|pending)|in progress)/i;
