@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { PATTERNS, recursiveForcedRmTargets } from './rules/destructive-action.js';
 import { extractLedger, PATH_TOKEN, TASK_SCAN_MAX } from './task-ledger.js';
 import { errorSignature, normaliseText, SIGNATURE_INPUT_MAX } from './signature.js';
+import { REJECTION_MAX, REJECTION_PATTERNS, rejectsStep } from './rejection.js';
 import { SessionBuilder } from './testing/session-builder.js';
 import { analyse } from './testing/analyse.js';
 
@@ -54,6 +55,14 @@ describe('regex safety', () => {
   it('no destructive-action or task-ledger pattern nests quantifiers', () => {
     for (const p of [...PATTERNS.map((x) => x.re), PATH_TOKEN])
       assert.equal(hasNestedQuantifier(p.source), false, p.source);
+  });
+
+  it('no rejection pattern nests quantifiers, and a long result is never scanned', () => {
+    for (const p of REJECTION_PATTERNS)
+      assert.equal(hasNestedQuantifier(p.source), false, p.source);
+    const long = `${'x'.repeat(MIB)} is not precise. You may need to check the arguments.`;
+    assert.equal(rejectsStep(long, ''), false);
+    assert.equal(rejectsStep(long.slice(-REJECTION_MAX), ''), true);
   });
 
   it('`rm -rrrr…` of 1 MiB: flags are read token by token from a 512-character window', () => {

@@ -18,6 +18,7 @@ import {
 } from './tool-kinds.js';
 import { failureFingerprint } from './failure-fingerprint.js';
 import { LookupMemory } from './lookups.js';
+import { rejectionLabel, rejectsStep } from './rejection.js';
 import { isWaitingCommand } from './rules/polling.js';
 import {
   actionText,
@@ -167,6 +168,8 @@ const F_ERRED = 2;
 const F_TEST = 4;
 const F_POLLING = 8;
 const F_EDIT = 16;
+/** A succeeding call whose result rejects the step and asks for a change. */
+const F_REJECTED = 32;
 /** Empty results carry nothing to call a repeat of them redundant. */
 const MIN_SEEN_LENGTH = 1;
 /** Messages of fewer tokens are acknowledgements, not plans. */
@@ -278,6 +281,8 @@ export class SessionWindow {
   readonly lookups = new LookupMemory();
   /** The latest result's error (type and message), or ''. */
   lastError = '';
+  /** The latest result's rejection of the step (see `rejection.ts`), or ''. */
+  lastRejection = '';
   /** Set by the write that re-created a removed file; cleared by the next result. */
   recreation: Recreation | null = null;
   /** Set by a result already seen with no edit since; cleared by the next result. */
@@ -382,6 +387,7 @@ export class SessionWindow {
     if (action.failed && err.hash === 0)
       err.hash = normalisedHash(resultText({ output, error }, 512), 1024, 'positions') || 1;
     const outcome = outcomeOf(action.failed, output, error, err.hash);
+    const rejected = !action.failed && !erred && rejectsStep(output, error);
     action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
     const completed: CompletedAction = {
       ...action,
@@ -398,8 +404,9 @@ export class SessionWindow {
     this.updateErrors(completed, err.hash);
     if (completed.failed) this.failedCalls++;
     this.updateFiles(completed, err.hash, err.label, erred);
-    this.updateCycles(completed, outcome, erred);
+    this.updateCycles(completed, outcome, erred, rejected);
     this.lastError = err.label;
+    this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
     this.lookups.onResult(completed, resultText(completed, 8192));
     return { type: 'result', seq, action: completed };
@@ -548,7 +555,12 @@ export class SessionWindow {
     }
   }
 
-  private updateCycles(a: CompletedAction, outcome: number, erred: boolean): void {
+  private updateCycles(
+    a: CompletedAction,
+    outcome: number,
+    erred: boolean,
+    rejected: boolean,
+  ): void {
     const stride = STRIDE;
     const slot = this.completedCount % RING;
     const base = slot * stride;
@@ -562,7 +574,8 @@ export class SessionWindow {
       (erred ? F_ERRED : 0) |
       (isTestRun(a.toolName, a.kind === 'shell' ? a.summary : null) ? F_TEST : 0) |
       (a.polling ? F_POLLING : 0) |
-      (edit ? F_EDIT : 0);
+      (edit ? F_EDIT : 0) |
+      (rejected ? F_REJECTED : 0);
     r[base + 3] = edit ? 0 : this.takeSketch(a.callSeq, base + 4);
     r[RING_SEQ_AT + slot] = Math.min(a.callSeq, SEQ_MAX);
     const n = ++this.completedCount;
@@ -606,12 +619,13 @@ export class SessionWindow {
   }
 
   /** The flags of the k-th latest completed step (0: the latest). */
-  stepFlags(k: number): { failing: boolean; test: boolean; polling: boolean } {
+  stepFlags(k: number): { failing: boolean; test: boolean; polling: boolean; rejected: boolean } {
     const f = this.state[((this.completedCount - 1 - k) % RING) * STRIDE + 2];
     return {
       failing: (f & (F_FAILED | F_ERRED)) !== 0,
       test: (f & F_TEST) !== 0,
       polling: (f & F_POLLING) !== 0,
+      rejected: (f & F_REJECTED) !== 0,
     };
   }
 

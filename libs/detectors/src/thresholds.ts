@@ -4,7 +4,7 @@ import type { DetectorThresholdKey, ThresholdOverrides } from '@wink/contracts';
 export interface DetectorThresholds extends Record<DetectorThresholdKey, number> {
   /** Identical action with an identical result this many times in a row is a loop. */
   identicalRepeats: number;
-  /** Identical action failing this many times in a row is a loop. */
+  /** Identical action failing (or rejected, told to change it) this many times in a row is a loop. */
   failingRepeats: number;
   /** For waiting and polling commands, the repeats that count as a loop. */
   pollingRepeats: number;

@@ -46,7 +46,8 @@ export function quoted(summary: string): string {
 /**
  * reasoning_problem/repetitive_loop: the same step again and again with nothing new. A cycle of
  * period 1–4 over similar actions (normalised: paths, numbers, hashes, timestamps, quoting) whose
- * results do not change — `identicalRepeats` times for one succeeding action, three times for a
+ * results do not change — `identicalRepeats` times for one succeeding action (`failingRepeats`
+ * when each result rejected the step and asked for a change), three times for a
  * longer cycle; the same failing test run re-run unchanged `failingRepeats` times (other repeated
  * failures are `repeated_tool_error`'s); the same assistant message `repeatedMessages` times with
  * no tool result between, or a message restating the previous plan that often with nothing new
@@ -69,7 +70,9 @@ export const repetitiveLoop: Detector = {
         : `repeated the same ${cycle.period} steps (${cycle.summaries.map(quoted).join(' → ')}) ${cycle.repeats} times`;
     const outcome = cycle.failing
       ? `and it failed the same way each time (${stepList(cycle.steps)}), with no edit in between`
-      : `with the same result each time (${stepList(cycle.steps)})`;
+      : cycle.rejected
+        ? `and was told each time to change it (${stepList(cycle.steps)}): "${window.lastRejection}"`
+        : `with the same result each time (${stepList(cycle.steps)})`;
     return [
       finding(
         `loop:${cycle.period}:${a.actionFp}`,
