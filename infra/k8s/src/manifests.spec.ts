@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
-import { HealthController, loadConfig } from '@wink/platform';
+import { HealthController, loadConfig, PlatformEnv } from '@wink/platform';
 // Each service's env schema is the one place its variables are declared: the manifests are
 // typed and checked against it. Only the config modules are imported, never a service.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -27,12 +27,13 @@ import { validateObject, type KubeObject } from './validate.js';
 import { PARTITIONS, SERVICE_NAMES, type ServiceName } from './settings.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** What each service reads: its own schema and the platform's (pool, metrics, limits, egress). */
 const SCHEMAS: Record<ServiceName, z.ZodObject> = {
-  ingest: IngestEnv,
-  classifier: ClassifierEnv,
-  intervention: InterventionEnv,
-  recorder: RecorderEnv,
-  api: ApiEnv,
+  ingest: IngestEnv.extend(PlatformEnv.shape),
+  classifier: ClassifierEnv.extend(PlatformEnv.shape),
+  intervention: InterventionEnv.extend(PlatformEnv.shape),
+  recorder: RecorderEnv.extend(PlatformEnv.shape),
+  api: ApiEnv.extend(PlatformEnv.shape),
 };
 /** The variable each service listens on (its main.ts passes it to bootstrapService). */
 const PORT_VARIABLES: Record<ServiceName, string> = {

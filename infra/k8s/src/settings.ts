@@ -28,14 +28,21 @@ export const SERVICE_NAMES: ServiceName[] = [
   'api',
 ];
 
-/** Keys of the Secret `wink-connections`: where Kafka and Postgres are, and the judge's key. */
-export type SecretKey = 'DATABASE_URL' | 'KAFKA_BROKERS' | 'JUDGE_API_KEY';
+/**
+ * Keys of the Secret `wink-connections`: where Kafka and Postgres are, the judge's key, the key
+ * that encrypts webhook secrets at rest (webhooks are refused while it is empty) and the token
+ * `/metrics` asks for.
+ */
+export type SecretKey =
+  'DATABASE_URL' | 'KAFKA_BROKERS' | 'JUDGE_API_KEY' | 'WEBHOOK_SECRET_KEY' | 'METRICS_TOKEN';
 export const CONNECTIONS_SECRET = 'wink-connections';
 /** Placeholders: replace the Secret before applying (see the README). */
 export const CONNECTION_PLACEHOLDERS: Record<SecretKey, string> = {
   DATABASE_URL: 'postgres://wink:change-me@postgres.wink.svc:5432/wink',
   KAFKA_BROKERS: 'kafka.wink.svc:9092',
   JUDGE_API_KEY: 'none',
+  WEBHOOK_SECRET_KEY: '',
+  METRICS_TOKEN: 'change-me-metrics-token',
 };
 
 /** A service's settings, keyed by the variables its zod env schema reads (checked by tsc). */
@@ -107,7 +114,7 @@ export const SERVICES: ServiceSpec[] = [
     name: 'ingest',
     portVariable: 'INGEST_PORT',
     settings: ingest,
-    secrets: ['DATABASE_URL', 'KAFKA_BROKERS'],
+    secrets: ['DATABASE_URL', 'KAFKA_BROKERS', 'WEBHOOK_SECRET_KEY', 'METRICS_TOKEN'],
     resources: { cpu: '500m', memory: '256Mi', memoryLimit: '512Mi' },
     scaling: { kind: 'cpu', min: 2, max: 10, cpuPercent: 70 },
   },
@@ -115,7 +122,7 @@ export const SERVICES: ServiceSpec[] = [
     name: 'classifier',
     portVariable: 'CLASSIFIER_PORT',
     settings: classifier,
-    secrets: ['DATABASE_URL', 'KAFKA_BROKERS', 'JUDGE_API_KEY'],
+    secrets: ['DATABASE_URL', 'KAFKA_BROKERS', 'JUDGE_API_KEY', 'METRICS_TOKEN'],
     resources: { cpu: '500m', memory: '384Mi', memoryLimit: '768Mi' },
     scaling: {
       kind: 'lag',
@@ -128,7 +135,7 @@ export const SERVICES: ServiceSpec[] = [
     name: 'intervention',
     portVariable: 'INTERVENTION_PORT',
     settings: intervention,
-    secrets: ['DATABASE_URL', 'KAFKA_BROKERS'],
+    secrets: ['DATABASE_URL', 'KAFKA_BROKERS', 'WEBHOOK_SECRET_KEY', 'METRICS_TOKEN'],
     resources: { cpu: '250m', memory: '256Mi', memoryLimit: '512Mi' },
     scaling: {
       kind: 'lag',
@@ -141,7 +148,7 @@ export const SERVICES: ServiceSpec[] = [
     name: 'recorder',
     portVariable: 'RECORDER_PORT',
     settings: recorder,
-    secrets: ['DATABASE_URL', 'KAFKA_BROKERS'],
+    secrets: ['DATABASE_URL', 'KAFKA_BROKERS', 'METRICS_TOKEN'],
     resources: { cpu: '500m', memory: '256Mi', memoryLimit: '512Mi' },
     scaling: {
       kind: 'lag',
@@ -154,7 +161,7 @@ export const SERVICES: ServiceSpec[] = [
     name: 'api',
     portVariable: 'API_PORT',
     settings: api,
-    secrets: ['DATABASE_URL'],
+    secrets: ['DATABASE_URL', 'METRICS_TOKEN'],
     resources: { cpu: '250m', memory: '256Mi', memoryLimit: '512Mi' },
     scaling: { kind: 'cpu', min: 2, max: 4, cpuPercent: 70 },
   },

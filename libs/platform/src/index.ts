@@ -16,3 +16,4 @@ export * from './webhooks/secret-box.js';
 export * from './webhooks/webhook-egress.js';
 export * from './webhooks/pinned-post.js';
 export * from './authenticate-before-body.js';
+export * from './platform-env.js';
