@@ -10,6 +10,7 @@ import { refreshDailyRates } from '@wink/persistence';
 import { counter } from '@wink/platform';
 import { RECORDER_CONFIG } from '../tokens.js';
 import type { RecorderConfig } from '../config.js';
+import { RepeatingJob } from './repeating-job.js';
 
 const SESSIONS_PER_CALL = 500;
 const refreshed = counter(
@@ -25,32 +26,25 @@ const refreshed = counter(
 @Injectable()
 export class DailyRatesRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(DailyRatesRefresher.name);
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly job: RepeatingJob;
 
   constructor(
-    @Inject(RECORDER_CONFIG) private readonly config: RecorderConfig,
+    @Inject(RECORDER_CONFIG) config: RecorderConfig,
     @Inject(DataSource) private readonly db: DataSource,
-  ) {}
+  ) {
+    this.job = new RepeatingJob(
+      () => this.drain(),
+      config.ROLLUP_REFRESH_MS,
+      (error) => this.log.warn({ msg: 'daily rates refresh failed', error: String(error) }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.job.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.drain()
-        .catch((error) =>
-          this.log.warn({ msg: 'daily rates refresh failed', error: String(error) }),
-        )
-        .finally(() => this.schedule());
-    }, this.config.ROLLUP_REFRESH_MS);
+    this.job.stop();
   }
 
   private async drain(): Promise<void> {
@@ -58,6 +52,6 @@ export class DailyRatesRefresher implements OnApplicationBootstrap, OnApplicatio
     do {
       n = await refreshDailyRates(this.db, SESSIONS_PER_CALL);
       refreshed.inc(n);
-    } while (n === SESSIONS_PER_CALL && !this.stopped);
+    } while (n === SESSIONS_PER_CALL && !this.job.stopped);
   }
 }

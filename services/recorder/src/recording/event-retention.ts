@@ -10,6 +10,7 @@ import { maintainEventPartitions } from '@wink/persistence';
 import { counter } from '@wink/platform';
 import { RECORDER_CONFIG } from '../tokens.js';
 import type { RecorderConfig } from '../config.js';
+import { RepeatingJob } from './repeating-job.js';
 
 const dropped = counter(
   'wink_event_partitions_dropped_total',
@@ -24,37 +25,34 @@ const dropped = counter(
 @Injectable()
 export class EventRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(EventRetention.name);
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly job: RepeatingJob;
 
   constructor(
     @Inject(RECORDER_CONFIG) private readonly config: RecorderConfig,
     @Inject(DataSource) private readonly db: DataSource,
-  ) {}
+  ) {
+    this.job = new RepeatingJob(
+      () => this.maintain(),
+      config.RETENTION_INTERVAL_MS,
+      (error) => this.log.warn({ msg: 'event retention failed', error: String(error) }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.run(0);
+    this.job.start(0);
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.job.stop();
   }
 
-  private run(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      maintainEventPartitions(this.db, {
-        retentionDays: this.config.RETENTION_DAYS,
-        aheadDays: this.config.PARTITIONS_AHEAD_DAYS,
-      })
-        .then((report) => {
-          dropped.inc(report.dropped.length);
-          if (report.created.length || report.dropped.length || report.expiredDefault)
-            this.log.log({ msg: 'event partitions maintained', ...report });
-        })
-        .catch((error) => this.log.warn({ msg: 'event retention failed', error: String(error) }))
-        .finally(() => this.run(this.config.RETENTION_INTERVAL_MS));
-    }, delayMs);
+  private async maintain(): Promise<void> {
+    const report = await maintainEventPartitions(this.db, {
+      retentionDays: this.config.RETENTION_DAYS,
+      aheadDays: this.config.PARTITIONS_AHEAD_DAYS,
+    });
+    dropped.inc(report.dropped.length);
+    if (report.created.length || report.dropped.length || report.expiredDefault)
+      this.log.log({ msg: 'event partitions maintained', ...report });
   }
 }
