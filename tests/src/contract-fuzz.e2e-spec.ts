@@ -1,44 +1,22 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import { contractEvent } from './harness/contract-arbitraries.js';
 import { loadSample, pollGuidance, postEvents } from './harness/http.js';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForDrained,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
-import { Pipeline } from './harness/pipeline.js';
+import { newTenant, waitFor, waitForDrained } from './harness/infrastructure.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 const BATCHES = 400;
 
 describe('the contract and the storage agree (events generated from the contract, real Kafka and Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline();
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it('records every event ingest accepts, answers the rest with a 400 naming the field, and no consumer stops', async () => {
-    const { tenantId, apiKey } = await newTenant(db);
+    const { tenantId, apiKey } = await newTenant(infra.db);
     const ingest = pipeline.services.ingest.url;
     const accepted = new Set<string>();
     let generated = 0;
@@ -77,8 +55,8 @@ describe('the contract and the storage agree (events generated from the contract
     );
     try {
       for (const group of [CONSUMER_GROUPS.classifier, CONSUMER_GROUPS.recorder])
-        await waitForDrained(admin, group, [TOPICS.events], 60_000);
-      await waitForDrained(admin, CONSUMER_GROUPS.intervention, [TOPICS.verdicts], 60_000);
+        await waitForDrained(infra.admin, group, [TOPICS.events], 60_000);
+      await waitForDrained(infra.admin, CONSUMER_GROUPS.intervention, [TOPICS.verdicts], 60_000);
     } catch (error) {
       const logs = (['classifier', 'recorder', 'intervention'] as const).map(
         (s) => `${s}: ${pipeline.services[s].output.join('').slice(-1500)}`,
@@ -86,7 +64,7 @@ describe('the contract and the storage agree (events generated from the contract
       throw new Error(`${String(error)}\n${logs.join('\n')}`);
     }
 
-    const rows: { event_id: string }[] = await db.query(
+    const rows: { event_id: string }[] = await infra.db.query(
       'SELECT event_id FROM events WHERE tenant_id = $1 AND event_id = ANY($2)',
       [tenantId, [...accepted, ...sample.map((e) => e.eventId)]],
     );

@@ -1,18 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, cohortOf, type TrajectoryEvent } from '@wink/contracts';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import { cohortOf, type TrajectoryEvent } from '@wink/contracts';
+import { newTenant, waitFor } from './harness/infrastructure.js';
 import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 const SHARE = 0.5;
 const PER_COHORT = 6;
@@ -50,26 +42,13 @@ function withEngineer(events: TrajectoryEvent[]): TrajectoryEvent[] {
 }
 
 describe('A/B experiment: control sessions in shadow mode, cohorts compared (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline();
   const api = () => pipeline.services.api.url;
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it('records verdicts for both cohorts, answers only treatment, and compares them per session', async () => {
-    const t = await newTenant(db);
+    const t = await newTenant(infra.db);
     const started = await request<{ experimentId: string; treatmentShare: number }>(
       `${api()}/v1/experiments`,
       { apiKey: t.apiKey, body: { name: 'guidance on vs off', treatmentShare: SHARE } },
@@ -98,7 +77,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
     const all = [...sessions.treatment, ...sessions.control];
     const byCohort = async () => {
       const rows: Array<{ session_id: string; verdicts: number; guidance: number }> =
-        await db.query(
+        await infra.db.query(
           `SELECT s AS session_id,
                   (SELECT count(*)::int FROM verdicts v WHERE v.tenant_id = $1 AND v.session_id = s) AS verdicts,
                   (SELECT count(*)::int FROM guidance g WHERE g.tenant_id = $1 AND g.session_id = s) AS guidance
@@ -110,7 +89,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
     await waitFor(
       async () => {
         const seen = await byCohort();
-        const [{ n }] = await db.query(
+        const [{ n }] = await infra.db.query(
           'SELECT coalesce(sum(event_count), 0)::int AS n FROM sessions WHERE tenant_id = $1',
           [t.tenantId],
         );
@@ -131,7 +110,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
       const polled = await pollGuidance(pipeline.services.intervention.url, t.apiKey, id, 0);
       assert.deepEqual(polled.body.guidance, []);
     }
-    const cohorts: Array<{ cohort: string }> = await db.query(
+    const cohorts: Array<{ cohort: string }> = await infra.db.query(
       'SELECT DISTINCT cohort FROM guidance WHERE tenant_id = $1',
       [t.tenantId],
     );
@@ -178,7 +157,7 @@ describe('A/B experiment: control sessions in shadow mode, cohorts compared (rea
     assert.equal((await postEvents(pipeline.services.ingest.url, t.apiKey, late)).status, 202);
     await waitFor(
       async () => {
-        const [{ n }] = await db.query(
+        const [{ n }] = await infra.db.query(
           'SELECT count(*)::int AS n FROM guidance WHERE tenant_id = $1 AND session_id = $2',
           [t.tenantId, late[0].sessionId],
         );

@@ -1,42 +1,21 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
+import { TOPICS } from '@wink/contracts';
 import { seededRandom } from '@wink/simulator';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  topicSize,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import { newTenant, topicSize } from './harness/infrastructure.js';
 import { fuzzRequests, oversizedRequests, type FuzzRequest } from './harness/fuzz-payloads.js';
 import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 describe('hostile input and tenancy (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline({ INGEST_RATE_EVENTS_PER_SEC: '50', INGEST_RATE_BURST: '200' });
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it('answers 10,000 malformed, oversized, nested, mistyped and injection-laden requests with a 4xx, and lets none through', async () => {
-    const { tenantId, apiKey } = await newTenant(db);
-    const before = await topicSize(admin, TOPICS.events);
+    const { tenantId, apiKey } = await newTenant(infra.db);
+    const before = await topicSize(infra.admin, TOPICS.events);
     const requests = [...fuzzRequests(10_000, seededRandom(2026)), ...oversizedRequests(20)];
     const statuses = new Map<number, number>();
     const bad: string[] = [];
@@ -73,23 +52,25 @@ describe('hostile input and tenancy (real Kafka, real Postgres)', () => {
       [...statuses.keys()].every((s) => s >= 400 && s < 500),
       JSON.stringify([...statuses]),
     );
-    assert.equal(await topicSize(admin, TOPICS.events), before, 'nothing reached Kafka');
+    assert.equal(await topicSize(infra.admin, TOPICS.events), before, 'nothing reached Kafka');
     for (const table of ['events', 'tool_schemas', 'webhooks', 'labels', 'experiments']) {
-      const [{ n }] = await db.query(
+      const [{ n }] = await infra.db.query(
         `SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`,
         [tenantId],
       );
       assert.equal(n, 0, `nothing reached ${table}`);
     }
-    const [{ policy }] = await db.query('SELECT policy FROM tenants WHERE id = $1', [tenantId]);
+    const [{ policy }] = await infra.db.query('SELECT policy FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
     assert.deepEqual(policy, {});
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal((await request(`${pipeline.services.ingest.url}/health`)).status, 200);
   });
 
   it('refuses one tenant every view of another tenant’s sessions, guidance and settings', async () => {
-    const a = await newTenant(db);
-    const b = await newTenant(db);
+    const a = await newTenant(infra.db);
+    const b = await newTenant(infra.db);
     const events = loadSample('looping-session', randomUUID());
     const sessionId = events[0].sessionId;
     assert.equal((await postEvents(pipeline.services.ingest.url, a.apiKey, events)).status, 202);
@@ -97,9 +78,10 @@ describe('hostile input and tenancy (real Kafka, real Postgres)', () => {
     // A's guidance exists; B asks for it on every channel.
     const [mine] = await (async () => {
       for (let i = 0; i < 50; i++) {
-        const rows = await db.query('SELECT intervention_id FROM guidance WHERE tenant_id = $1', [
-          a.tenantId,
-        ]);
+        const rows = await infra.db.query(
+          'SELECT intervention_id FROM guidance WHERE tenant_id = $1',
+          [a.tenantId],
+        );
         if (rows.length) return rows;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -138,8 +120,8 @@ describe('hostile input and tenancy (real Kafka, real Postgres)', () => {
   });
 
   it('limits each tenant’s event rate with 429 and Retry-After, without touching other tenants', async () => {
-    const a = await newTenant(db);
-    const b = await newTenant(db);
+    const a = await newTenant(infra.db);
+    const b = await newTenant(infra.db);
     const batch = (n: number) =>
       loadSample('clean-session', randomUUID())
         .concat(loadSample('clean-session', randomUUID()))

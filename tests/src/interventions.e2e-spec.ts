@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -6,30 +6,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, decodeMessage, TOPICS } from '@wink/contracts';
+import { decodeMessage, TOPICS } from '@wink/contracts';
 import { verifyWebhookSignature, WinkClient, type Guidance } from '@wink/client';
 import { createKafka, physicalTopic } from '@wink/kafka';
 import { runSimulatedAgent, seededRandom } from '@wink/simulator';
-import {
-  BROKERS,
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import { BROKERS, newTenant, waitFor } from './harness/infrastructure.js';
 import { loadSample, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 import { WebhookReceiver } from './harness/webhook-receiver.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('interventions end to end: policy, channels, outcomes (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline({
     OUTCOME_SWEEP_MS: '200',
     WEBHOOK_MAX_ATTEMPTS: '3',
@@ -39,7 +28,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
   const intervention = () => pipeline.services.intervention.url;
 
   async function tenantWith(policy: Record<string, number>) {
-    const tenant = await newTenant(db);
+    const tenant = await newTenant(infra.db);
     const res = await request(`${ingest()}/v1/settings/policy`, {
       method: 'PUT',
       apiKey: tenant.apiKey,
@@ -54,18 +43,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     return { ...tenant, client };
   }
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it('misbehave → nudge → the agent changes course → resolved', async () => {
     const t = await tenantWith({ cooldownMs: 0, outcomeSteps: 5 });
@@ -84,9 +62,10 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     assert.equal(report.complied, true);
     const outcome = await waitFor(
       async () => {
-        const [row] = await db.query('SELECT outcome FROM guidance WHERE intervention_id = $1', [
-          report.guidance[0].interventionId,
-        ]);
+        const [row] = await infra.db.query(
+          'SELECT outcome FROM guidance WHERE intervention_id = $1',
+          [report.guidance[0].interventionId],
+        );
         return row?.outcome === 'resolved' ? row.outcome : null;
       },
       10_000,
@@ -125,7 +104,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     );
     assert.equal(report.halted, true);
     assert.match(report.guidance[2].text, /stop here and ask a person/);
-    const rows: Array<{ severity: string; outcome: string }> = await db.query(
+    const rows: Array<{ severity: string; outcome: string }> = await infra.db.query(
       'SELECT severity, outcome FROM guidance WHERE tenant_id = $1 ORDER BY created_at',
       [t.tenantId],
     );
@@ -157,7 +136,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       'nonexistent_resource',
       'repetitive_loop',
     ]);
-    const [{ n }] = await db.query(
+    const [{ n }] = await infra.db.query(
       `SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND channel = 'sse'`,
       [t.tenantId],
     );
@@ -203,7 +182,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       assert.equal(pushed.subtype, 'destructive_action');
       const delivery = await waitFor(
         async () => {
-          const [row] = await db.query(
+          const [row] = await infra.db.query(
             `SELECT status, attempts FROM deliveries WHERE intervention_id = $1 AND channel = 'webhook'`,
             [pushed.interventionId],
           );
@@ -240,7 +219,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       await t.client.record(events);
       await waitFor(
         async () => {
-          const rows = await db.query(
+          const rows = await infra.db.query(
             `SELECT status, attempts FROM deliveries WHERE tenant_id = $1 AND channel = 'webhook'`,
             [t.tenantId],
           );
@@ -332,7 +311,7 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     // The prompt and three calls with their results, as the recorder stores them.
     await waitFor(
       async () => {
-        const [{ n }] = await db.query(
+        const [{ n }] = await infra.db.query(
           'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND session_id = $2',
           [t.tenantId, sessionId],
         );

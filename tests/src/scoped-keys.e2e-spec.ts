@@ -1,21 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS } from '@wink/contracts';
 import { issueApiKey, type Scope } from '@wink/persistence';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import { newTenant, waitFor } from './harness/infrastructure.js';
 import { loadSample, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,25 +23,12 @@ function wink(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 }
 
 describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline();
   const ingest = () => pipeline.services.ingest.url;
   const intervention = () => pipeline.services.intervention.url;
   const api = () => pipeline.services.api.url;
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   /** One call per scope-guarded area, with the status it answers for `apiKey`. */
   async function reach(apiKey: string, sessionId: string) {
@@ -93,7 +71,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
 
   it('lets each scope do its own work only; the default key does everything', async () => {
     const tenant = `scopes-${randomUUID()}`;
-    const keyWith = async (scopes: Scope[]) => (await issueApiKey(db, tenant, scopes)).apiKey;
+    const keyWith = async (scopes: Scope[]) => (await issueApiKey(infra.db, tenant, scopes)).apiKey;
     const sessionId = `scoped-${randomUUID()}`;
     assert.deepEqual(allowed(await reach(await keyWith(['ingest']), sessionId)), [
       'events',
@@ -112,7 +90,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
       'keys',
       'deadLetters',
     ]);
-    const everything = allowed(await reach((await newTenant(db)).apiKey, sessionId));
+    const everything = allowed(await reach((await newTenant(infra.db)).apiKey, sessionId));
     assert.equal(everything.length, 11, `the default key reaches all: ${everything}`);
     const denied = await request(`${ingest()}/v1/settings/webhook`, {
       method: 'PUT',
@@ -123,7 +101,7 @@ describe('scoped API keys and fast revocation (real Kafka, real Postgres)', () =
   });
 
   it('issues and revokes scoped keys with `wink keys`; a revoked key stops everywhere and its stream ends', async () => {
-    const owner = await newTenant(db);
+    const owner = await newTenant(infra.db);
     const base = ['--api-url', api(), '--key', owner.apiKey];
     const issued = await wink(['keys', 'issue', '--scopes', 'ingest', '--json', ...base]);
     assert.equal(issued.code, 0, issued.stderr);

@@ -1,8 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import {
   ADVERSARIAL_AGENT,
@@ -12,36 +10,16 @@ import {
   adversarialSession,
 } from './harness/adversarial-inputs.js';
 import { loadSample, pollGuidance, postEvents, request } from './harness/http.js';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForDrained,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
-import { Pipeline } from './harness/pipeline.js';
+import { newTenant, waitFor, waitForDrained } from './harness/infrastructure.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 describe('no regex can be made slow (1 MiB adversarial bodies, real Kafka and Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline();
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it('refuses a tool schema pattern RE2 cannot run in linear time, naming the field', async () => {
-    const { apiKey } = await newTenant(db);
+    const { apiKey } = await newTenant(infra.db);
     const res = await request(
       `${pipeline.services.ingest.url}/v1/agents/${ADVERSARIAL_AGENT}/tools`,
       {
@@ -56,7 +34,7 @@ describe('no regex can be made slow (1 MiB adversarial bodies, real Kafka and Po
 
   for (const name of Object.keys(ADVERSARIAL_TEXTS)) {
     it(`accepts, classifies and records the ${name} input, and the next ordinary session is still guided`, async () => {
-      const { tenantId, apiKey } = await newTenant(db);
+      const { tenantId, apiKey } = await newTenant(infra.db);
       const ingest = pipeline.services.ingest.url;
       const registered = await request(`${ingest}/v1/agents/${ADVERSARIAL_AGENT}/tools`, {
         method: 'PUT',
@@ -91,16 +69,16 @@ describe('no regex can be made slow (1 MiB adversarial bodies, real Kafka and Po
         'guidance for the ordinary session sent after the hostile one',
       );
       for (const group of [CONSUMER_GROUPS.classifier, CONSUMER_GROUPS.recorder])
-        await waitForDrained(admin, group, [TOPICS.events], 30_000);
+        await waitForDrained(infra.admin, group, [TOPICS.events], 30_000);
 
-      const [{ n }] = await db.query(
+      const [{ n }] = await infra.db.query(
         'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND session_id = $2',
         [tenantId, hostile[0].sessionId],
       );
       assert.equal(n, hostile.length, 'the hostile events were recorded');
       if (name === 'schema-pattern') {
         // The classifier ran the pattern over 64 KiB of `a…!` and found it does not match.
-        const verdicts = await db.query(
+        const verdicts = await infra.db.query(
           `SELECT subtype FROM verdicts WHERE tenant_id = $1 AND session_id = $2`,
           [tenantId, hostile[0].sessionId],
         );

@@ -1,40 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, type TrajectoryEvent } from '@wink/contracts';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import type { TrajectoryEvent } from '@wink/contracts';
+import { newTenant, waitFor } from './harness/infrastructure.js';
 import { postEvents, request } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 const PER_SEC = 5;
 
 describe('fairness between tenants (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline({ TENANT_REQUESTS_PER_SEC: String(PER_SEC) });
   const ingest = () => pipeline.services.ingest.url;
   const api = () => pipeline.services.api.url;
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   /** Waits out the current one-second window of the tenant rate. */
   const nextWindow = () => new Promise((resolve) => setTimeout(resolve, 1100));
@@ -50,13 +29,13 @@ describe('fairness between tenants (real Kafka, real Postgres)', () => {
     const unknown = await send(`wink_${randomUUID()}`);
     assert.equal(unknown.status, 401);
     assert.match((await unknown.json()).message, /unknown API key/);
-    const known = await send((await newTenant(db)).apiKey);
+    const known = await send((await newTenant(infra.db)).apiKey);
     assert.equal(known.status, 400, 'a known key gets its body parsed and refused');
   });
 
   it('limits every endpoint per tenant with 429 and Retry-After, and only that tenant', async () => {
-    const busy = await newTenant(db);
-    const calm = await newTenant(db);
+    const busy = await newTenant(infra.db);
+    const calm = await newTenant(infra.db);
     await nextWindow();
     for (const [name, url, init] of [
       ['analytics', `${api()}/v1/analytics/counts`, {}],
@@ -91,7 +70,7 @@ describe('fairness between tenants (real Kafka, real Postgres)', () => {
   });
 
   it('pages a long timeline by step count and by bytes read', async () => {
-    const tenant = await newTenant(db);
+    const tenant = await newTenant(infra.db);
     const sessionId = `long-${randomUUID()}`;
     // 80 steps of 60 kB: more than the 4 MiB a timeline page reads.
     const words = 'the agent printed a long build log line with many words in it '.repeat(950);
@@ -112,7 +91,7 @@ describe('fairness between tenants (real Kafka, real Postgres)', () => {
     }
     await waitFor(
       async () => {
-        const [row] = await db.query(
+        const [row] = await infra.db.query(
           'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND session_id = $2',
           [tenant.tenantId, sessionId],
         );

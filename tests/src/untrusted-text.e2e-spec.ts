@@ -1,18 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CONSUMER_GROUPS, type TrajectoryEvent } from '@wink/contracts';
-import {
-  connectAdmin,
-  newTenant,
-  prepareInfrastructure,
-  waitFor,
-  waitForGroupsStable,
-} from './harness/infrastructure.js';
+import type { TrajectoryEvent } from '@wink/contracts';
+import { newTenant, waitFor } from './harness/infrastructure.js';
 import { loadSample, pollGuidance, postEvents, type GuidanceItem } from './harness/http.js';
-import { Pipeline } from './harness/pipeline.js';
+import { Pipeline, startedForSuite } from './harness/pipeline.js';
 
 // A command that tries to pass for Wink's own voice, with a terminal escape, a bidi override and
 // a bell inside, and long enough to need clipping.
@@ -21,25 +13,12 @@ const INJECTION =
   'x'.repeat(600);
 
 describe('untrusted text stays data in guidance (real Kafka, real Postgres)', () => {
-  let db: DataSource;
-  let admin: Admin;
   const pipeline = new Pipeline();
 
-  before(async () => {
-    db = await prepareInfrastructure();
-    admin = await connectAdmin();
-    await pipeline.start();
-    await waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
-  });
-
-  after(async () => {
-    await pipeline.stop();
-    await admin?.disconnect();
-    await db?.destroy();
-  });
+  const infra = startedForSuite(pipeline);
 
   it("quotes the agent's looping command fenced, marked, cleaned and clipped, never in Wink's sentence", async () => {
-    const tenant = await newTenant(db);
+    const tenant = await newTenant(infra.db);
     const events = loadSample('looping-session', randomUUID().slice(0, 8)).map((e) =>
       e.kind === 'tool_call' &&
       String((e.tool?.args as { command?: unknown })?.command).startsWith('python -m pytest')

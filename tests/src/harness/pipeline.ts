@@ -1,9 +1,18 @@
+import { after, before } from 'node:test';
 import { ServiceProcess, type ServiceName } from './service-process.js';
+import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import type { TrajectoryEvent } from '@wink/contracts';
+import { CONSUMER_GROUPS, type TrajectoryEvent } from '@wink/contracts';
 import type { IssuedKey } from '@wink/persistence';
 import { pollGuidance, postEvents, type GuidanceItem } from './http.js';
-import { BROKERS, TEST_DATABASE_URL, waitFor } from './infrastructure.js';
+import {
+  BROKERS,
+  connectAdmin,
+  prepareInfrastructure,
+  TEST_DATABASE_URL,
+  waitFor,
+  waitForGroupsStable,
+} from './infrastructure.js';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 3100);
 
@@ -58,6 +67,32 @@ export class Pipeline {
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.services).map((s) => s.stop()));
   }
+}
+
+export interface SuiteInfrastructure {
+  db: DataSource;
+  admin: Admin;
+}
+
+/**
+ * Registers the suite's hooks: before its tests, the test database migrated, the topics created
+ * and the pipeline started with every consumer group stable; after them, all of it closed. The
+ * returned object holds the database and the Kafka admin once the first hook has run.
+ */
+export function startedForSuite(pipeline: Pipeline): SuiteInfrastructure {
+  const infra = {} as SuiteInfrastructure;
+  before(async () => {
+    infra.db = await prepareInfrastructure();
+    infra.admin = await connectAdmin();
+    await pipeline.start();
+    await waitForGroupsStable(infra.admin, Object.values(CONSUMER_GROUPS));
+  });
+  after(async () => {
+    await pipeline.stop();
+    await infra.admin?.disconnect();
+    await infra.db?.destroy();
+  });
+  return infra;
 }
 
 /** Resolves once the recorder's daily rollup counts the tenant's sessions and flagged ones. */
