@@ -20,6 +20,7 @@ import { failureFingerprint } from './failure-fingerprint.js';
 import { LookupMemory } from './lookups.js';
 import { rejectionLabel, rejectsStep } from './rejection.js';
 import { isWaitingCommand } from './rules/polling.js';
+import { removesReplaced, RewriteMemory } from './rules/rewrites.js';
 import {
   actionText,
   errorSignature,
@@ -50,6 +51,8 @@ export interface ActionRecord {
   path: string | null;
   /** For edits that give both: fingerprints of the replaced text and its replacement. */
   editFps: [string, string] | null;
+  /** For such edits: the replacement drops the replaced text (see `rules/rewrites.ts`). */
+  removesReplaced: boolean;
   /** The normalised action's hash: equal for calls that differ only in noise. */
   sig: number;
   /** The action's hash with only formatting folded (quotes, spaces, paths), numbers kept. */
@@ -287,6 +290,8 @@ export class SessionWindow {
   recreation: Recreation | null = null;
   /** Set by a result already seen with no edit since; cleared by the next result. */
   redundancy: Redundancy | null = null;
+  /** The latest edit, and the one that rewrote its lines, if the latest result did. */
+  readonly rewrites = new RewriteMemory();
 
   // Ring of completed steps: [sig, outcome, flags, sketch length, sketch × SKETCH_SIZE] each.
   // All of it in one typed array (one allocation per session): the ring at RING_AT, then the
@@ -352,6 +357,7 @@ export class SessionWindow {
         use.oldText !== null && use.newText !== null
           ? [boundedFingerprint(use.oldText), boundedFingerprint(use.newText)]
           : null,
+      removesReplaced: removesReplaced(use.oldText, use.newText),
       sig: 0,
       lookSig: 0,
       polling: false,
@@ -408,6 +414,7 @@ export class SessionWindow {
     this.lastError = err.label;
     this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
+    this.rewrites.onResult(completed, !completed.failed && !erred && !rejected);
     this.lookups.onResult(completed, resultText(completed, 8192));
     return { type: 'result', seq, action: completed };
   }
@@ -683,6 +690,7 @@ export class SessionWindow {
       // What the user says is new information: looking again after it is not redundant.
       this.edits++;
       this.newSinceMessage = true;
+      this.rewrites.onUserMessage();
     }
     if (role === 'assistant') {
       const trimmed = text.trim();
