@@ -92,7 +92,7 @@ export const repetitiveLoop: Detector = {
 
 /** The same lines patched again right after a patch of them went through (`rewrites.ts`). */
 function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): Finding[] {
-  const r = window.rewrites.found;
+  const r = window.rewrites?.found;
   if (!r) return [];
   const [first, again] = r.steps;
   return [

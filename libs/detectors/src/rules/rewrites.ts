@@ -38,16 +38,22 @@ export function removesReplaced(oldText: string | null, newText: string | null):
  * reset), and the agent wrote the patch of the same lines again instead of finding out why.
  */
 export class RewriteMemory {
+  /** The latest edit call whose replacement drops the text it replaces, or -1. */
+  private removing = -1;
   private last: { path: string; oldFp: string; seq: number } | null = null;
   /** Set by the edit that rewrote the previous edit's lines; cleared by the next result. */
   found: Rewrite | null = null;
+
+  onCall(seq: number, oldText: string | null, newText: string | null): void {
+    this.removing = removesReplaced(oldText, newText) ? seq : -1;
+  }
 
   /** `clean`: the call neither failed nor reported an error nor was rejected. */
   onResult(a: CompletedAction, clean: boolean): void {
     const previous = this.last;
     this.found = null;
     this.last = null;
-    if (!clean || a.kind !== 'edit' || !a.path || !a.editFps || !a.removesReplaced) return;
+    if (!clean || a.kind !== 'edit' || !a.path || !a.editFps || a.callSeq !== this.removing) return;
     if (
       NOT_THROUGH.test(a.error.slice(0, RESULT_MAX)) ||
       NOT_THROUGH.test(a.output.slice(0, RESULT_MAX))
