@@ -9,7 +9,7 @@ const RESULT_MAX = 2048;
  * and leave the file as it was ("Your changes have not been applied … try again"), a
  * replacement whose text was not found. The same lines sent again after it are the retry asked for.
  */
-const NOT_THROUGH =
+export const NOT_THROUGH =
   /\b(?:errors?|failed|failure|invalid|(?:not|n't) (?:been )?(?:applied|performed|found|made|saved|changed)|did not (?:apply|appear|match)|try again|retry)\b/i;
 
 /** An edit that replaced, again, the text the edit just before it had already replaced. */
