@@ -20,6 +20,7 @@ import { failureFingerprint } from './failure-fingerprint.js';
 import { LookupMemory } from './lookups.js';
 import { rejectionLabel, rejectsStep } from './rejection.js';
 import { isWaitingCommand } from './rules/polling.js';
+import { RewriteMemory } from './rules/rewrites.js';
 import {
   actionText,
   errorSignature,
@@ -287,6 +288,8 @@ export class SessionWindow {
   recreation: Recreation | null = null;
   /** Set by a result already seen with no edit since; cleared by the next result. */
   redundancy: Redundancy | null = null;
+  /** The latest edit, and the one that rewrote its lines; made at the session's first edit. */
+  rewrites: RewriteMemory | null = null;
 
   // Ring of completed steps: [sig, outcome, flags, sketch length, sketch × SKETCH_SIZE] each.
   // All of it in one typed array (one allocation per session): the ring at RING_AT, then the
@@ -366,6 +369,8 @@ export class SessionWindow {
     action.polling = isWaitingCommand(action.summary);
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
+    if (action.kind === 'edit' && action.editFps)
+      (this.rewrites ??= new RewriteMemory()).onCall(seq, use.oldText, use.newText);
     this.lookups.onCall(action, args);
     this.message.repeats = 0;
     this.condensations.count = 0;
@@ -408,6 +413,7 @@ export class SessionWindow {
     this.lastError = err.label;
     this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
+    this.rewrites?.onResult(completed, !completed.failed && !erred && !rejected);
     this.lookups.onResult(completed, resultText(completed, 8192));
     return { type: 'result', seq, action: completed };
   }
@@ -683,6 +689,7 @@ export class SessionWindow {
       // What the user says is new information: looking again after it is not redundant.
       this.edits++;
       this.newSinceMessage = true;
+      this.rewrites?.onUserMessage();
     }
     if (role === 'assistant') {
       const trimmed = text.trim();
