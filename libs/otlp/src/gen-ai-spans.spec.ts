@@ -63,7 +63,11 @@ describe('tracesToEvents (GenAI semantic conventions)', () => {
       seqs,
       'seq follows time',
     );
-    assert.equal(seqs[6] - seqs[0], 7, 'seq counts seconds');
+    assert.equal(
+      seqs[6] - seqs[0],
+      7 * 4_000_000 + 3,
+      'seq counts microseconds (times four), a result in the last slot',
+    );
   });
 
   it('gives a re-sent export the same event ids and seqs', () => {

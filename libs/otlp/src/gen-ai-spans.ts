@@ -260,7 +260,7 @@ export function tracesToEvents(request: TraceRequest, memory?: ConversationMemor
     for (const step of steps) {
       const eventId = `${s.span.traceId}:${s.span.spanId}:${step.suffix}`;
       const event = makeEvent(
-        { eventId, sessionId, seq: seqFromNanos(step.nanos), nanos: step.nanos },
+        { eventId, sessionId, seq: seqFromNanos(step.nanos, step.body.kind), nanos: step.nanos },
         agent,
         env,
         step.body,
