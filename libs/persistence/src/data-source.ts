@@ -25,6 +25,7 @@ import { ApiKeyScopes1764620000000 } from './migrations/1764620000000-api-key-sc
 import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
 import { BigintSeq1764710000000 } from './migrations/1764710000000-bigint-seq.js';
+import { OtlpTraceSessions1764711000000 } from './migrations/1764711000000-otlp-trace-sessions.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   PartitionEvents1764630000000,
   IncrementalDailyRates1764633600000,
   BigintSeq1764710000000,
+  OtlpTraceSessions1764711000000,
 ];
 
 /** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */
