@@ -389,9 +389,22 @@ export class SessionWindow {
     const outcome = outcomeOf(action.failed, output, error, err.hash);
     const rejected = !action.failed && !erred && rejectsStep(output, error);
     action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
+    // Spelled out: a spread copies into a slower, differently shaped object.
     const completed: CompletedAction = {
-      ...action,
+      callSeq: action.callSeq,
       resultSeq: seq,
+      callId: action.callId,
+      toolName: action.toolName,
+      summary: action.summary,
+      actionFp: action.actionFp,
+      resultFp: action.resultFp,
+      failed: action.failed,
+      kind: action.kind,
+      path: action.path,
+      editFps: action.editFps,
+      sig: action.sig,
+      lookSig: action.lookSig,
+      polling: action.polling,
       output,
       error,
       exitCode: exitCode ?? null,
@@ -408,7 +421,7 @@ export class SessionWindow {
     this.lastError = err.label;
     this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
-    this.lookups.onResult(completed, resultText(completed, 8192));
+    this.lookups.onResult(completed, 8192);
     return { type: 'result', seq, action: completed };
   }
 
