@@ -145,6 +145,8 @@ function emptyFile(): FileState {
 }
 
 const SUMMARY_MAX = 100;
+/** How much of a command its summary folds first. */
+const SUMMARY_SCAN = 4 * SUMMARY_MAX;
 /** Completed steps remembered for cycle detection: three repeats of a period of four. */
 export const RING = 12;
 const SEEN = 12;
@@ -226,8 +228,15 @@ export function summariseCall(name: string, args: unknown): string {
     typeof command === 'string' && !/^(view|create|str_replace|insert)$/.test(command)
       ? command
       : `${name}(${args === undefined ? '' : shortStringify(args, SUMMARY_MAX)})`;
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > SUMMARY_MAX ? `${oneLine.slice(0, SUMMARY_MAX - 1)}…` : oneLine;
+  // Folding a prefix gives a prefix of the folded whole: when that already runs past the
+  // summary, the rest of a long command (a heredoc, a script) need not be read.
+  const head = text.length > SUMMARY_SCAN ? oneLine(text.slice(0, SUMMARY_SCAN)) : null;
+  const folded = head !== null && head.length > SUMMARY_MAX ? head : oneLine(text);
+  return folded.length > SUMMARY_MAX ? `${folded.slice(0, SUMMARY_MAX - 1)}…` : folded;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function boundedSet(map: Map<string, FileState>, key: string, value: FileState): void {
