@@ -15,12 +15,32 @@ class Fingerprinter {
     this.h2 = h2;
   }
 
+  /** Both halves as 16 lower-case hex digits, zero-padded. */
   hex(): string {
-    return (
-      (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0')
+    const a = this.h1;
+    const b = this.h2;
+    return String.fromCharCode(
+      HEX[(a >>> 28) & 15],
+      HEX[(a >>> 24) & 15],
+      HEX[(a >>> 20) & 15],
+      HEX[(a >>> 16) & 15],
+      HEX[(a >>> 12) & 15],
+      HEX[(a >>> 8) & 15],
+      HEX[(a >>> 4) & 15],
+      HEX[a & 15],
+      HEX[(b >>> 28) & 15],
+      HEX[(b >>> 24) & 15],
+      HEX[(b >>> 20) & 15],
+      HEX[(b >>> 16) & 15],
+      HEX[(b >>> 12) & 15],
+      HEX[(b >>> 8) & 15],
+      HEX[(b >>> 4) & 15],
+      HEX[b & 15],
     );
   }
 }
+
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /** A 64-bit FNV-1a style hash as 16 hex chars: cheap, stable, and enough to tell steps apart. */
 export function fingerprint(text: string): string {
@@ -95,28 +115,30 @@ function digest(value: unknown, f: Fingerprinter): void {
 
 /** A one-line JSON-ish rendering of a value, cut at `max` characters, without building all of it. */
 export function shortStringify(value: unknown, max: number): string {
-  let out = '';
-  const visit = (v: unknown): void => {
-    if (out.length >= max) return;
-    if (typeof v === 'string') out += JSON.stringify(v.length > max ? v.slice(0, max) : v);
-    else if (v === null || typeof v !== 'object') out += String(v);
-    else if (Array.isArray(v)) {
-      out += '[';
-      v.forEach((x, i) => {
-        if (i) out += ',';
-        visit(x);
-      });
-      out += ']';
-    } else {
-      out += '{';
-      Object.keys(v).forEach((k, i) => {
-        if (out.length >= max) return;
-        out += `${i ? ',' : ''}${JSON.stringify(k)}:`;
-        visit((v as Record<string, unknown>)[k]);
-      });
-      out += '}';
-    }
-  };
-  visit(value);
+  const out = render(value, max, '');
   return out.length > max ? out.slice(0, max) : out;
+}
+
+/** `out` followed by the value's rendering, stopping once `out` holds `max` characters. */
+function render(v: unknown, max: number, out: string): string {
+  if (out.length >= max) return out;
+  if (typeof v === 'string') return out + JSON.stringify(v.length > max ? v.slice(0, max) : v);
+  if (v === null || typeof v !== 'object') return out + String(v);
+  if (Array.isArray(v)) {
+    out += '[';
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue; // holes are skipped, as `forEach` skips them
+      if (i) out += ',';
+      out = render(v[i], max, out);
+    }
+    return out + ']';
+  }
+  out += '{';
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    if (out.length >= max) continue;
+    out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:`;
+    out = render((v as Record<string, unknown>)[keys[i]], max, out);
+  }
+  return out + '}';
 }
