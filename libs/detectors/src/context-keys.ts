@@ -193,6 +193,8 @@ export class ContextKeys {
    * `@` or a file extension, so the others are never hashed.
    */
   private scan(text: string, from: number, to: number, told: boolean): void {
+    // Of tool output, tokens with neither mark are passed over without a call.
+    const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
     let marks = 0;
     // The token without its leading and trailing `./-`: [s, e).
     let s = -1;
@@ -207,12 +209,12 @@ export class ContextKeys {
           e = i + 1;
         }
       } else if (marks !== 0) {
-        if (s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
+        if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
         marks = 0;
         s = -1;
       }
     }
-    if (marks !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
+    if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
   }
 
   private token(text: string, s: number, e: number, marks: number, told: boolean): void {
