@@ -135,18 +135,10 @@ export class ContextKeys {
     }
   }
 
-  /** The name-like tokens of what a tool returned. */
-  see(text: string): void {
-    if (text.length <= SCAN_HEAD + SCAN_TAIL) this.scan(text, 0, text.length, false);
-    else {
-      this.scan(text, 0, SCAN_HEAD, false);
-      this.scan(text, text.length - SCAN_TAIL, text.length, false);
-    }
-  }
-
   /**
-   * `see(`${error.slice(0, max)}\n${output.slice(0, max)}`)` without building that text: the
-   * same head and tail ranges of it, read from the two strings (the line break ends a token).
+   * The name-like tokens of what a tool returned: of `${error.slice(0, max)}\n${output.slice(0,
+   * max)}`, its head and tail, read from the two strings without building that text (the line
+   * break ends a token).
    */
   seeResult(error: string, output: string, max: number): void {
     const e = Math.min(error.length, max);

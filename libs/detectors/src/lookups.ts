@@ -124,12 +124,19 @@ function isWord(c: number): boolean {
  */
 function keysOfArgument(v: string, keys: string[]): void {
   let start = 0;
+  // Whether the word so far holds a digit, `/`, `@` or `.`: without one it is no key.
+  let marked = false;
   for (let i = 0; i <= v.length; i++) {
     const c = i < v.length ? v.charCodeAt(i) : 32;
-    if (!(c < 128 ? ARG_CHAR[c] === 1 : isSpaceChar(c))) continue;
+    if (!(c < 128 ? ARG_CHAR[c] === 1 : isSpaceChar(c))) {
+      marked ||= (c >= 48 && c <= 57) || c === 47 || c === 64 || c === 46;
+      continue;
+    }
     let s = start;
     let e = i;
     start = i + 1;
+    if (!marked) continue;
+    marked = false;
     while (s < e && !isWord(v.charCodeAt(s))) s++;
     while (e > s && !isWord(v.charCodeAt(e - 1))) e--;
     if (e - s < 3) continue;
