@@ -146,6 +146,8 @@ function emptyFile(): FileState {
 }
 
 const SUMMARY_MAX = 100;
+/** How much of a command its summary folds first. */
+const SUMMARY_SCAN = 4 * SUMMARY_MAX;
 /** Completed steps remembered for cycle detection: three repeats of a period of four. */
 export const RING = 12;
 const SEEN = 12;
@@ -195,31 +197,60 @@ export function resultText(a: Pick<CompletedAction, 'error' | 'output'>, max: nu
 /**
  * A fingerprint of a result, whatever its size, in bounded time: the whole text up to 4 KiB;
  * beyond that its length, its first 3 KiB, its last 512 characters and 256 characters evenly
- * spaced over the middle.
+ * spaced over the middle. With `second`, of `${text}\n${second}`, without joining them.
  */
-export function resultFingerprint(text: string, from = 0): number {
+export function resultFingerprint(text: string, from = 0, second: string | null = null): number {
+  const length = second === null ? text.length : text.length + 1 + second.length;
   const head = from + 3072;
   const tail = 512;
-  if (text.length - from <= 4096) return hash32(text, from);
-  let h = hash32(text, from, head) ^ Math.imul(text.length, 0x9e3779b1);
-  h = Math.imul(h ^ hash32(text, text.length - tail), 0x01000193);
-  const stride = Math.floor((text.length - head - tail) / 256);
-  for (let i = head; i < text.length - tail; i += stride)
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  if (length - from <= 4096) return hashJoined(text, second, from, length) | 0;
+  let h = hashJoined(text, second, from, head) ^ Math.imul(length, 0x9e3779b1);
+  h = Math.imul(h ^ hashJoined(text, second, length - tail, length), 0x01000193);
+  const stride = Math.floor((length - head - tail) / 256);
+  for (let i = head; i < length - tail; i += stride)
+    h = Math.imul(h ^ charJoined(text, second, i), 0x01000193);
   return h | 0;
+}
+
+/** FNV-1a of `[from, to)` of `first`, or of `${first}\n${second}`. */
+function hashJoined(first: string, second: string | null, from: number, to: number): number {
+  const n = first.length;
+  let h = 0x811c9dc5;
+  for (let i = from, end = Math.min(to, n); i < end; i++)
+    h = Math.imul(h ^ first.charCodeAt(i), 0x01000193);
+  if (second === null || to <= n) return h;
+  if (from <= n) h = Math.imul(h ^ 10, 0x01000193);
+  for (let i = Math.max(from, n + 1); i < to; i++)
+    h = Math.imul(h ^ second.charCodeAt(i - n - 1), 0x01000193);
+  return h;
+}
+
+function charJoined(first: string, second: string | null, i: number): number {
+  if (second === null || i < first.length) return first.charCodeAt(i);
+  return i === first.length ? 10 : second.charCodeAt(i - first.length - 1);
 }
 
 /**
  * What a result says once noise is masked — the same for reruns that differ only in timings,
  * timestamps, addresses or temp names (numbers are kept: a different count is news): its error
  * signature when it has one, else its first 128 characters folded and the rest fingerprinted.
+ * The error and output are read as `${error}\n${output}`, never joined whole.
  */
 function outcomeOf(failed: boolean, output: string, error: string, errorHash: number): number {
   if (errorHash !== 0) return errorHash;
-  const text = error ? `${error}\n${output}` : output;
-  const h = normalisedHash(text, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
-  if (text.length <= OUTCOME_HEAD) return h | 0;
-  return Math.imul(h, 0x01000193) ^ resultFingerprint(text, OUTCOME_HEAD);
+  // The fold reads a few characters past its limit: twice the head covers them.
+  const head = error
+    ? `${error.slice(0, 2 * OUTCOME_HEAD)}\n${output.slice(0, 2 * OUTCOME_HEAD)}`
+    : output;
+  const h = normalisedHash(head, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
+  const length = error ? error.length + 1 + output.length : output.length;
+  if (length <= OUTCOME_HEAD) return h | 0;
+  return (
+    Math.imul(h, 0x01000193) ^
+    (error
+      ? resultFingerprint(error, OUTCOME_HEAD, output)
+      : resultFingerprint(output, OUTCOME_HEAD))
+  );
 }
 
 export function summariseCall(name: string, args: unknown): string {
@@ -229,8 +260,15 @@ export function summariseCall(name: string, args: unknown): string {
     typeof command === 'string' && !/^(view|create|str_replace|insert)$/.test(command)
       ? command
       : `${name}(${args === undefined ? '' : shortStringify(args, SUMMARY_MAX)})`;
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > SUMMARY_MAX ? `${oneLine.slice(0, SUMMARY_MAX - 1)}…` : oneLine;
+  // Folding a prefix gives a prefix of the folded whole: when that already runs past the
+  // summary, the rest of a long command (a heredoc, a script) need not be read.
+  const head = text.length > SUMMARY_SCAN ? oneLine(text.slice(0, SUMMARY_SCAN)) : null;
+  const folded = head !== null && head.length > SUMMARY_MAX ? head : oneLine(text);
+  return folded.length > SUMMARY_MAX ? `${folded.slice(0, SUMMARY_MAX - 1)}…` : folded;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function boundedSet(map: Map<string, FileState>, key: string, value: FileState): void {
@@ -402,9 +440,22 @@ export class SessionWindow {
     const outcome = outcomeOf(action.failed, output, error, err.hash);
     const rejected = !action.failed && !erred && rejectsStep(output, error);
     action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
+    // Spelled out: a spread copies into a slower, differently shaped object.
     const completed: CompletedAction = {
-      ...action,
+      callSeq: action.callSeq,
       resultSeq: seq,
+      callId: action.callId,
+      toolName: action.toolName,
+      summary: action.summary,
+      actionFp: action.actionFp,
+      resultFp: action.resultFp,
+      failed: action.failed,
+      kind: action.kind,
+      path: action.path,
+      editFps: action.editFps,
+      sig: action.sig,
+      lookSig: action.lookSig,
+      polling: action.polling,
       output,
       error,
       exitCode: exitCode ?? null,
@@ -422,7 +473,7 @@ export class SessionWindow {
     this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
     this.rewrites?.onResult(completed, !completed.failed && !erred && !rejected);
-    this.lookups.onResult(completed, resultText(completed, 8192));
+    this.lookups.onResult(completed, 8192);
     return { type: 'result', seq, action: completed };
   }
 
