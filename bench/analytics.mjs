@@ -8,6 +8,7 @@
 // again); BENCH_DATABASE_URL picks the database, so 1M and 10M histories can live side by side.
 //   npm run bench:analytics -- [--sessions 20000] [--steps 50] [--runs 30] [--arrivals 200] [--reseed]
 //                              [--rounds 3] [--refresh-only]   (the refresh only, not the dashboard)
+//                              [--retention]   (then the retention's cost, on copies of the history)
 // 10M events: -- --sessions 200000.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     reseed: { type: 'boolean', default: false },
     'refresh-only': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
+    retention: { type: 'boolean', default: false },
   },
 });
 const SESSIONS = Number(values.sessions);
@@ -256,6 +258,11 @@ const RECOMPUTE_DAYS_SQL = `WITH scoped AS (
     UNION ALL SELECT day, agent_name, model, count(DISTINCT session_id), 0 FROM shown GROUP BY day, agent_name, model, category
     UNION ALL SELECT day, agent_name, model, count(*), 0 FROM shown GROUP BY day, agent_name, model, subtype) x`;
 const [{ id: tenantId }] = await db.query('SELECT id FROM tenants WHERE name = $1', [TENANT]);
+if (values.retention) {
+  await db.destroy();
+  await measureRetention();
+  process.exit(0);
+}
 const ARRIVALS = Number(values.arrivals);
 // CPU time (user + system, ms) of the Postgres backends serving this database, from /proc: on
 // a shared machine the wall clock measures the neighbours as much as the query.
@@ -376,6 +383,62 @@ for (const r of rows)
     `${r.name.padEnd(28)} ${r.p50.toFixed(1).padStart(7)} ${r.p95.toFixed(1).padStart(7)} ${r.max.toFixed(1).padStart(7)}  ${r.p95 <= 50 ? 'yes' : 'NO'}`,
   );
 printRefresh();
+
+/**
+ * What the retention costs on a copy of the history, two ways of expiring its oldest 10 days: the
+ * global retention shortened to 20 days (whole partitions dropped) and the tenant's own set to 20
+ * days under a global 30 (its rows deleted in batches), each followed by the VACUUM that
+ * reclaims what it left.
+ */
+async function measureRetention() {
+  const admin = await createDataSource(URL_.replace(/\/[^/]*$/, '/postgres'), 1).initialize();
+  const source = new URL(URL_).pathname.slice(1);
+  for (const way of ['partitions dropped', 'tenant rows deleted in batches']) {
+    const copy = `${source}_retention`;
+    await admin.query(`DROP DATABASE IF EXISTS ${copy}`);
+    await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${source}`);
+    const target = await createDataSource(URL_.replace(/[^/]*$/, copy), 2).initialize();
+    try {
+      const cpu = async () => {
+        const pids = await target.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+        );
+        let ticks = 0;
+        for (const { pid } of pids) {
+          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]);
+        }
+        return ticks * 10;
+      };
+      const global = way === 'partitions dropped' ? 20 : 30;
+      await maintainEventPartitions(target, { retentionDays: 30, aheadDays: 7 }); // warm-up
+      if (global === 30) await target.query('UPDATE tenants SET retention_days = 20');
+      const [{ before }] = await target.query('SELECT count(*)::int AS before FROM events');
+      const c0 = await cpu();
+      const t0 = performance.now();
+      const report = await maintainEventPartitions(target, { retentionDays: global, aheadDays: 7 });
+      const ms = performance.now() - t0;
+      const c1 = await cpu();
+      // Deleted rows are only marked: reclaiming them is vacuum's work, counted here.
+      const t1 = performance.now();
+      await target.query('VACUUM events');
+      const vacuumMs = performance.now() - t1;
+      const c2 = await cpu();
+      const [{ after }] = await target.query('SELECT count(*)::int AS after FROM events');
+      const gone = before - after;
+      console.log(
+        `retention, ${way}: ${gone.toLocaleString('en')} events expired (${report.dropped.length} partitions dropped, ` +
+          `${report.expiredShorter.toLocaleString('en')} rows deleted in batches) in ${ms.toFixed(0)} ms; ` +
+          `Postgres CPU ${c1 - c0} ms; then VACUUM ${vacuumMs.toFixed(0)} ms, CPU ${c2 - c1} ms; ` +
+          `${(((c2 - c0) * 1000) / Math.max(gone, 1)).toFixed(1)} µs of CPU per event in all`,
+      );
+    } finally {
+      await target.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS ${copy}`);
+    }
+  }
+  await admin.destroy();
+}
 
 function printRefresh() {
   const inc = median(rounds.map((r) => r.incrementalMs));
