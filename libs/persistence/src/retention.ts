@@ -166,6 +166,9 @@ async function dayPartitionsBefore(runner: QueryRunner, day: string): Promise<st
  * Deletes one tenant's events older than `firstKept` (by time and arrival; labelled sessions
  * kept) from the day partitions before it and the default one, `batchRows` at a time by row
  * address within one partition, so each statement is short and no transaction holds many locks.
+ * Each batch starts past the last address deleted, so a scan in physical order never re-reads
+ * the rows it already deleted (they stay until vacuum); a last sweep from the start catches rows
+ * a scan in another order (by an index) passed over.
  */
 async function expireTenant(
   runner: QueryRunner,
@@ -175,18 +178,23 @@ async function expireTenant(
 ): Promise<number> {
   let deleted = 0;
   for (const part of [...(await dayPartitionsBefore(runner, firstKept)), 'events_default']) {
-    for (;;) {
-      const result = await runner.query(
-        `WITH cutoff AS (SELECT $2::date::timestamp AT TIME ZONE 'UTC' AS at)
-         DELETE FROM ${part} WHERE ctid = ANY (ARRAY(
-           SELECT e.ctid FROM ${part} e, cutoff
-            WHERE e.tenant_id = $1 AND e.received_at < cutoff.at AND e.ts < cutoff.at AND ${UNLABELLED}
-            LIMIT $3))`,
-        [tenantId, firstKept, batchRows],
-        true,
+    for (let after = '(0,0)'; ;) {
+      const [{ n, last }]: Array<{ n: number; last: string | null }> = await runner.query(
+        `WITH cutoff AS (SELECT $2::date::timestamp AT TIME ZONE 'UTC' AS at),
+         gone AS (
+           DELETE FROM ${part} WHERE ctid = ANY (ARRAY(
+             SELECT e.ctid FROM ${part} e, cutoff
+              WHERE e.ctid > $4::tid AND e.tenant_id = $1 AND e.received_at < cutoff.at
+                AND e.ts < cutoff.at AND ${UNLABELLED}
+              LIMIT $3))
+           RETURNING ctid)
+         SELECT count(*)::int AS n, max(ctid)::text AS last FROM gone`,
+        [tenantId, firstKept, batchRows, after],
       );
-      deleted += result.affected ?? 0;
-      if ((result.affected ?? 0) < batchRows) break;
+      deleted += n;
+      if (n === batchRows) after = last!;
+      else if (after !== '(0,0)') after = '(0,0)';
+      else break;
     }
   }
   return deleted;
