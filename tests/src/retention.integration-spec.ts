@@ -205,6 +205,22 @@ describe('events partitioned by day, retention and the incremental daily rates (
     );
   });
 
+  it('runs one maintenance at a time: a second one while the lock is held does nothing', async () => {
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended('wink:event-partitions', 0))`);
+      const skipped = await maintainEventPartitions(db, { retentionDays: 1, aheadDays: 60 }, NOW);
+      assert.deepEqual(skipped.created, []);
+      assert.deepEqual(skipped.dropped, []);
+      await holder.query(`SELECT pg_advisory_unlock(hashtextextended('wink:event-partitions', 0))`);
+      const ran = await maintainEventPartitions(db, { retentionDays: 30, aheadDays: 60 }, NOW);
+      assert.ok(ran.created.length > 0, 'the days up to 60 ahead');
+    } finally {
+      await holder.release();
+    }
+  });
+
   it('keeps the daily rates equal to a recomputation, refreshing only what changed', async () => {
     const t = (await issueApiKey(db, `rates-${randomUUID()}`)).tenantId;
     const session = (id: string, day: number, model: string | null, agent = 'claude-code') =>
