@@ -204,7 +204,7 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
       category: string;
       at_seq: number;
     }> = await db.query(
-      'SELECT verdict_id, detector, subtype, category, at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
+      'SELECT verdict_id, detector, subtype, category, at_seq::int AS at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
       [tenant.tenantId],
     );
     assert.ok(verdicts.length >= 2, 'the looping sample yields at least two verdicts');
