@@ -1,11 +1,13 @@
 // bench/kafka-clients: kafkajs against @platformatic/kafka on the same broker, in one run. Each
 // round produces N trajectory-event records (as ingest writes them) in batches of 500 with each
-// client (idempotent, acks=all, one produce in flight, as libs/kafka's producer), then consumes
-// them from the beginning with a consumer group; alternating which client goes first, medians.
+// client (idempotent, acks=all, one produce in flight; kafkajs with libs/kafka's partitioner),
+// then consumes them from the beginning with a consumer group; alternating which client goes
+// first, medians.
 //   npm run bench:kafka-clients -- [--messages 50000] [--rounds 3] [--partitions 6]
 //     [--clients kafkajs,platformatic]
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import { rememberingPartitioner } from '@wink/kafka';
 import { Consumer, Producer, stringSerializer } from '@platformatic/kafka';
 
 const { values } = parseArgs({
@@ -70,7 +72,7 @@ const clients = {
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: rememberingPartitioner,
     });
     await producer.connect();
     // Warm the connection and the topic's metadata outside the measurement.
@@ -177,7 +179,11 @@ try {
   await admin.disconnect();
 }
 
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 const rows = Object.entries(results).map(([client, rs]) => ({
   client,
   'produce CPU µs/msg': Number(median(rs.map((r) => r.produced.cpuUs / N)).toFixed(2)),
