@@ -4,7 +4,7 @@
 // the latency is from posting the step a guidance names to the long-poll returning it. Also
 // prints where the time goes (from the stored timestamps), the CPU each process used, and checks
 // that every looping session sent in full was guided and no clean one was.
-//   npm run bench:e2e -- [--rate 2000] [--seconds 20] [--hosts 1] [--tick-ms 20]
+//   npm run bench:e2e -- [--rate 2000] [--seconds 20] [--hosts 1] [--agents 1000] [--tick-ms 20]
 import { parseArgs } from 'node:util';
 import { percentile as pct } from './lib/load.mjs';
 
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     hosts: { type: 'string', default: '1' },
+    agents: { type: 'string', default: '1000' },
     'tick-ms': { type: 'string', default: '20' },
   },
 });
@@ -25,6 +26,7 @@ const r = await runFleet({
   seconds,
   hosts: Number(values.hosts),
   tickMs: Number(values['tick-ms']),
+  agentsPerHost: Number(values.agents),
   poll: true,
 });
 const sorted = (xs) => [...xs].sort((a, b) => a - b);

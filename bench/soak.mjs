@@ -4,7 +4,7 @@
 // (the most seen while loading, and at the end of the load) and how long the pipeline took to
 // drain after it, the CPU each process used (% of one core: the saturated one is the ceiling), and
 // counts that every event accepted is in Postgres exactly once.
-//   npm run bench:soak -- [--rate 10000] [--seconds 60] [--hosts 20] [--tick-ms 100]
+//   npm run bench:soak -- [--rate 10000] [--seconds 60] [--hosts 20] [--agents 500] [--tick-ms 100]
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '60' },
     hosts: { type: 'string', default: '20' },
+    agents: { type: 'string', default: '500' },
     'tick-ms': { type: 'string', default: '100' },
   },
 });
@@ -21,7 +22,15 @@ const hosts = Number(values.hosts);
 const tickMs = Number(values['tick-ms']);
 const { runFleet } = await import('./lib/fleet-run.mjs');
 
-const r = await runFleet({ rate, seconds, hosts, tickMs, poll: false, drainTimeoutMs: 900_000 });
+const r = await runFleet({
+  rate,
+  seconds,
+  hosts,
+  tickMs,
+  agentsPerHost: Number(values.agents),
+  poll: false,
+  drainTimeoutMs: 900_000,
+});
 const { load, stored } = r;
 console.log(
   `target ${rate} events/s for ${seconds} s from ${hosts} hosts (a batch each every ${tickMs} ms, ~${Math.round((rate * tickMs) / 1000 / hosts)} events)`,
@@ -32,7 +41,9 @@ console.log(
 console.log('consumer lag, messages (most seen while loading / at the end of the load):');
 for (const [group, lags] of Object.entries(r.lagAtEnd))
   for (const [topic, lag] of Object.entries(lags))
-    console.log(`  ${`${group} on ${topic}`.padEnd(48)} ${String(r.maxLag[`${group} ${topic}`] ?? 0).padStart(8)} / ${String(lag).padStart(8)}`);
+    console.log(
+      `  ${`${group} on ${topic}`.padEnd(48)} ${String(r.maxLag[`${group} ${topic}`] ?? 0).padStart(8)} / ${String(lag).padStart(8)}`,
+    );
 console.log(`drained every group ${r.drainSeconds.toFixed(1)} s after the load ended`);
 const exact = stored.rows === load.sent && stored.distinct_steps === load.sent;
 console.log(

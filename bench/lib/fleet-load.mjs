@@ -1,6 +1,6 @@
 // The load generator of bench:e2e and bench:soak, as its own process so its CPU is not the
-// pipeline's: `hosts` hosts, each posting batches of its agents' next steps through ingest's HTTP
-// API every `tickMs`, one session in four looping among clean ones. With `poll`, every looping
+// pipeline's: `hosts` hosts of at most `agentsPerHost` agents each, each host posting a batch of
+// its agents' next steps through ingest's HTTP API every `tickMs`, one session in four looping among clean ones. With `poll`, every looping
 // session holds a guidance long-poll open, as a host waiting for guidance does, and the time from
 // posting the step a guidance names (its atSeq) to receiving that guidance is recorded, so the
 // latency is measured from outside, through the public API. Prints one JSON line.
@@ -17,6 +17,7 @@ const {
   seconds,
   hosts = 1,
   tickMs = 20,
+  agentsPerHost = 1000,
   poll = false,
   run,
 } = JSON.parse(process.argv[2]);
@@ -85,6 +86,7 @@ const results = await Promise.all(
       rate: perHost,
       seconds,
       tickMs,
+      maxLive: agentsPerHost,
       nextSession: () => {
         const n = sessionCount++;
         const looping = n % LOOPING_EVERY === 0;

@@ -53,7 +53,15 @@ function runLoad(options) {
   );
 }
 
-export async function runFleet({ rate, seconds, hosts, tickMs, poll, drainTimeoutMs = 300_000 }) {
+export async function runFleet({
+  rate,
+  seconds,
+  hosts,
+  tickMs,
+  agentsPerHost,
+  poll,
+  drainTimeoutMs = 300_000,
+}) {
   const db = await infra.prepareInfrastructure();
   const admin = await infra.connectAdmin();
   const pipeline = new Pipeline({
@@ -100,6 +108,7 @@ export async function runFleet({ rate, seconds, hosts, tickMs, poll, drainTimeou
       seconds,
       hosts,
       tickMs,
+      agentsPerHost,
       poll,
       run: Date.now().toString(36),
     });
