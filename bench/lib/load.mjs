@@ -55,6 +55,8 @@ export function* cleanSession(id) {
  * session's event generator. A session is posted in order, as an agent does: its next event waits
  * until the batch holding its previous one is acknowledged (more sessions start meanwhile).
  * Runs for `seconds` s, or, given `sessions`, until that many sessions have been sent in full.
+ * At most `maxLive` sessions run at once, as a host runs a fixed number of agents: when every
+ * one waits for its acknowledgement, the rate drops rather than more agents starting.
  * Resolves when every batch is acknowledged, with how many events and sessions were sent.
  */
 export async function sendAtRate({
@@ -66,6 +68,7 @@ export async function sendAtRate({
   nextSession,
   concurrent = 50,
   tickMs = 20,
+  maxLive = Infinity,
 }) {
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
   const live = []; // { events, busy }
@@ -77,7 +80,7 @@ export async function sendAtRate({
     let scanned = 0;
     while (events.length < perTick) {
       let session;
-      const canStart = sessions < sessionLimit;
+      const canStart = sessions < sessionLimit && live.length < maxLive;
       if (canStart && (live.length < concurrent || scanned >= live.length)) {
         session = { events: nextSession(sessions++), busy: false };
         live.push(session);

@@ -11,6 +11,7 @@ import { describeFailure } from './failure-kind.js';
 import { handleIsolatingPoison, type HandlerOutcome, type Poisoned } from './poison-isolation.js';
 import type { TypedProducer } from './typed-producer.js';
 import { logicalTopic, physicalGroup, physicalTopic } from './naming.js';
+import { OffsetCommitter } from './offset-committer.js';
 
 export interface ConsumedMessage<T extends Topic = Topic> {
   topic: T;
@@ -69,6 +70,7 @@ class StaleBatch extends Error {}
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
+  private readonly committer: OffsetCommitter;
   private handler: BatchHandler | null = null;
   private stopping = false;
   deadLettered = 0;
@@ -89,6 +91,19 @@ export class BatchConsumer {
       // Larger fetches mean larger batches when behind: one write and one commit for more rows.
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,
+    });
+    this.committer = new OffsetCommitter((offsets) => this.consumer.commitOffsets(offsets), {
+      onError: (error) =>
+        process.stderr.write(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: 'warn',
+            context: 'BatchConsumer',
+            msg: 'offset commit failed',
+            groupId: options.groupId,
+            error: describeFailure(error),
+          }) + '\n',
+        ),
     });
     // KafkaJS restarts a consumer only after retriable errors. A member evicted while a batch
     // waited on Postgres crashes with a non-retriable one and would stay stopped, leaving the
@@ -129,9 +144,10 @@ export class BatchConsumer {
     });
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopping = true;
-    return this.consumer.disconnect();
+    await this.committer.flush();
+    await this.consumer.disconnect();
   }
 
   private async processBatch({
@@ -191,10 +207,10 @@ export class BatchConsumer {
       Number(batch.offsetLag()),
     );
     resolveOffset(batch.lastOffset());
+    // Every effect of the batch is durable: its offsets go in the next commit, which the next
+    // fetch need not wait for.
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: next },
-    ]);
+    this.committer.add({ topic: batch.topic, partition: batch.partition, offset: next });
     await heartbeat();
   }
 

@@ -1,0 +1,156 @@
+// Shared by bench:e2e and bench:soak: starts the pipeline (this tree's test harness, real broker
+// and Postgres), runs bench/lib/fleet-load.mjs in its own process against it, and returns what
+// was sent, the latencies seen from outside, every consumer group's lag over the run, the CPU
+// each process used (from /proc) and what Postgres holds afterwards.
+import { spawn } from 'node:child_process';
+import { brokerPids, childPids, CpuMeter, postgresBackendPids } from './proc-cpu.mjs';
+
+const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
+const LAG_SAMPLE_MS = 2000;
+
+process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
+process.env.TEST_PORT_BASE ??= '3200';
+
+const { Pipeline } = await import('../../tests/dist/harness/pipeline.js');
+const infra = await import('../../tests/dist/harness/infrastructure.js');
+const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');
+const { physicalGroup, logicalTopic } = await import('@wink/kafka');
+
+/** Messages each group has yet to commit, per logical topic it has offsets on. */
+export async function groupLags(admin) {
+  const out = {};
+  for (const group of Object.values(CONSUMER_GROUPS)) {
+    const committed = await admin.fetchOffsets({
+      groupId: physicalGroup(group, infra.RUN_NAMING),
+    });
+    const lags = {};
+    for (const { topic, partitions } of committed) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const done = new Map(partitions.map((p) => [p.partition, BigInt(p.offset)]));
+      let lag = 0n;
+      for (const p of ends) {
+        const at = done.get(p.partition) ?? -1n;
+        lag += BigInt(p.high) - (at < 0n ? BigInt(p.low) : at);
+      }
+      lags[logicalTopic(topic, infra.RUN_NAMING)] = Number(lag);
+    }
+    out[group] = lags;
+  }
+  return out;
+}
+
+function runLoad(options) {
+  const script = new URL('fleet-load.mjs', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
+    ),
+  );
+}
+
+export async function runFleet({
+  rate,
+  seconds,
+  hosts,
+  tickMs,
+  agentsPerHost,
+  poll,
+  drainTimeoutMs = 300_000,
+}) {
+  const db = await infra.prepareInfrastructure();
+  const admin = await infra.connectAdmin();
+  const pipeline = new Pipeline({
+    LOG_LEVEL: 'error',
+    ROLLUP_REFRESH_MS: '1000',
+    INGEST_RATE_EVENTS_PER_SEC: '10000000',
+    INGEST_RATE_BURST: '10000000',
+    GUIDANCE_MAX_POLLS_PER_TENANT: '100000',
+    TENANT_REQUESTS_PER_SEC: '1000000',
+  });
+  try {
+    await pipeline.start();
+    await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);
+    const { tenantId, apiKey } = await infra.newTenant(db);
+    const database = new URL(infra.TEST_DATABASE_URL).pathname.slice(1);
+    const brokerPort = infra.BROKERS[0].split(':').at(-1);
+    const meter = new CpuMeter({
+      ...Object.fromEntries(
+        SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
+      ),
+      broker: () => brokerPids(brokerPort),
+      postgres: () => postgresBackendPids(database),
+    });
+    const maxLag = {};
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await new Promise((r) => setTimeout(r, LAG_SAMPLE_MS));
+        for (const [group, lags] of Object.entries(await groupLags(admin)))
+          for (const [topic, lag] of Object.entries(lags)) {
+            const key = `${group} ${topic}`;
+            maxLag[key] = Math.max(maxLag[key] ?? 0, lag);
+          }
+      }
+    })();
+    meter.start();
+    const load = await runLoad({
+      url: {
+        ingest: pipeline.services.ingest.url,
+        guidance: pipeline.services.intervention.url,
+      },
+      apiKey,
+      rate,
+      seconds,
+      hosts,
+      tickMs,
+      agentsPerHost,
+      poll,
+      run: Date.now().toString(36),
+    });
+    const cpu = meter.stop();
+    sampling = false;
+    await sampler;
+    const lagAtEnd = await groupLags(admin);
+    const drainStarted = Date.now();
+    await Promise.all([
+      infra.waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], drainTimeoutMs),
+      infra.waitForDrained(
+        admin,
+        CONSUMER_GROUPS.recorder,
+        [TOPICS.events, TOPICS.verdicts],
+        drainTimeoutMs,
+      ),
+      infra.waitForDrained(admin, CONSUMER_GROUPS.intervention, [TOPICS.verdicts], drainTimeoutMs),
+    ]);
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    const [stored] = await db.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT (session_id, seq))::int AS distinct_steps
+         FROM events WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const [guidance] = await db.query(
+      `SELECT count(*) FILTER (WHERE session_id LIKE '%-clean-%')::int AS clean_guided,
+              count(DISTINCT session_id) FILTER (WHERE session_id LIKE '%-loop-%')::int AS looping_guided
+         FROM guidance WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const stages = await db.query(
+      `SELECT extract(epoch FROM v.created_at - g.source_received_at) * 1000 AS classify,
+              extract(epoch FROM g.created_at - v.created_at) * 1000 AS intervene
+         FROM guidance g JOIN verdicts v ON v.verdict_id = g.verdict_ids[1]
+        WHERE g.tenant_id = $1`,
+      [tenantId],
+    );
+    return { load, cpu, maxLag, lagAtEnd, drainSeconds, stored, guidance, stages };
+  } finally {
+    await pipeline.stop();
+    await admin.disconnect();
+    await db.destroy();
+    await infra.removeOwnRunTopics();
+  }
+}

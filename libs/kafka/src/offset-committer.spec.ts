@@ -1,0 +1,72 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer.js';
+
+const sorted = (requests: PartitionOffset[][]) =>
+  requests.map((r) => [...r].sort((a, b) => a.partition - b.partition));
+const at = (partition: number, offset: number): PartitionOffset => ({
+  topic: 't',
+  partition,
+  offset: String(offset),
+});
+
+describe('OffsetCommitter', () => {
+  it('commits offsets added while a commit is in flight together, with each partition at its latest', async () => {
+    const requests: PartitionOffset[][] = [];
+    let release!: () => void;
+    const committer = new OffsetCommitter(async (offsets) => {
+      requests.push(offsets);
+      if (requests.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    committer.add(at(0, 5));
+    await new Promise((r) => setImmediate(r));
+    committer.add(at(1, 3));
+    committer.add(at(0, 7));
+    committer.add(at(1, 4));
+    release();
+    await committer.flush();
+    assert.deepEqual(sorted(requests), [[at(0, 5)], [at(0, 7), at(1, 4)]]);
+    assert.equal(committer.queued, 0);
+  });
+
+  it('tries a failed commit again, unless a later offset of the partition has been added meanwhile', async () => {
+    const requests: PartitionOffset[][] = [];
+    const errors: unknown[] = [];
+    let fail = true;
+    let committer!: OffsetCommitter;
+    committer = new OffsetCommitter(
+      async (offsets) => {
+        requests.push(offsets);
+        if (fail) {
+          fail = false;
+          committer.add(at(0, 9)); // a later batch of partition 0 finished during the failed commit
+          throw new Error('REBALANCE_IN_PROGRESS');
+        }
+      },
+      { retryMs: 0, onError: (e) => errors.push(e) },
+    );
+    committer.add(at(0, 5));
+    committer.add(at(1, 2));
+    await committer.flush();
+    assert.equal(errors.length, 1);
+    assert.deepEqual(requests, [
+      [at(0, 5), at(1, 2)],
+      [at(0, 9), at(1, 2)],
+    ]);
+  });
+
+  it('gives up on a partition after its attempts, so a broker that refuses cannot wedge the consumer', async () => {
+    let calls = 0;
+    const committer = new OffsetCommitter(
+      async () => {
+        calls++;
+        throw new Error('ILLEGAL_GENERATION');
+      },
+      { attempts: 3, retryMs: 0 },
+    );
+    committer.add(at(0, 1));
+    await committer.flush();
+    assert.equal(calls, 3);
+    assert.equal(committer.queued, 0);
+  });
+});

@@ -1,0 +1,72 @@
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read: one past the last message whose effects are durable. */
+  offset: string;
+}
+
+export interface OffsetCommitterOptions {
+  /** Tries of a failed commit (the next batch's commit covers a partition anyway). */
+  attempts?: number;
+  retryMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Commits offsets off the consumer's hot path: every offset handed to `add` has its effects
+ * durable already, and is committed in the next request, which carries the latest offset of every
+ * partition added meanwhile; one request is in flight at a time. Under load, consecutive batches
+ * of all partitions share one commit instead of paying one round trip each before the consumer
+ * may fetch again. A commit that fails is tried again (unless a later offset of the partition
+ * has been added since); a commit never made only means those messages are read again, which
+ * every handler's idempotence allows.
+ */
+export class OffsetCommitter {
+  private readonly pending = new Map<string, PartitionOffset & { tries: number }>();
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly commit: (offsets: PartitionOffset[]) => Promise<void>,
+    private readonly options: OffsetCommitterOptions = {},
+  ) {}
+
+  /** Queues `offset` for the partition and starts a commit unless one is in flight. */
+  add(offset: PartitionOffset): void {
+    this.pending.set(`${offset.topic}\u0000${offset.partition}`, { ...offset, tries: 0 });
+    // Started on the next microtask: offsets added in the same turn share the request.
+    this.flushing ??= Promise.resolve()
+      .then(() => this.drain())
+      .finally(() => (this.flushing = null));
+  }
+
+  /** Resolves once every offset added so far has been committed or given up on. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  get queued(): number {
+    return this.pending.size;
+  }
+
+  private async drain(): Promise<void> {
+    const attempts = this.options.attempts ?? 3;
+    while (this.pending.size > 0) {
+      const offsets = [...this.pending.values()];
+      this.pending.clear();
+      try {
+        await this.commit(
+          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        );
+      } catch (error) {
+        this.options.onError?.(error);
+        for (const o of offsets) {
+          const key = `${o.topic}\u0000${o.partition}`;
+          if (!this.pending.has(key) && o.tries + 1 < attempts)
+            this.pending.set(key, { ...o, tries: o.tries + 1 });
+        }
+        if (this.pending.size > 0)
+          await new Promise((r) => setTimeout(r, this.options.retryMs ?? 200));
+      }
+    }
+  }
+}
