@@ -24,6 +24,8 @@ import { DeadLetters1764610000000 } from './migrations/1764610000000-dead-letter
 import { ApiKeyScopes1764620000000 } from './migrations/1764620000000-api-key-scopes.js';
 import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
+import { LeanHotIndexes1764700000000 } from './migrations/1764700000000-lean-hot-indexes.js';
+import { SessionChangesMarkedPerRow1764700001000 } from './migrations/1764700001000-session-changes-marked-per-row.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -53,6 +55,8 @@ export const MIGRATIONS = [
   ApiKeyScopes1764620000000,
   PartitionEvents1764630000000,
   IncrementalDailyRates1764633600000,
+  LeanHotIndexes1764700000000,
+  SessionChangesMarkedPerRow1764700001000,
 ];
 
 /** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */

@@ -7,7 +7,6 @@ import type { TrajectoryEvent } from '@wink/contracts';
  */
 @Entity({ name: 'events' })
 @Index('events_session_seq_idx', ['tenantId', 'sessionId', 'seq'])
-@Index('events_tenant_received_idx', ['tenantId', 'receivedAt'])
 export class EventEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
