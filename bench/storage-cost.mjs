@@ -5,7 +5,9 @@
 // figure is the CPU time of the one Postgres backend doing the writes (/proc/PID/schedstat, ns),
 // median over the repetitions, variants interleaved. Background writers and WAL flushes are not
 // counted. Hot tables are emptied before each run, so every run starts from the same state.
+// --writer-from DIR takes the writer from another built tree (e.g. /work/main), for a before/after.
 //   npm run bench:storage-cost -- [--rows 20000] [--batch 500] [--reps 5] [--sessions 2000]
+//     [--writer-from DIR]
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     reps: { type: 'string', default: '5' },
     sessions: { type: 'string', default: '2000' },
+    'writer-from': { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -28,7 +31,12 @@ const base = new URL(
 );
 base.pathname = `${base.pathname}_storage`;
 const { createDataSource, ensureDatabase } = await import('@wink/persistence');
-const { HistoryWriter } = await import('../services/recorder/dist/recording/history-writer.js');
+const writerTree = values['writer-from']
+  ? `file://${values['writer-from'].replace(/\/$/, '')}/`
+  : '../';
+const { HistoryWriter } = await import(
+  `${writerTree}services/recorder/dist/recording/history-writer.js`
+);
 const { CATEGORIES, TAXONOMY } = await import('@wink/contracts');
 
 /** What is priced: how to take it away and how to put it back. */
@@ -216,7 +224,7 @@ try {
   const { event: allEvent, verdict: allVerdict } = perRow(variants[0]);
   const migrated = perRow(DROPPED);
   console.log(
-    `${rows.toLocaleString('en-US')} events (${sessions} sessions) and ${(rows / 10).toLocaleString('en-US')} verdicts per run, batches of ${batchSize}, ${reps} runs per variant; Postgres backend CPU, medians`,
+    `writer of ${values['writer-from'] ?? 'this tree'}; ${rows.toLocaleString('en-US')} events (${sessions} sessions) and ${(rows / 10).toLocaleString('en-US')} verdicts per run, batches of ${batchSize}, ${reps} runs per variant; Postgres backend CPU, medians`,
   );
   console.log(
     `all of the below present: ${allEvent.toFixed(1)} µs per event, ${allVerdict.toFixed(1)} µs per verdict`,
@@ -235,6 +243,9 @@ try {
     );
   }
   const before = perRow(variants.at(-1));
+  console.log(
+    `schema before migrations LeanHotIndexes1764700000000 and SessionChangesMarkedPerRow1764700001000: ${before.event.toFixed(1)} µs per event, ${before.verdict.toFixed(1)} µs per verdict`,
+  );
   console.log(
     `  ${STATEMENT_LEVEL_CHANGED_TRIGGER.label}: ${(before.event - allEvent).toFixed(1)} µs/event more than the row trigger`,
   );
