@@ -37,7 +37,8 @@ function realisticSessions() {
   return files.flatMap((f) => importFile(f).sessions.map((s) => s.events));
 }
 
-const sessions = realisticSessions();
+// Parsed anew, as the classifier parses each message: plain strings, not the importers' slices.
+const sessions = JSON.parse(JSON.stringify(realisticSessions()));
 const events = sessions.flat();
 console.log(
   `${sessions.length} realistic sessions, ${events.length} events (${existsSync(dataDir) ? 'development set' : 'samples and fixtures'})`,

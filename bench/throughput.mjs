@@ -1,6 +1,7 @@
 // bench/throughput: ingest → Kafka with batched HTTP, and recorder rows/s into Postgres, on the
 // real broker and Postgres with every service running on this machine.
-//   npm run bench:throughput -- [--seconds 10] [--batch 1000] [--concurrency 8] [--rows 100000]
+//   npm run bench:throughput -- [--seconds 10] [--batch 500] [--concurrency 8] [--rows 100000]
+//     [--ingest-only] (only ingest running, no recorder part) [--cpu-prof DIR] (V8 profile of ingest)
 import { parseArgs } from 'node:util';
 
 import { readFileSync } from 'node:fs';
@@ -14,9 +15,11 @@ function cpuSeconds(pid) {
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
-    batch: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '8' },
     rows: { type: 'string', default: '100000' },
+    'ingest-only': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
@@ -41,16 +44,32 @@ function batch(run, n) {
 
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
-const pipeline = new Pipeline({
-  LOG_LEVEL: 'error',
-  // The service's own rollup cadence, not the tests' quicker one.
-  ROLLUP_REFRESH_MS: '1000',
-  INGEST_RATE_EVENTS_PER_SEC: '10000000',
-  INGEST_RATE_BURST: '10000000',
-});
+const ingestOnly = values['ingest-only'];
+const profileDir = values['cpu-prof'];
+const pipeline = new Pipeline(
+  {
+    LOG_LEVEL: 'error',
+    // The service's own rollup cadence, not the tests' quicker one.
+    ROLLUP_REFRESH_MS: '1000',
+    INGEST_RATE_EVENTS_PER_SEC: '10000000',
+    INGEST_RATE_BURST: '10000000',
+  },
+  undefined,
+  profileDir
+    ? {
+        ingest: {
+          NODE_OPTIONS: `--require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}`,
+          CPU_PROFILE_DIR: profileDir,
+        },
+      }
+    : {},
+);
 try {
-  await pipeline.start();
-  await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
+  if (ingestOnly) await pipeline.services.ingest.start();
+  else {
+    await pipeline.start();
+    await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS));
+  }
   const { apiKey, tenantId } = await infra.newTenant(db);
   const run = Date.now().toString(36);
   const url = `${pipeline.services.ingest.url}/v1/events`;
@@ -82,43 +101,45 @@ try {
     `ingest → Kafka: ${Math.round(accepted / seconds).toLocaleString('en-US')} events/s (${accepted.toLocaleString('en-US')} events, batches of ${batchSize}, ${values.concurrency} concurrent requests, acks=all); ingest process ${cpuUs.toFixed(1)} CPU µs/event`,
   );
 
-  // Recorder: stop it, put rows straight on the topic, start it, time the drain.
-  await infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 300_000);
-  await pipeline.services.recorder.stop();
-  const producer = new TypedProducer(createKafka({ brokers: infra.BROKERS, clientId: 'bench' }));
-  await producer.connect();
-  const rows = Number(values.rows);
-  for (let i = 0; i < rows; i += 5000) {
-    const messages = [];
-    for (let j = i; j < Math.min(rows, i + 5000); j++) {
-      const event = {
-        eventId: `rec-${run}-${j}`,
-        sessionId: `rec-${run}-${j % 500}`,
-        seq: j,
-        ts: '2026-11-23T10:00:00Z',
-        agent: { name: 'bench' },
-        kind: 'message',
-        text: 'x',
-      };
-      messages.push({
-        key: event.sessionId,
-        value: { v: 1, tenantId, receivedAt: Date.now(), event },
-      });
+  if (!ingestOnly) {
+    // Recorder: stop it, put rows straight on the topic, start it, time the drain.
+    await infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 300_000);
+    await pipeline.services.recorder.stop();
+    const producer = new TypedProducer(createKafka({ brokers: infra.BROKERS, clientId: 'bench' }));
+    await producer.connect();
+    const rows = Number(values.rows);
+    for (let i = 0; i < rows; i += 5000) {
+      const messages = [];
+      for (let j = i; j < Math.min(rows, i + 5000); j++) {
+        const event = {
+          eventId: `rec-${run}-${j}`,
+          sessionId: `rec-${run}-${j % 500}`,
+          seq: j,
+          ts: '2026-11-23T10:00:00Z',
+          agent: { name: 'bench' },
+          kind: 'message',
+          text: 'x',
+        };
+        messages.push({
+          key: event.sessionId,
+          value: { v: 1, tenantId, receivedAt: Date.now(), event },
+        });
+      }
+      await producer.send(TOPICS.events, messages);
     }
-    await producer.send(TOPICS.events, messages);
+    await producer.disconnect();
+    const recStarted = Date.now();
+    await pipeline.services.recorder.start();
+    await infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 600_000);
+    const recSeconds = (Date.now() - recStarted) / 1000;
+    const [{ stored }] = await db.query(
+      `SELECT count(*)::int AS stored FROM events WHERE tenant_id = $1 AND event_id LIKE $2`,
+      [tenantId, `rec-${run}-%`],
+    );
+    console.log(
+      `recorder → Postgres: ${Math.round(stored / recSeconds).toLocaleString('en-US')} rows/s (${stored.toLocaleString('en-US')} rows in ${recSeconds.toFixed(1)} s, including the recorder's start and group join)`,
+    );
   }
-  await producer.disconnect();
-  const recStarted = Date.now();
-  await pipeline.services.recorder.start();
-  await infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 600_000);
-  const recSeconds = (Date.now() - recStarted) / 1000;
-  const [{ stored }] = await db.query(
-    `SELECT count(*)::int AS stored FROM events WHERE tenant_id = $1 AND event_id LIKE $2`,
-    [tenantId, `rec-${run}-%`],
-  );
-  console.log(
-    `recorder → Postgres: ${Math.round(stored / recSeconds).toLocaleString('en-US')} rows/s (${stored.toLocaleString('en-US')} rows in ${recSeconds.toFixed(1)} s, including the recorder's start and group join)`,
-  );
 } finally {
   await pipeline.stop();
   await admin.disconnect();

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS } from '@wink/contracts';
-import type { IssuedKey } from '@wink/persistence';
+import { issueApiKey, type IssuedKey } from '@wink/persistence';
 import {
   connectAdmin,
   newTenant,
@@ -204,7 +204,7 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
       category: string;
       at_seq: number;
     }> = await db.query(
-      'SELECT verdict_id, detector, subtype, category, at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
+      'SELECT verdict_id, detector, subtype, category, at_seq::int AS at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
       [tenant.tenantId],
     );
     assert.ok(verdicts.length >= 2, 'the looping sample yields at least two verdicts');
@@ -432,6 +432,35 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
       body: {},
     });
     assert.equal(stopped.status, 200, 'A’s experiment was untouched by B');
+  });
+
+  it("sets a tenant's event retention on ingest: bounded, admin only, 400 naming the field", async () => {
+    const put = (body: unknown, apiKey = tenant.apiKey) =>
+      request<Body>(`${pipeline.services.ingest.url}/v1/settings/retention`, {
+        method: 'PUT',
+        apiKey,
+        body,
+      });
+    for (const bad of [{ days: 0 }, { days: 366 }, { days: 7.5 }, { days: '30' }, {}]) {
+      const res = await put(bad);
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.equal(res.body.field, 'days');
+    }
+    const [{ name }] = await db.query('SELECT name FROM tenants WHERE id = $1', [tenant.tenantId]);
+    const readOnly = await issueApiKey(db, name, ['read']);
+    assert.equal((await put({ days: 7 }, readOnly.apiKey)).status, 403);
+
+    assert.deepEqual((await put({ days: 90 })).body, { days: 90 });
+    const read = await request<Body>(`${pipeline.services.ingest.url}/v1/settings/retention`, {
+      apiKey: tenant.apiKey,
+    });
+    assert.deepEqual(read.body, { days: 90 });
+    const [{ retention_days }] = await db.query(
+      'SELECT retention_days FROM tenants WHERE id = $1',
+      [tenant.tenantId],
+    );
+    assert.equal(retention_days, 90);
+    assert.deepEqual((await put({ days: null })).body, { days: null }, 'back to the global one');
   });
 
   it('serves its OpenAPI document', async () => {

@@ -115,7 +115,7 @@ describe('LLM judge in the classifier, against a loopback chat-completions serve
       async () =>
         (
           await db.query(
-            'SELECT subtype, detector, reason, from_seq FROM verdicts WHERE tenant_id = $1',
+            'SELECT subtype, detector, reason, from_seq::int AS from_seq FROM verdicts WHERE tenant_id = $1',
             [tenantId],
           )
         )[0],

@@ -18,7 +18,7 @@ import {
   waitForDrained,
   waitForGroupsStable,
 } from './harness/infrastructure.js';
-import { loadSample, pollGuidance } from './harness/http.js';
+import { loadSample, pollGuidance, request } from './harness/http.js';
 import { claudeCodeEvents, codexEvents, exportOnce, traceAgentRun } from './harness/otel-agent.js';
 import { Pipeline } from './harness/pipeline.js';
 
@@ -150,6 +150,81 @@ describe('OTLP ingest: OpenTelemetry exporters to guidance (real Kafka, real Pos
     );
   });
 
+  it('keeps the order of steps that share one second in the recorded timeline', async () => {
+    const suffix = randomUUID();
+    const sessionId = `conv-subsecond-${suffix}`;
+    // Every step of the run within one wall-clock second, 2 ms apart.
+    const second = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const steps = loadSample('looping-session', suffix).map((e, i) => ({
+      ...e,
+      ts: new Date(second + 2 * i).toISOString(),
+    }));
+    assert.ok(2 * steps.length < 1000, 'the run fits one second');
+    await exportOnce(
+      withOtelEnvironment(() => new ProtoTraceExporter()),
+      traceAgentRun(steps, sessionId),
+    );
+    await waitFor(
+      async () => (await count('events', sessionId)) === steps.length,
+      30_000,
+      'the sub-second run to be recorded',
+    );
+    type Timeline = { steps: Array<{ seq: number; kind: string; ts: string }> };
+    const res = await request<Timeline>(
+      `${pipeline.services.api.url}/v1/sessions/${sessionId}/timeline`,
+      { apiKey },
+    );
+    assert.equal(res.status, 200);
+    const recorded = res.body.steps;
+    assert.deepEqual(
+      recorded.map((e) => e.kind),
+      steps.map((e) => (e.kind === 'session_end' ? 'message' : e.kind)),
+      'the timeline holds the steps in the order they happened',
+    );
+    assert.equal(new Set(recorded.map((e) => e.ts.slice(0, 19))).size, 1, 'all in one second');
+    for (let i = 1; i < recorded.length; i++) {
+      assert.ok(recorded[i].seq > recorded[i - 1].seq, `seq grows at step ${i}`);
+      assert.ok(Number.isSafeInteger(recorded[i].seq) && recorded[i].seq > 2 ** 31);
+    }
+  });
+
+  it('joins the spans of one trace exported to two ingest instances into one session', async () => {
+    const other = new Pipeline({}, Number(process.env.TEST_PORT_BASE ?? 3100) + 5).services.ingest;
+    await other.start();
+    try {
+      const suffix = randomUUID();
+      const conversationId = `conv-split-${suffix}`;
+      const steps = loadSample('clean-session', suffix, new Date());
+      const spans = traceAgentRun(steps, conversationId);
+      // Only the invoke_agent span names the conversation: it goes to this instance first, the
+      // rest of the trace to the other one.
+      const named = spans.filter((s) => s.attributes['gen_ai.conversation.id'] !== undefined);
+      const rest = spans.filter((s) => s.attributes['gen_ai.conversation.id'] === undefined);
+      assert.equal(named.length, 1);
+      assert.ok(rest.length > 0);
+      const to = (url: string) =>
+        new ProtoTraceExporter({
+          url: `${url}/v1/traces`,
+          headers: { Authorization: `Bearer ${apiKey}` },
+        });
+      await exportOnce(to(ingest()), named);
+      await exportOnce(to(other.url), rest);
+      await waitFor(
+        async () => (await count('events', conversationId)) === steps.length,
+        30_000,
+        'every step of the split trace in the conversation’s session',
+      );
+      await settle();
+      const [stray] = await db.query(
+        `SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND session_id = $2`,
+        [tenantId, `trace-${spans[0].spanContext().traceId}`],
+      );
+      assert.equal(stray.n, 0, 'no step fell back to a trace-keyed session');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('guides a looping Claude Code session from its own log events (http/protobuf), keyed by session.id and ordered by event.sequence', async () => {
     const sessionId = randomUUID();
     const looping = loadSample('looping-session', sessionId);
@@ -188,14 +263,15 @@ describe('OTLP ingest: OpenTelemetry exporters to guidance (real Kafka, real Pos
     await settle();
     const rows: Array<{
       kind: string;
-      seq: number;
+      /** A bigint column: pg returns it as a string. */
+      seq: string;
       payload: { tool?: { args: unknown }; result?: { ok: boolean } };
     }> = await db.query(
       `SELECT kind, seq, payload FROM events WHERE tenant_id = $1 AND session_id = $2 ORDER BY seq`,
       [tenantId, sessionId],
     );
     assert.deepEqual(
-      rows.map((r) => [r.kind, r.seq]),
+      rows.map((r) => [r.kind, Number(r.seq)]),
       [
         ['task', 0],
         ...tools.flatMap((_, i) => [

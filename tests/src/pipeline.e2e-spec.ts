@@ -207,7 +207,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.equal((await postEvents(ingest(), apiKey, events)).status, 202);
     await settle();
     const verdicts: Array<{ at_seq: number }> = await db.query(
-      `SELECT at_seq FROM verdicts WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop' ORDER BY at_seq`,
+      `SELECT at_seq::int AS at_seq FROM verdicts WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop' ORDER BY at_seq`,
       [tenantId, sessionId],
     );
     assert.deepEqual(
@@ -216,7 +216,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
       'the loop is reported again after three more failing runs',
     );
     const guidance = await db.query(
-      `SELECT at_seq FROM guidance WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop'`,
+      `SELECT at_seq::int AS at_seq FROM guidance WHERE tenant_id = $1 AND session_id = $2 AND subtype = 'repetitive_loop'`,
       [tenantId, sessionId],
     );
     assert.deepEqual(guidance, [{ at_seq: 12 }]);
@@ -268,7 +268,7 @@ describe('pipeline end to end (real Kafka, real Postgres)', () => {
     assert.equal((await postEvents(ingest(), other.apiKey, events)).status, 202);
     await settle();
     const rows: Array<{ subtype: string; at_seq: number }> = await db.query(
-      'SELECT subtype, at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
+      'SELECT subtype, at_seq::int AS at_seq FROM verdicts WHERE tenant_id = $1 ORDER BY at_seq',
       [other.tenantId],
     );
     assert.deepEqual(rows, [

@@ -8,6 +8,8 @@ import {
   issueApiKey,
   maintainEventPartitions,
   refreshDailyRates,
+  retentionDaysOf,
+  setRetentionDays,
 } from '@wink/persistence';
 import { dropDatabase, siblingDatabaseUrl } from './harness/infrastructure.js';
 
@@ -23,20 +25,27 @@ describe('events partitioned by day, retention and the incremental daily rates (
   let tenantId: string;
 
   /** Inserts one event the way the recorder does; returns how many rows were new. */
-  async function insertEvent(sessionId: string, eventId: string, ts: number, receivedAt = ts) {
+  async function insertEvent(
+    sessionId: string,
+    eventId: string,
+    ts: number,
+    receivedAt = ts,
+    tenant = tenantId,
+  ) {
     const rows = await db.query(
       `INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
        VALUES ($1, $2, $3, 0, 'message', $4, $5, '{}') ON CONFLICT DO NOTHING RETURNING 1`,
-      [tenantId, eventId, sessionId, new Date(ts), new Date(receivedAt)],
+      [tenant, eventId, sessionId, new Date(ts), new Date(receivedAt)],
     );
     return rows.length;
   }
 
-  const whereIs = async (sessionId: string): Promise<string[]> =>
+  const whereIs = async (sessionId: string, tenant = tenantId): Promise<string[]> =>
     (
       await db.query(
-        `SELECT tableoid::regclass::text AS part FROM events WHERE tenant_id = $1 AND session_id = $2`,
-        [tenantId, sessionId],
+        `SELECT tableoid::regclass::text AS part FROM events WHERE tenant_id = $1 AND session_id = $2
+          ORDER BY ts`,
+        [tenant, sessionId],
       )
     ).map((r: { part: string }) => r.part);
 
@@ -107,6 +116,109 @@ describe('events partitioned by day, retention and the incremental daily rates (
       [tenantId],
     );
     assert.equal(sessions, 1, 'labels are never touched');
+  });
+
+  it("keeps each tenant's own retention: partitions dropped past the longest, shorter ones deleted in batches", async () => {
+    const short = (await issueApiKey(db, `short-${randomUUID()}`)).tenantId;
+    const long = (await issueApiKey(db, `long-${randomUUID()}`)).tenantId;
+    const global = (await issueApiKey(db, `global-${randomUUID()}`)).tenantId;
+    await setRetentionDays(db, short, 3);
+    await setRetentionDays(db, long, 90);
+    assert.equal(await retentionDaysOf(db, long), 90);
+    assert.equal(await retentionDaysOf(db, global), null);
+    await assert.rejects(setRetentionDays(db, long, 366), /retention_days_bounds/);
+
+    // Each tenant: events 1, 10, 50 and 120 days old, one more session of them labelled, and one
+    // old event imported today; the short tenant has more than a batch of 10-day-old steps.
+    const ages = [1, 10, 50, 120];
+    for (const t of [short, long, global]) {
+      for (const age of ages)
+        await insertEvent(`s-${age}`, `${t}-${age}`, NOW - age * DAY, undefined, t);
+      await insertEvent('labelled', `${t}-labelled`, NOW - 50 * DAY, undefined, t);
+      await insertEvent('imported', `${t}-imported`, NOW - 50 * DAY, NOW - DAY, t);
+      await db.query(
+        `INSERT INTO labels (tenant_id, session_id, judgement, labelled_by) VALUES ($1, 'labelled', 'clean', 'test')`,
+        [t],
+      );
+    }
+    for (let i = 0; i < 25; i++)
+      await insertEvent('busy', `busy-${i}`, NOW - 10 * DAY - i * 60_000, undefined, short);
+    for (const [t, at] of [
+      [short, NOW - 10 * DAY],
+      [long, NOW - 10 * DAY],
+      [null, NOW - 40 * DAY],
+    ] as const)
+      await db.query(
+        `INSERT INTO dead_letters (id, tenant_id, source_topic, partition, "offset", value, failure, error,
+                                   attempts, service, consumer_group, dead_at)
+         VALUES ($1, $2, 'events', 0, 1, '\\x00', 'schema', 'bad', 1, 'recorder', 'wink-recorder', $3)`,
+        [randomUUID(), t, new Date(at)],
+      );
+
+    const report = await maintainEventPartitions(
+      db,
+      { retentionDays: 30, aheadDays: 7, batchRows: 10 },
+      NOW,
+    );
+    assert.equal(report.longestDays, 90);
+    // (The previous test left no day partition before today + 40: those days were in the default one.)
+    assert.deepEqual(report.dropped, [], 'none before the 90 days; the 50-day one is still needed');
+    assert.equal(report.expiredDefault, 3, 'the 120-day-old steps');
+    assert.deepEqual(await whereIs('s-50', long), [dayName(NOW - 50 * DAY)]);
+    assert.deepEqual(await whereIs('s-120', long), [], 'past the longest retention');
+    // The short tenant (3 days) and the one on the global 30 days: their rows deleted.
+    assert.deepEqual(await whereIs('s-1', short), [dayName(NOW - DAY)]);
+    assert.deepEqual(await whereIs('s-10', short), []);
+    assert.deepEqual(await whereIs('busy', short), [], 'more than one batch');
+    assert.deepEqual(await whereIs('s-10', global), [dayName(NOW - 10 * DAY)]);
+    assert.deepEqual(await whereIs('s-50', global), []);
+    for (const t of [short, long, global]) {
+      assert.deepEqual(await whereIs('labelled', t), [dayName(NOW - 50 * DAY)], 'labelled: kept');
+      assert.deepEqual(
+        await whereIs('imported', t),
+        [dayName(NOW - 50 * DAY)],
+        'arrived 1 day ago',
+      );
+    }
+    assert.equal(report.expiredShorter, 1 + 25 + 1 + 1, 'short: 10, busy, 50; global: 50');
+    assert.equal(report.expiredDeadLetters, 2, "the short tenant's and the tenantless one");
+    const [{ left }] = await db.query(
+      `SELECT count(*)::int AS left FROM dead_letters WHERE tenant_id = $1`,
+      [long],
+    );
+    assert.equal(left, 1);
+
+    // The long tenant comes back to the global retention: the 50-day partition goes, its
+    // labelled rows kept in the default partition.
+    await setRetentionDays(db, long, null);
+    const after = await maintainEventPartitions(db, { retentionDays: 30, aheadDays: 7 }, NOW);
+    assert.equal(after.longestDays, 30);
+    assert.ok(after.dropped.includes(dayName(NOW - 50 * DAY)));
+    assert.deepEqual(await whereIs('s-50', long), []);
+    for (const t of [short, long, global])
+      assert.deepEqual(await whereIs('labelled', t), ['events_default']);
+    const again = await maintainEventPartitions(db, { retentionDays: 30, aheadDays: 7 }, NOW);
+    assert.equal(
+      again.expiredShorter + again.expiredDefault + again.dropped.length,
+      0,
+      'idempotent',
+    );
+  });
+
+  it('runs one maintenance at a time: a second one while the lock is held does nothing', async () => {
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended('wink:event-partitions', 0))`);
+      const skipped = await maintainEventPartitions(db, { retentionDays: 1, aheadDays: 60 }, NOW);
+      assert.deepEqual(skipped.created, []);
+      assert.deepEqual(skipped.dropped, []);
+      await holder.query(`SELECT pg_advisory_unlock(hashtextextended('wink:event-partitions', 0))`);
+      const ran = await maintainEventPartitions(db, { retentionDays: 30, aheadDays: 60 }, NOW);
+      assert.ok(ran.created.length > 0, 'the days up to 60 ahead');
+    } finally {
+      await holder.release();
+    }
   });
 
   it('keeps the daily rates equal to a recomputation, refreshing only what changed', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, SUBTYPES, categoryOf } from './taxonomy.js';
+import { MAX_SEQ } from './trajectory-event.js';
 
 const labelledBy = z.string().trim().min(1).max(128);
 const note = z.string().max(2000).optional();
@@ -28,7 +29,7 @@ export const SessionLabelRequest = z
     judgement: z.enum(['misbehaved', 'clean']),
     category: z.enum(CATEGORIES).optional(),
     subtype: z.enum(SUBTYPES).optional(),
-    step: z.number().int().nonnegative().optional(),
+    step: z.number().int().nonnegative().max(MAX_SEQ).optional(),
     note,
     labelledBy,
   })

@@ -57,3 +57,13 @@ export const WebhookRegistration = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   secret: z.string().min(16).max(256),
 });
+
+/** Bounds of a tenant's event retention, in days (PUT /v1/settings/retention). */
+export const RETENTION_DAYS_MIN = 1;
+export const RETENTION_DAYS_MAX = 365;
+
+/** Body of PUT /v1/settings/retention: days of events kept for the tenant; null: the global default. */
+export const RetentionSetting = z.strictObject({
+  days: z.number().int().min(RETENTION_DAYS_MIN).max(RETENTION_DAYS_MAX).nullable(),
+});
+export type RetentionSetting = z.infer<typeof RetentionSetting>;

@@ -23,8 +23,11 @@ export const ClientId = z
   .regex(/^[A-Za-z0-9._:@/-]+$/, 'may contain only letters, digits and . _ : @ / -');
 const id = ClientId;
 
-/** Largest `seq` (and any seq derived from it): what the Postgres `int` columns hold. */
-export const MAX_SEQ = 2_147_483_647;
+/**
+ * Largest `seq` (and any seq derived from it): the largest integer a JavaScript number holds
+ * exactly, well within the Postgres `bigint` columns, so a microsecond timestamp fits.
+ */
+export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 /** `ts` from the Unix epoch to the end of year 9999, which JavaScript and Postgres both hold. */
 export const MIN_TS_MS = 0;
 export const MAX_TS_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

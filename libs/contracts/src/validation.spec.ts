@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventBatch } from './trajectory-event.js';
+import { EventBatch, MAX_SEQ } from './trajectory-event.js';
+import { VerdictV1 } from './messages.js';
 import { TOPICS } from './topics.js';
 import { decodeMessage, encodeMessage, validate, ContractViolation } from './validation.js';
 import { deterministicUuid } from './ids.js';
@@ -41,6 +42,45 @@ describe('EventBatch', () => {
     const result = validate(EventBatch, { events: [event({ tenantId: 'x' })] });
     assert.equal(result.ok, false);
     if (!result.ok) assert.equal(result.error.field, 'events[0].tenantId');
+  });
+
+  it('accepts seq up to Number.MAX_SAFE_INTEGER and nothing beyond or below', () => {
+    assert.equal(MAX_SEQ, Number.MAX_SAFE_INTEGER);
+    assert.equal(validate(EventBatch, { events: [event({ seq: 0 })] }).ok, true);
+    assert.equal(validate(EventBatch, { events: [event({ seq: 2 ** 31 })] }).ok, true);
+    assert.equal(validate(EventBatch, { events: [event({ seq: MAX_SEQ })] }).ok, true);
+    for (const seq of [MAX_SEQ + 1, 2 ** 63, -1, 1.5]) {
+      const result = validate(EventBatch, { events: [event({ seq })] });
+      assert.equal(result.ok, false, `seq ${seq}`);
+      if (!result.ok) assert.equal(result.error.field, 'events[0].seq');
+    }
+  });
+
+  it('bounds the seqs a verdict carries like the event seq', () => {
+    const verdict = (over: Record<string, unknown>) => ({
+      v: 1,
+      verdictId: deterministicUuid('v'),
+      tenantId: deterministicUuid('t'),
+      sessionId: 's-1',
+      category: 'reasoning_problem',
+      subtype: 'repetitive_loop',
+      confidence: 0.9,
+      signature: 'sig',
+      evidence: { fromSeq: MAX_SEQ - 1, toSeq: MAX_SEQ, reason: 'r' },
+      detector: 'd',
+      atSeq: MAX_SEQ,
+      createdAt: 1,
+      sourceReceivedAt: 1,
+      ...over,
+    });
+    assert.equal(validate(VerdictV1, verdict({})).ok, true);
+    const over = validate(
+      VerdictV1,
+      verdict({ evidence: { fromSeq: 0, toSeq: MAX_SEQ + 1, reason: 'r' } }),
+    );
+    assert.equal(over.ok, false);
+    if (!over.ok) assert.equal(over.error.field, 'evidence.toSeq');
+    assert.equal(validate(VerdictV1, verdict({ atSeq: MAX_SEQ + 1 })).ok, false);
   });
 
   it('rejects an empty batch and one over 1000 events', () => {

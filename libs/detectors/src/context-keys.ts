@@ -29,17 +29,21 @@ export function hashOf(text: string): number {
 /**
  * A Bloom filter in two generations over a slice of a shared bit array: when the newer
  * generation holds `perGeneration` entries the older one is cleared and becomes the newer.
+ * `words * 32` is a power of two, so a probe's bit is its low bits.
  */
 class Generations {
   private current = 0;
   private entries = 0;
+  private readonly mask: number;
 
   constructor(
     private readonly bits: Uint32Array,
     private readonly offset: number,
     private readonly words: number,
     private readonly perGeneration: number,
-  ) {}
+  ) {
+    this.mask = words * 32 - 1;
+  }
 
   add(hash: number): void {
     if (this.has(hash)) return;
@@ -50,36 +54,46 @@ class Generations {
       this.entries = 0;
     }
     const base = this.offset + this.current * this.words;
-    for (const bit of probes(hash, this.words * 32))
+    const step = (Math.imul(hash, 0x9e3779b1) >>> 0) | 1;
+    for (let i = 0; i < PROBES; i++) {
+      const bit = (hash + Math.imul(i, step)) & this.mask;
       this.bits[base + (bit >>> 5)] |= 1 << (bit & 31);
+    }
     this.entries++;
   }
 
   has(hash: number): boolean {
-    return this.inGeneration(0, hash) || this.inGeneration(1, hash);
+    return (
+      this.inGeneration(this.offset, hash) || this.inGeneration(this.offset + this.words, hash)
+    );
   }
 
-  private inGeneration(generation: number, hash: number): boolean {
-    const base = this.offset + generation * this.words;
-    for (const bit of probes(hash, this.words * 32))
+  private inGeneration(base: number, hash: number): boolean {
+    const step = (Math.imul(hash, 0x9e3779b1) >>> 0) | 1;
+    for (let i = 0; i < PROBES; i++) {
+      const bit = (hash + Math.imul(i, step)) & this.mask;
       if ((this.bits[base + (bit >>> 5)] & (1 << (bit & 31))) === 0) return false;
+    }
     return true;
   }
 }
 
-const probeBuffer = new Uint32Array(PROBES);
-
-function probes(hash: number, space: number): Uint32Array {
-  const step = (Math.imul(hash, 0x9e3779b1) >>> 0) | 1;
-  for (let i = 0; i < PROBES; i++) probeBuffer[i] = ((hash + Math.imul(i, step)) >>> 0) % space;
-  return probeBuffer;
-}
-
-/** Per ASCII code: 0 not part of a name; 1 letter or `-`; 2 digit, `/`, `_` or `@`; 3 `.`. */
-const CHAR_CLASS = new Uint8Array(128);
+const DIGIT_SLASH_UNDERSCORE_AT = 2;
+const DOT = 4;
+/** `./-`: part of a name, but not at its ends. */
+const TRIM = 8;
+/** Per ASCII code: 0 not part of a name, else 1 and the marks above. */
+const TOKEN_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  CHAR_CLASS[c] = /[A-Za-z-]/.test(ch) ? 1 : /[\d/_@]/.test(ch) ? 2 : ch === '.' ? 3 : 0;
+  TOKEN_CHAR[c] = /[A-Za-z-]/.test(ch)
+    ? 1
+    : /[\d/_@]/.test(ch)
+      ? 1 | DIGIT_SLASH_UNDERSCORE_AT
+      : ch === '.'
+        ? 1 | DOT
+        : 0;
+  if (ch === '.' || ch === '/' || ch === '-') TOKEN_CHAR[c] |= TRIM;
 }
 
 /** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
@@ -103,50 +117,6 @@ function isPath(key: string): boolean {
   return key.includes('/') || hasFileExtension(key);
 }
 
-const DIGIT_SLASH_UNDERSCORE_AT = 1;
-const DOT = 2;
-
-/**
- * Calls `each(start, end, marks)` for every name-like token of the text's head and tail, with
- * `marks` telling whether it holds a digit, `/`, `_` or `@` (1) or a dot (2).
- */
-function scanTokens(text: string, each: (start: number, end: number, marks: number) => void): void {
-  const ranges =
-    text.length <= SCAN_HEAD + SCAN_TAIL
-      ? [[0, text.length]]
-      : [
-          [0, SCAN_HEAD],
-          [text.length - SCAN_TAIL, text.length],
-        ];
-  for (const [from, to] of ranges) {
-    let start = -1;
-    let marks = 0;
-    for (let i = from; i <= to; i++) {
-      const c = i < to ? text.charCodeAt(i) : 32;
-      const kind = c < 128 ? CHAR_CLASS[c] : 0;
-      if (kind !== 0) {
-        if (start < 0) {
-          start = i;
-          marks = 0;
-        }
-        if (kind === 2) marks |= DIGIT_SLASH_UNDERSCORE_AT;
-        else if (kind === 3) marks |= DOT;
-      } else if (start >= 0) {
-        let s = start;
-        let e = i;
-        while (s < e && isTrim(text.charCodeAt(s))) s++;
-        while (e > s && isTrim(text.charCodeAt(e - 1))) e--;
-        if (e - s >= 3) each(s, e, marks);
-        start = -1;
-      }
-    }
-  }
-}
-
-function isTrim(c: number): boolean {
-  return c === 46 || c === 47 || c === 45; // . / -
-}
-
 /** Words per generation: what the task and the user said; name-like tokens of tool output. */
 const TOLD_WORDS = 16;
 const SEEN_WORDS = 32;
@@ -156,20 +126,34 @@ export class ContextKeys {
   private readonly told = new Generations(this.bits, 0, TOLD_WORDS, 50);
   private readonly seen = new Generations(this.bits, 2 * TOLD_WORDS, SEEN_WORDS, 100);
 
-  /** Every word the task or the user wrote. */
+  /** Every word the task or the user wrote: the name-like tokens of its head and tail. */
   tell(text: string): void {
-    scanTokens(text, (s, e) => this.addToken(this.told, text, s, e));
+    if (text.length <= SCAN_HEAD + SCAN_TAIL) this.scan(text, 0, text.length, true);
+    else {
+      this.scan(text, 0, SCAN_HEAD, true);
+      this.scan(text, text.length - SCAN_TAIL, text.length, true);
+    }
   }
 
-  /** The name-like tokens of what a tool returned. */
-  see(text: string): void {
-    scanTokens(text, (s, e, marks) => {
-      if (
-        marks & DIGIT_SLASH_UNDERSCORE_AT ||
-        (marks & DOT && FILE_EXTENSION.test(text.slice(s, e)))
-      )
-        this.addToken(this.seen, text, s, e);
-    });
+  /**
+   * The name-like tokens of what a tool returned: of `${error.slice(0, max)}\n${output.slice(0,
+   * max)}`, its head and tail, read from the two strings without building that text (the line
+   * break ends a token).
+   */
+  seeResult(error: string, output: string, max: number): void {
+    const e = Math.min(error.length, max);
+    const o = Math.min(output.length, max);
+    const length = e + 1 + o;
+    if (length <= SCAN_HEAD + SCAN_TAIL) {
+      this.scan(error, 0, e, false);
+      this.scan(output, 0, o, false);
+      return;
+    }
+    this.scan(error, 0, Math.min(e, SCAN_HEAD), false);
+    if (SCAN_HEAD > e + 1) this.scan(output, 0, SCAN_HEAD - e - 1, false);
+    const tail = length - SCAN_TAIL;
+    if (tail < e) this.scan(error, tail, e, false);
+    this.scan(output, Math.max(tail - e - 1, 0), o, false);
   }
 
   /**
@@ -194,10 +178,59 @@ export class ContextKeys {
     return this.told.has(hash) || this.seen.has(hash);
   }
 
-  private addToken(into: Generations, text: string, s: number, e: number): void {
-    into.add(hashRange(text, s, e));
-    let slash = e - 1;
-    while (slash >= s && text.charCodeAt(slash) !== 47) slash--;
-    if (slash >= s && e - slash - 1 >= 3) into.add(hashRange(text, slash + 1, e));
+  /**
+   * Adds the name-like tokens of `text[from, to)` — runs of letters, digits and `-/_@.`, without
+   * the `./-` around them, three characters or more — and, for one with a `/`, its last part.
+   * What the user said is added whole; of tool output only the tokens with a digit, `/`, `_`,
+   * `@` or a file extension, so the others are never hashed.
+   */
+  private scan(text: string, from: number, to: number, told: boolean): void {
+    // Of tool output, tokens with neither mark are passed over without a call.
+    const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
+    let marks = 0;
+    // The token without its leading and trailing `./-`: [s, e).
+    let s = -1;
+    let e = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      const f = c < 128 ? TOKEN_CHAR[c] : 0;
+      if (f !== 0) {
+        marks |= f;
+        if ((f & TRIM) === 0) {
+          if (s < 0) s = i;
+          e = i + 1;
+        }
+      } else if (marks !== 0) {
+        if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
+        marks = 0;
+        s = -1;
+      }
+    }
+    if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
   }
+
+  private token(text: string, s: number, e: number, marks: number, told: boolean): void {
+    if (
+      !told &&
+      (marks & DIGIT_SLASH_UNDERSCORE_AT) === 0 &&
+      !((marks & DOT) !== 0 && hasExtension(text, s, e))
+    )
+      return;
+    const into = told ? this.told : this.seen;
+    into.add(hashRange(text, s, e));
+    const slash = lastIndexIn(text, 47, s, e);
+    if (slash >= 0 && e - slash - 1 >= 3) into.add(hashRange(text, slash + 1, e));
+  }
+}
+
+/** `FILE_EXTENSION.test(text.slice(s, e))`: only the part from the last dot can match. */
+function hasExtension(text: string, s: number, e: number): boolean {
+  const dot = lastIndexIn(text, 46, s, e);
+  return dot >= 0 && FILE_EXTENSION.test(text.slice(dot, e));
+}
+
+/** The last position of the character in `text[s, e)`, or -1 (never searching before `s`). */
+function lastIndexIn(text: string, c: number, s: number, e: number): number {
+  for (let i = e - 1; i >= s; i--) if (text.charCodeAt(i) === c) return i;
+  return -1;
 }

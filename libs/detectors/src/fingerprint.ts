@@ -1,13 +1,52 @@
+/** The two 32-bit halves of `fingerprint`, fed text piece by piece. */
+class Fingerprinter {
+  h1 = 0x811c9dc5;
+  h2 = 0x01000193;
+
+  add(text: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** Both halves as 16 lower-case hex digits, zero-padded. */
+  hex(): string {
+    const a = this.h1;
+    const b = this.h2;
+    return String.fromCharCode(
+      HEX[(a >>> 28) & 15],
+      HEX[(a >>> 24) & 15],
+      HEX[(a >>> 20) & 15],
+      HEX[(a >>> 16) & 15],
+      HEX[(a >>> 12) & 15],
+      HEX[(a >>> 8) & 15],
+      HEX[(a >>> 4) & 15],
+      HEX[a & 15],
+      HEX[(b >>> 28) & 15],
+      HEX[(b >>> 24) & 15],
+      HEX[(b >>> 20) & 15],
+      HEX[(b >>> 16) & 15],
+      HEX[(b >>> 12) & 15],
+      HEX[(b >>> 8) & 15],
+      HEX[(b >>> 4) & 15],
+      HEX[b & 15],
+    );
+  }
+}
+
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 /** A 64-bit FNV-1a style hash as 16 hex chars: cheap, stable, and enough to tell steps apart. */
 export function fingerprint(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  const f = new Fingerprinter();
+  f.add(text);
+  return f.hex();
 }
 
 /** JSON with object keys sorted, so that `{a,b}` and `{b,a}` fingerprint alike. */
@@ -30,47 +69,76 @@ const TAIL = 2048;
  */
 export function boundedFingerprint(text: string): string {
   if (text.length <= HEAD + TAIL) return fingerprint(text);
-  return fingerprint(`${text.length}\u0000${text.slice(0, HEAD)}\u0000${text.slice(-TAIL)}`);
+  const f = new Fingerprinter();
+  f.add(`${text.length}\u0000`);
+  f.add(text.slice(0, HEAD));
+  f.add('\u0000');
+  f.add(text.slice(-TAIL));
+  return f.hex();
 }
 
 /** A fingerprint of a value, with long strings bounded as in `boundedFingerprint`; key order ignored. */
 export function valueFingerprint(value: unknown): string {
-  return fingerprint(digest(value));
+  const f = new Fingerprinter();
+  digest(value, f);
+  return f.hex();
 }
 
-function digest(value: unknown): string {
-  if (typeof value === 'string')
-    return value.length > 64 ? `s${boundedFingerprint(value)}` : JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return `[${value.map(digest).join(',')}]`;
-  const keys = Object.keys(value as object).sort();
-  return `{${keys.map((k) => `${k}:${digest((value as Record<string, unknown>)[k])}`).join(',')}}`;
+/** Feeds a canonical rendering of the value to `f`, piece by piece, without building it. */
+function digest(value: unknown, f: Fingerprinter): void {
+  if (typeof value === 'string') {
+    if (value.length > 64) {
+      f.add('s');
+      f.add(boundedFingerprint(value));
+    } else f.add(JSON.stringify(value));
+  } else if (value === null || typeof value !== 'object') f.add(String(value));
+  else if (Array.isArray(value)) {
+    f.add('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) f.add(',');
+      // A hole renders as nothing, as `join` renders it.
+      if (i in value) digest(value[i], f);
+    }
+    f.add(']');
+  } else {
+    const keys = Object.keys(value as object).sort();
+    f.add('{');
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0) f.add(',');
+      f.add(keys[i]);
+      f.add(':');
+      digest((value as Record<string, unknown>)[keys[i]], f);
+    }
+    f.add('}');
+  }
 }
 
 /** A one-line JSON-ish rendering of a value, cut at `max` characters, without building all of it. */
 export function shortStringify(value: unknown, max: number): string {
-  let out = '';
-  const visit = (v: unknown): void => {
-    if (out.length >= max) return;
-    if (typeof v === 'string') out += JSON.stringify(v.length > max ? v.slice(0, max) : v);
-    else if (v === null || typeof v !== 'object') out += String(v);
-    else if (Array.isArray(v)) {
-      out += '[';
-      v.forEach((x, i) => {
-        if (i) out += ',';
-        visit(x);
-      });
-      out += ']';
-    } else {
-      out += '{';
-      Object.keys(v).forEach((k, i) => {
-        if (out.length >= max) return;
-        out += `${i ? ',' : ''}${JSON.stringify(k)}:`;
-        visit((v as Record<string, unknown>)[k]);
-      });
-      out += '}';
-    }
-  };
-  visit(value);
+  const out = render(value, max, '');
   return out.length > max ? out.slice(0, max) : out;
+}
+
+/** `out` followed by the value's rendering, stopping once `out` holds `max` characters. */
+function render(v: unknown, max: number, out: string): string {
+  if (out.length >= max) return out;
+  if (typeof v === 'string') return out + JSON.stringify(v.length > max ? v.slice(0, max) : v);
+  if (v === null || typeof v !== 'object') return out + String(v);
+  if (Array.isArray(v)) {
+    out += '[';
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue; // holes are skipped, as `forEach` skips them
+      if (i) out += ',';
+      out = render(v[i], max, out);
+    }
+    return out + ']';
+  }
+  out += '{';
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    if (out.length >= max) continue;
+    out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:`;
+    out = render((v as Record<string, unknown>)[keys[i]], max, out);
+  }
+  return out + '}';
 }

@@ -1,5 +1,5 @@
 import { ContextKeys, hasFileExtension, hashOf, isKeyLike, normaliseKey } from './context-keys.js';
-import type { ActionRecord, CompletedAction } from './session-window.js';
+import { resultText, type ActionRecord, type CompletedAction } from './session-window.js';
 
 export type MissingKind = 'path' | 'command' | 'module' | 'url' | 'ref' | 'resource';
 
@@ -92,6 +92,65 @@ function isIdOrPath(key: string): boolean {
   );
 }
 
+/** The characters `\s` matches. */
+function isSpaceChar(c: number): boolean {
+  return c < 128
+    ? c === 32 || (c >= 9 && c <= 13)
+    : c === 0xa0 ||
+        c === 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        c === 0x202f ||
+        c === 0x205f ||
+        c === 0x3000 ||
+        c === 0xfeff;
+}
+
+/** Per ASCII code: 1 separates argument words (`[\s'"\`=,;()[\]{}<>|&]`), 2 a word character. */
+const ARG_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ARG_CHAR[c] = /[\s'"`=,;()[\]{}<>|&]/.test(ch) ? 1 : /\w/.test(ch) ? 2 : 0;
+}
+
+function isWord(c: number): boolean {
+  return c < 128 && ARG_CHAR[c] === 2;
+}
+
+/**
+ * The id-like, path-like words of one argument — `normaliseKey` of each word between
+ * separators, kept when `isIdOrPath` — slicing only the words that could be one.
+ */
+function keysOfArgument(v: string, keys: string[]): void {
+  let start = 0;
+  // Whether the word so far holds a digit, `/`, `@` or `.`: without one it is no key.
+  let marked = false;
+  for (let i = 0; i <= v.length; i++) {
+    const c = i < v.length ? v.charCodeAt(i) : 32;
+    if (!(c < 128 ? ARG_CHAR[c] === 1 : isSpaceChar(c))) {
+      marked ||= (c >= 48 && c <= 57) || c === 47 || c === 64 || c === 46;
+      continue;
+    }
+    let s = start;
+    let e = i;
+    start = i + 1;
+    if (!marked) continue;
+    marked = false;
+    while (s < e && !isWord(v.charCodeAt(s))) s++;
+    while (e > s && !isWord(v.charCodeAt(e - 1))) e--;
+    if (e - s < 3) continue;
+    let candidate = false;
+    for (let k = s; k < e && !candidate; k++) {
+      const d = v.charCodeAt(k);
+      candidate = (d >= 48 && d <= 57) || d === 47 || d === 64 || d === 46;
+    }
+    if (!candidate) continue;
+    const key = v.slice(s, e);
+    if (isIdOrPath(key)) keys.push(key);
+  }
+}
+
 /** The id-like, path-like names among a call's string arguments. */
 function argumentKeys(args: unknown): string[] {
   const keys: string[] = [];
@@ -100,12 +159,8 @@ function argumentKeys(args: unknown): string[] {
   while (values.length && visited++ < ARG_VALUES_MAX) {
     const v = values.shift();
     // A key is a short argument or a word of one (a command line); long ones are contents.
-    if (typeof v === 'string' && v.length <= ARG_MAX) {
-      for (const token of v.split(/[\s'"`=,;()[\]{}<>|&]+/)) {
-        const key = normaliseKey(token);
-        if (isIdOrPath(key)) keys.push(key);
-      }
-    } else if (v && typeof v === 'object') values.push(...Object.values(v));
+    if (typeof v === 'string' && v.length <= ARG_MAX) keysOfArgument(v, keys);
+    else if (v && typeof v === 'object') values.push(...Object.values(v));
   }
   return keys;
 }
@@ -140,15 +195,16 @@ export class LookupMemory {
     if (this.pending.length > PENDING_MAX) this.pending.shift();
   }
 
-  onResult(a: CompletedAction, text: string): void {
+  /** A result: what it shows, read from the first `max` characters of its error and output. */
+  onResult(a: CompletedAction, max: number): void {
     const i = this.pending.findIndex((p) => p.callSeq === a.callSeq);
     const unseen = i >= 0 ? this.pending.splice(i, 1)[0].unseen : [];
     this.latest = null;
     if (!a.failed) {
-      this.context.see(text);
+      this.context.seeResult(a.error, a.output, max);
       return;
     }
-    const missing = readError(a, text);
+    const missing = readError(a, resultText(a, max));
     if (!missing) return;
     const named = namedKey(missing.kind, missing.resource);
     const key = named || unseen[0] || '';

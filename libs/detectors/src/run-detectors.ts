@@ -44,5 +44,13 @@ export function observe(
   if (!step) return [];
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const input = { window, step, thresholds, tools: options.tools };
-  return (options.detectors ?? DETECTORS).flatMap((d) => d.detect(input));
+  const detectors = options.detectors ?? DETECTORS;
+  let findings: Finding[] | null = null;
+  for (let i = 0; i < detectors.length; i++) {
+    const found = detectors[i].detect(input);
+    if (found.length === 0) continue;
+    if (findings === null) findings = found.slice();
+    else for (const f of found) findings.push(f);
+  }
+  return findings ?? [];
 }

@@ -20,6 +20,7 @@ import { failureFingerprint } from './failure-fingerprint.js';
 import { LookupMemory } from './lookups.js';
 import { rejectionLabel, rejectsStep } from './rejection.js';
 import { isWaitingCommand } from './rules/polling.js';
+import { RewriteMemory } from './rules/rewrites.js';
 import {
   actionText,
   errorSignature,
@@ -145,6 +146,8 @@ function emptyFile(): FileState {
 }
 
 const SUMMARY_MAX = 100;
+/** How much of a command its summary folds first. */
+const SUMMARY_SCAN = 4 * SUMMARY_MAX;
 /** Completed steps remembered for cycle detection: three repeats of a period of four. */
 export const RING = 12;
 const SEEN = 12;
@@ -152,17 +155,19 @@ export const MAX_PERIOD = 4;
 /** Actions at least this similar (token-set Jaccard) count as the same action. */
 const SIMILAR = 0.75;
 const STRIDE = 4 + SKETCH_SIZE;
-const RING_SEQ_AT = RING * STRIDE;
-const STREAK_AT = RING_SEQ_AT + RING;
+const STREAK_AT = RING * STRIDE;
 const SEEN_AT = STREAK_AT + MAX_PERIOD + 1;
-const SEEN_SEQ_AT = SEEN_AT + SEEN * 4;
-const MESSAGE_AT = SEEN_SEQ_AT + SEEN;
+const MESSAGE_AT = SEEN_AT + SEEN * 4;
 const PREVIOUS_MESSAGE_AT = MESSAGE_AT + SKETCH_SIZE;
 const PENDING = 4;
-/** Sketches of calls awaiting their result: [call seq, length, sketch × SKETCH_SIZE] each. */
+/** Sketches of calls awaiting their result: [length, sketch × SKETCH_SIZE] each. */
 const PENDING_AT = PREVIOUS_MESSAGE_AT + SKETCH_SIZE;
-const STATE_SIZE = PENDING_AT + PENDING * (2 + SKETCH_SIZE);
-const SEQ_MAX = 2 ** 31 - 1;
+const PENDING_STRIDE = 1 + SKETCH_SIZE;
+const STATE_SIZE = PENDING_AT + PENDING * PENDING_STRIDE;
+/** The seqs of the ring's steps, of the results seen and of the pending calls, in `seqs`. */
+const RING_SEQ_AT = 0;
+const SEEN_SEQ_AT = RING;
+const PENDING_SEQ_AT = RING + SEEN;
 const F_FAILED = 1;
 const F_ERRED = 2;
 const F_TEST = 4;
@@ -192,31 +197,60 @@ export function resultText(a: Pick<CompletedAction, 'error' | 'output'>, max: nu
 /**
  * A fingerprint of a result, whatever its size, in bounded time: the whole text up to 4 KiB;
  * beyond that its length, its first 3 KiB, its last 512 characters and 256 characters evenly
- * spaced over the middle.
+ * spaced over the middle. With `second`, of `${text}\n${second}`, without joining them.
  */
-export function resultFingerprint(text: string, from = 0): number {
+export function resultFingerprint(text: string, from = 0, second: string | null = null): number {
+  const length = second === null ? text.length : text.length + 1 + second.length;
   const head = from + 3072;
   const tail = 512;
-  if (text.length - from <= 4096) return hash32(text, from);
-  let h = hash32(text, from, head) ^ Math.imul(text.length, 0x9e3779b1);
-  h = Math.imul(h ^ hash32(text, text.length - tail), 0x01000193);
-  const stride = Math.floor((text.length - head - tail) / 256);
-  for (let i = head; i < text.length - tail; i += stride)
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  if (length - from <= 4096) return hashJoined(text, second, from, length) | 0;
+  let h = hashJoined(text, second, from, head) ^ Math.imul(length, 0x9e3779b1);
+  h = Math.imul(h ^ hashJoined(text, second, length - tail, length), 0x01000193);
+  const stride = Math.floor((length - head - tail) / 256);
+  for (let i = head; i < length - tail; i += stride)
+    h = Math.imul(h ^ charJoined(text, second, i), 0x01000193);
   return h | 0;
+}
+
+/** FNV-1a of `[from, to)` of `first`, or of `${first}\n${second}`. */
+function hashJoined(first: string, second: string | null, from: number, to: number): number {
+  const n = first.length;
+  let h = 0x811c9dc5;
+  for (let i = from, end = Math.min(to, n); i < end; i++)
+    h = Math.imul(h ^ first.charCodeAt(i), 0x01000193);
+  if (second === null || to <= n) return h;
+  if (from <= n) h = Math.imul(h ^ 10, 0x01000193);
+  for (let i = Math.max(from, n + 1); i < to; i++)
+    h = Math.imul(h ^ second.charCodeAt(i - n - 1), 0x01000193);
+  return h;
+}
+
+function charJoined(first: string, second: string | null, i: number): number {
+  if (second === null || i < first.length) return first.charCodeAt(i);
+  return i === first.length ? 10 : second.charCodeAt(i - first.length - 1);
 }
 
 /**
  * What a result says once noise is masked — the same for reruns that differ only in timings,
  * timestamps, addresses or temp names (numbers are kept: a different count is news): its error
  * signature when it has one, else its first 128 characters folded and the rest fingerprinted.
+ * The error and output are read as `${error}\n${output}`, never joined whole.
  */
 function outcomeOf(failed: boolean, output: string, error: string, errorHash: number): number {
   if (errorHash !== 0) return errorHash;
-  const text = error ? `${error}\n${output}` : output;
-  const h = normalisedHash(text, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
-  if (text.length <= OUTCOME_HEAD) return h | 0;
-  return Math.imul(h, 0x01000193) ^ resultFingerprint(text, OUTCOME_HEAD);
+  // The fold reads a few characters past its limit: twice the head covers them.
+  const head = error
+    ? `${error.slice(0, 2 * OUTCOME_HEAD)}\n${output.slice(0, 2 * OUTCOME_HEAD)}`
+    : output;
+  const h = normalisedHash(head, OUTCOME_HEAD, 'none') ^ (failed ? 0x5bd1e995 : 0);
+  const length = error ? error.length + 1 + output.length : output.length;
+  if (length <= OUTCOME_HEAD) return h | 0;
+  return (
+    Math.imul(h, 0x01000193) ^
+    (error
+      ? resultFingerprint(error, OUTCOME_HEAD, output)
+      : resultFingerprint(output, OUTCOME_HEAD))
+  );
 }
 
 export function summariseCall(name: string, args: unknown): string {
@@ -226,8 +260,15 @@ export function summariseCall(name: string, args: unknown): string {
     typeof command === 'string' && !/^(view|create|str_replace|insert)$/.test(command)
       ? command
       : `${name}(${args === undefined ? '' : shortStringify(args, SUMMARY_MAX)})`;
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > SUMMARY_MAX ? `${oneLine.slice(0, SUMMARY_MAX - 1)}…` : oneLine;
+  // Folding a prefix gives a prefix of the folded whole: when that already runs past the
+  // summary, the rest of a long command (a heredoc, a script) need not be read.
+  const head = text.length > SUMMARY_SCAN ? oneLine(text.slice(0, SUMMARY_SCAN)) : null;
+  const folded = head !== null && head.length > SUMMARY_MAX ? head : oneLine(text);
+  return folded.length > SUMMARY_MAX ? `${folded.slice(0, SUMMARY_MAX - 1)}…` : folded;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function boundedSet(map: Map<string, FileState>, key: string, value: FileState): void {
@@ -251,6 +292,8 @@ export class SessionWindow {
   readonly actions: ActionRecord[] = [];
   env: string | undefined;
   lastSeq = -1;
+  /** Events pushed so far: how far the session has gone, which seqs (timestamps for OTLP) do not say. */
+  events = 0;
   ledger: TaskLedger | null = null;
   taskSeq = -1;
   run: ActionRun | null = null;
@@ -287,11 +330,15 @@ export class SessionWindow {
   recreation: Recreation | null = null;
   /** Set by a result already seen with no edit since; cleared by the next result. */
   redundancy: Redundancy | null = null;
+  /** The latest edit, and the one that rewrote its lines; made at the session's first edit. */
+  rewrites: RewriteMemory | null = null;
 
   // Ring of completed steps: [sig, outcome, flags, sketch length, sketch × SKETCH_SIZE] each.
-  // All of it in one typed array (one allocation per session): the ring at RING_AT, then the
-  // ring's seqs, the period streaks, the seen ring, its seqs and two message sketches.
+  // All of it in one typed array: the ring at RING_AT, then the period streaks, the seen ring,
+  // two message sketches and the pending calls' sketches. Their seqs go up to
+  // Number.MAX_SAFE_INTEGER, beyond an Int32Array, so they have a float array of their own.
   private readonly state = new Int32Array(STATE_SIZE);
+  private readonly seqs = new Float64Array(PENDING_SEQ_AT + PENDING);
   private completedCount = 0;
   /** streak[p]: consecutive latest steps matching the step p before them. */
   // Ring of results seen: [sig, outcome, edits at the time, count] each, and the first step.
@@ -305,6 +352,7 @@ export class SessionWindow {
 
   /** Records an event and returns the step detectors should look at, if any. */
   push(event: TrajectoryEvent): Step | null {
+    this.events++;
     if (event.env) this.env = event.env;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     switch (event.kind) {
@@ -358,14 +406,17 @@ export class SessionWindow {
     };
     const text = actionText(name, args, ACTION_MAX);
     // One pass: both hashes, and the sketch kept until the result arrives.
-    const pending = PENDING_AT + (this.callCount++ % PENDING) * (2 + SKETCH_SIZE);
-    action.sig = normalisedHashes(text, ACTION_MAX, this.state, pending + 2);
+    const slot = this.callCount++ % PENDING;
+    const pending = PENDING_AT + slot * PENDING_STRIDE;
+    action.sig = normalisedHashes(text, ACTION_MAX, this.state, pending + 1);
     action.lookSig = lastValuesHash();
-    this.state[pending] = Math.min(seq, SEQ_MAX);
-    this.state[pending + 1] = lastSketchLength();
+    this.seqs[PENDING_SEQ_AT + slot] = seq;
+    this.state[pending] = lastSketchLength();
     action.polling = isWaitingCommand(action.summary);
     this.actions.push(action);
     if (this.actions.length > this.capacity) this.actions.shift();
+    if (action.kind === 'edit' && action.editFps)
+      (this.rewrites ??= new RewriteMemory()).onCall(seq, use.oldText, use.newText);
     this.lookups.onCall(action, args);
     this.message.repeats = 0;
     this.condensations.count = 0;
@@ -389,9 +440,22 @@ export class SessionWindow {
     const outcome = outcomeOf(action.failed, output, error, err.hash);
     const rejected = !action.failed && !erred && rejectsStep(output, error);
     action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
+    // Spelled out: a spread copies into a slower, differently shaped object.
     const completed: CompletedAction = {
-      ...action,
+      callSeq: action.callSeq,
       resultSeq: seq,
+      callId: action.callId,
+      toolName: action.toolName,
+      summary: action.summary,
+      actionFp: action.actionFp,
+      resultFp: action.resultFp,
+      failed: action.failed,
+      kind: action.kind,
+      path: action.path,
+      editFps: action.editFps,
+      sig: action.sig,
+      lookSig: action.lookSig,
+      polling: action.polling,
       output,
       error,
       exitCode: exitCode ?? null,
@@ -408,7 +472,8 @@ export class SessionWindow {
     this.lastError = err.label;
     this.lastRejection = rejected ? rejectionLabel(output, error) : '';
     this.updateSeen(completed, outcome, erred);
-    this.lookups.onResult(completed, resultText(completed, 8192));
+    this.rewrites?.onResult(completed, !completed.failed && !erred && !rejected);
+    this.lookups.onResult(completed, 8192);
     return { type: 'result', seq, action: completed };
   }
 
@@ -577,7 +642,7 @@ export class SessionWindow {
       (edit ? F_EDIT : 0) |
       (rejected ? F_REJECTED : 0);
     r[base + 3] = edit ? 0 : this.takeSketch(a.callSeq, base + 4);
-    r[RING_SEQ_AT + slot] = Math.min(a.callSeq, SEQ_MAX);
+    this.seqs[RING_SEQ_AT + slot] = a.callSeq;
     const n = ++this.completedCount;
     for (let p = 1; p <= MAX_PERIOD; p++) {
       if (n <= p) break;
@@ -590,11 +655,11 @@ export class SessionWindow {
   private takeSketch(callSeq: number, to: number): number {
     const r = this.state;
     for (let k = 0; k < PENDING; k++) {
-      const at = PENDING_AT + k * (2 + SKETCH_SIZE);
-      if (r[at] !== Math.min(callSeq, SEQ_MAX)) continue;
-      r.copyWithin(to, at + 2, at + 2 + SKETCH_SIZE);
-      r[at] = -1;
-      return r[at + 1];
+      if (this.seqs[PENDING_SEQ_AT + k] !== callSeq) continue;
+      const at = PENDING_AT + k * PENDING_STRIDE;
+      r.copyWithin(to, at + 1, at + 1 + SKETCH_SIZE);
+      this.seqs[PENDING_SEQ_AT + k] = -1;
+      return r[at];
     }
     return 0;
   }
@@ -631,7 +696,7 @@ export class SessionWindow {
 
   /** The call seq of the k-th latest completed step, for k below the ring's size. */
   stepSeq(k: number): number {
-    return this.state[RING_SEQ_AT + ((this.completedCount - 1 - k) % RING)];
+    return this.seqs[RING_SEQ_AT + ((this.completedCount - 1 - k) % RING)];
   }
 
   /** Results seen, keyed by the call with its values: looking again at the same thing, not a similar one. */
@@ -655,7 +720,7 @@ export class SessionWindow {
       if (s[b + 2] !== this.edits) {
         s[b + 2] = this.edits;
         s[b + 3] = 1;
-        s[SEEN_SEQ_AT + i] = Math.min(a.callSeq, SEQ_MAX);
+        this.seqs[SEEN_SEQ_AT + i] = a.callSeq;
         this.newSinceMessage = true;
         return;
       }
@@ -663,7 +728,7 @@ export class SessionWindow {
       this.redundancy = {
         summary: a.summary,
         count: s[b + 3],
-        steps: [s[SEEN_SEQ_AT + i], a.callSeq],
+        steps: [this.seqs[SEEN_SEQ_AT + i], a.callSeq],
       };
       return;
     }
@@ -672,7 +737,7 @@ export class SessionWindow {
     s[b + 1] = outcome;
     s[b + 2] = this.edits;
     s[b + 3] = 1;
-    s[SEEN_SEQ_AT + this.seenNext] = Math.min(a.callSeq, SEQ_MAX);
+    this.seqs[SEEN_SEQ_AT + this.seenNext] = a.callSeq;
     this.seenNext = (this.seenNext + 1) % SEEN;
     this.newSinceMessage = true;
   }
@@ -683,6 +748,7 @@ export class SessionWindow {
       // What the user says is new information: looking again after it is not redundant.
       this.edits++;
       this.newSinceMessage = true;
+      this.rewrites?.onUserMessage();
     }
     if (role === 'assistant') {
       const trimmed = text.trim();

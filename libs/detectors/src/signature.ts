@@ -110,6 +110,11 @@ function insertSorted(out: Int32Array, offset: number, n: number, h: number): nu
   return n < SKETCH_SIZE ? n + 1 : n;
 }
 
+/** `:.+-` */
+function isTimestampPunctuation(c: number): boolean {
+  return c === 58 || c === 46 || c === 43 || c === 45;
+}
+
 /** Whether `text[i..]` starts a date like `2024-05-13`. */
 function startsDate(text: string, i: number): boolean {
   return (
@@ -122,17 +127,40 @@ function startsDate(text: string, i: number): boolean {
   );
 }
 
-/** Emits the word `text[i, j)` lower-cased, in one tight loop (the common case). */
-function emitWord(text: string, i: number, j: number): void {
+/** Whether `text[i - word.length, i)`, lower-cased, is `word` (ASCII, lower case). */
+function endsWithAt(text: string, i: number, word: string): boolean {
+  if (i < word.length) return false;
+  const from = i - word.length;
+  for (let k = 0; k < word.length; k++)
+    if (lower(text.charCodeAt(from + k)) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Emits the word starting at `i` (a letter or `_`) lower-cased — or `<hex>` for a hex id of
+ * seven characters or more with a digit — hashing it as it is read; returns where it ends.
+ */
+function word(text: string, i: number, end: number): number {
   let h = foldHash;
   let v = foldValuesHash;
   let t = tokenHash;
   let c = 0;
-  for (let k = i; k < j; k++) {
-    c = lower(text.charCodeAt(k));
+  let hex = true;
+  let digits = false;
+  let j = i;
+  for (; j < end; j++) {
+    const d = text.charCodeAt(j);
+    if (!isWordChar(d)) break;
+    if (isDigit(d)) digits = true;
+    else if (hex && !isHexChar(d)) hex = false;
+    c = lower(d);
     h = Math.imul(h ^ c, 0x01000193);
     v = Math.imul(v ^ c, 0x01000193);
     t = Math.imul(t ^ c, 0x01000193);
+  }
+  if (hex && digits && j - i >= 7) {
+    emitAll('<hex>');
+    return j;
   }
   foldHash = h;
   foldValuesHash = v;
@@ -140,6 +168,7 @@ function emitWord(text: string, i: number, j: number): void {
   tokenLength += j - i;
   foldPrev = c;
   if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(text.charCodeAt(k)));
+  return j;
 }
 
 function fold(text: string, max: number, numbers: NumberMasking): void {
@@ -147,23 +176,21 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
   let i = 0;
   while (i < end) {
     const c = lower(text.charCodeAt(i));
-    if (isWordChar(c)) {
-      // A whole word at once: a hex id, a number, or letters emitted as they are.
+    if (isDigit(c)) {
+      // A hex id, or a number.
       let j = i;
       let hex = true;
-      let digits = false;
       for (; j < end; j++) {
         const d = text.charCodeAt(j);
         if (!isWordChar(d)) break;
-        if (isDigit(d)) digits = true;
-        else if (hex && !isHexChar(d)) hex = false;
+        if (hex && !isDigit(d) && !isHexChar(d)) hex = false;
       }
-      if (hex && digits && j - i >= 7) emitAll('<hex>');
-      else if (isDigit(c)) {
-        i = number(text, i, end, numbers);
-        continue;
-      } else emitWord(text, i, j);
-      i = j;
+      if (hex && j - i >= 7) {
+        emitAll('<hex>');
+        i = j;
+      } else i = number(text, i, end, numbers);
+    } else if (isWordChar(c)) {
+      i = word(text, i, end);
     } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
       i++;
     } else if (isSpace(c)) {
@@ -178,7 +205,7 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
       }
       emit(C.Slash);
       i++;
-      if (i >= 5 && text.slice(i - 5, i).toLowerCase() === '/tmp/') {
+      if (endsWithAt(text, i, '/tmp/')) {
         while (
           i < end &&
           (isWordChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || text.charCodeAt(i) === 45)
@@ -211,7 +238,11 @@ function number(text: string, i: number, end: number, numbers: NumberMasking): n
   let j = i;
   while (j < end && isDigit(text.charCodeAt(j))) j++;
   if (j - i === 4 && startsDate(text, i)) {
-    while (j < end && (isWordChar(text.charCodeAt(j)) || ':.+-'.includes(text[j]))) j++;
+    while (
+      j < end &&
+      (isWordChar(text.charCodeAt(j)) || isTimestampPunctuation(text.charCodeAt(j)))
+    )
+      j++;
     emitAll('<ts>');
     return j;
   }
@@ -227,8 +258,7 @@ function number(text: string, i: number, end: number, numbers: NumberMasking): n
     return j + unit;
   }
   const position =
-    numbers === 'positions' &&
-    (foldPrev === C.Colon || (i >= 5 && text.slice(i - 5, i).toLowerCase() === 'line '));
+    numbers === 'positions' && (foldPrev === C.Colon || endsWithAt(text, i, 'line '));
   if (numbers === 'all' || position) {
     // Masked in the hash; kept in the values hash.
     let v = foldValuesHash;

@@ -68,9 +68,19 @@ export function classifyTool(name: string, args: unknown): ToolUse {
 const TEST_COMMAND =
   /\b(pytest|py\.test|python3? -m (pytest|unittest)|(npm|yarn|pnpm|bun) (run )?test|npx (jest|vitest|mocha)|jest|vitest|mocha|go test|cargo test|mvn\b.*\btest|gradlew? .*test|rspec|phpunit|tox|nox|make (test|check)|ctest|dotnet test|run_tests?\b|defects4j test)/;
 
+// The window and the rules ask about the same result several times: the latest answer is kept.
+let lastToolName = '';
+let lastCommand: string | null = null;
+let lastIsTestRun = false;
+
 export function isTestRun(toolName: string, command: string | null): boolean {
-  if (command && TEST_COMMAND.test(command)) return true;
-  return /(^|_)(run_)?tests?(_|$)/i.test(toolName) && !/extract|read|write/i.test(toolName);
+  if (toolName === lastToolName && command === lastCommand) return lastIsTestRun;
+  lastToolName = toolName;
+  lastCommand = command;
+  lastIsTestRun =
+    (command !== null && command !== '' && TEST_COMMAND.test(command)) ||
+    (/(^|_)(run_)?tests?(_|$)/i.test(toolName) && !/extract|read|write/i.test(toolName));
+  return lastIsTestRun;
 }
 
 const TEST_PATH =

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkByBytes } from './typed-producer.js';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { chunkByBytes, rememberingPartitioner } from './typed-producer.js';
 
 const message = (key: string, bytes: number) => ({ key, value: Buffer.alloc(bytes) });
 
@@ -22,5 +23,41 @@ describe('chunkByBytes', () => {
       [['a'], ['big'], ['b']],
     );
     assert.deepEqual(chunkByBytes([], 100), []);
+  });
+});
+
+describe('rememberingPartitioner', () => {
+  const metadata = (n: number): PartitionMetadata[] =>
+    Array.from({ length: n }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+    }));
+
+  it("puts every key where kafkajs' default partitioner does, also after the topic grows", () => {
+    const remembering = rememberingPartitioner();
+    const hashing = Partitioners.DefaultPartitioner();
+    for (const partitions of [6, 6, 12]) {
+      const partitionMetadata = metadata(partitions);
+      for (let i = 0; i < 500; i++) {
+        const args = {
+          topic: 't',
+          partitionMetadata,
+          message: { key: `session-${i}`, value: 'v' },
+        };
+        assert.equal(remembering(args), hashing(args), `session-${i} of ${partitions}`);
+      }
+    }
+  });
+
+  it('keeps an explicit partition', () => {
+    const args = {
+      topic: 't',
+      partitionMetadata: metadata(6),
+      message: { key: 'k', value: 'v', partition: 4 },
+    };
+    assert.equal(rememberingPartitioner()(args), 4);
   });
 });

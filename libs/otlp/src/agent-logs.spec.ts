@@ -71,7 +71,11 @@ describe('logsToEvents (coding agents’ own telemetry)', () => {
       list.map((e) => [e.agent.name, e.agent.model]),
       Array(3).fill(['codex', 'gpt-5-codex']),
     );
-    assert.ok(list[2].seq - list[0].seq === 4, 'seq counts seconds when there is no sequence');
+    assert.equal(
+      list[2].seq - list[0].seq,
+      4 * 4_000_000 + 2,
+      'seq counts microseconds (times four) when there is no sequence, a result 2 slots after usage',
+    );
     assert.deepEqual(partialSuccessOf('logs', read.value), {
       rejected: 0,
       errorMessage:

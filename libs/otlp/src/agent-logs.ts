@@ -1,4 +1,4 @@
-import { deterministicUuid, type TrajectoryEvent } from '@wink/contracts';
+import { deterministicUuid, MAX_SEQ, type TrajectoryEvent } from '@wink/contracts';
 import { attributesOf, bool, int, json, plainValue, str, type Attrs } from './attributes.js';
 import {
   LATEST_NANOS,
@@ -70,8 +70,8 @@ function claudeToolArgs(attrs: Attrs): unknown {
   return params ?? {};
 }
 
-/** `2 × event.sequence + 1` must fit the int columns. */
-const MAX_SEQUENCE = 2 ** 30 - 1;
+/** `2 × event.sequence + 1` must be within MAX_SEQ. */
+const MAX_SEQUENCE = (MAX_SEQ - 1) / 2;
 
 interface Step {
   rank: number;
@@ -250,9 +250,9 @@ export function logsToEvents(request: LogsRequest): OtlpMapping {
         );
         for (const step of steps) {
           const seq =
-            sequence !== undefined && sequence >= 0 && sequence < MAX_SEQUENCE
+            sequence !== undefined && sequence >= 0 && sequence <= MAX_SEQUENCE
               ? sequence * 2 + step.half
-              : seqFromNanos(step.nanos);
+              : seqFromNanos(step.nanos, step.body.kind);
           const eventId = `otel-log-${base}-${step.half}`;
           ordered.push({
             ...step,

@@ -2,7 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrajectoryEvent, validate } from '@wink/contracts';
 import { partialSuccessOf, readExport } from './read-export.js';
-import { tracesToEvents, type ConversationMemory } from './gen-ai-spans.js';
+import {
+  tracesToEvents,
+  tracesWithoutConversation,
+  type ConversationMemory,
+} from './gen-ai-spans.js';
 import { parseTraceRequest } from './request.js';
 import { agentRun, RESOURCE, T0, TRACE } from './testing/fixtures.js';
 import { nanos, span, traceRequest } from './testing/otlp-json.js';
@@ -63,7 +67,11 @@ describe('tracesToEvents (GenAI semantic conventions)', () => {
       seqs,
       'seq follows time',
     );
-    assert.equal(seqs[6] - seqs[0], 7, 'seq counts seconds');
+    assert.equal(
+      seqs[6] - seqs[0],
+      7 * 4_000_000 + 3,
+      'seq counts microseconds (times four), a result in the last slot',
+    );
   });
 
   it('gives a re-sent export the same event ids and seqs', () => {
@@ -89,6 +97,16 @@ describe('tracesToEvents (GenAI semantic conventions)', () => {
     tracesToEvents(parsed(traceRequest(RESOURCE, [spans[0], spans[4]])), remembered);
     const later = tracesToEvents(parsed(toolOnly), remembered).events;
     assert.equal(later[0].event.sessionId, 'conv-42');
+  });
+
+  it('lists the traces whose conversation must come from memory', () => {
+    const spans = agentRun().resourceSpans[0].scopeSpans[0].spans;
+    assert.deepEqual(tracesWithoutConversation(parsed(traceRequest(RESOURCE, spans))), []);
+    assert.deepEqual(tracesWithoutConversation(parsed(traceRequest(RESOURCE, [spans[1]]))), [
+      TRACE,
+    ]);
+    const named = traceRequest({ ...RESOURCE, 'gen_ai.conversation.id': 'c-1' }, [spans[1]]);
+    assert.deepEqual(tracesWithoutConversation(parsed(named)), [], 'the resource names it');
   });
 
   it('reads the older per-message span events and tool spans without call ids', () => {

@@ -203,6 +203,26 @@ function stepsOf(op: Operation, s: Flat, notes: Set<string>): Step[] | string {
 }
 
 /**
+ * The traces of a request that none of its spans or resources names a conversation for: the
+ * ones whose conversation must come from memory, if an earlier export named it.
+ */
+export function tracesWithoutConversation(request: TraceRequest): string[] {
+  const named = new Set<string>();
+  const all = new Set<string>();
+  for (const rs of request.resourceSpans) {
+    const fromResource = conversationOf(attributesOf(rs.resource.attributes)) !== undefined;
+    for (const ss of rs.scopeSpans) {
+      for (const span of ss.spans) {
+        all.add(span.traceId);
+        if (fromResource || conversationOf(attributesOf(span.attributes)) !== undefined)
+          named.add(span.traceId);
+      }
+    }
+  }
+  return [...all].filter((t) => !named.has(t));
+}
+
+/**
  * GenAI spans (`invoke_agent`, `chat` and the other inference operations, `execute_tool`) as
  * trajectory events. The session is the span's `gen_ai.conversation.id`, else its resource's, else
  * another span's of the same trace (in this request or remembered), else the trace itself. Event
@@ -260,7 +280,7 @@ export function tracesToEvents(request: TraceRequest, memory?: ConversationMemor
     for (const step of steps) {
       const eventId = `${s.span.traceId}:${s.span.spanId}:${step.suffix}`;
       const event = makeEvent(
-        { eventId, sessionId, seq: seqFromNanos(step.nanos), nanos: step.nanos },
+        { eventId, sessionId, seq: seqFromNanos(step.nanos, step.body.kind), nanos: step.nanos },
         agent,
         env,
         step.body,

@@ -11,7 +11,11 @@ export {
   type LogsRequest,
   type TraceRequest,
 } from './request.js';
-export { tracesToEvents, type ConversationMemory } from './gen-ai-spans.js';
+export {
+  tracesToEvents,
+  tracesWithoutConversation,
+  type ConversationMemory,
+} from './gen-ai-spans.js';
 export { logsToEvents } from './agent-logs.js';
 export { seqFromNanos, type OtlpMapping } from './mapping.js';
 export { readExport, partialSuccessOf } from './read-export.js';

@@ -1,4 +1,4 @@
-import { clip as clipUnits, type TrajectoryEvent } from '@wink/contracts';
+import { clip as clipUnits, type EventKind, type TrajectoryEvent } from '@wink/contracts';
 import { str, type Attrs } from './attributes.js';
 
 /** What a request's spans or log records became. */
@@ -18,17 +18,27 @@ export interface OtlpMapping {
 export type EventBody = Omit<TrajectoryEvent, 'eventId' | 'sessionId' | 'seq' | 'ts' | 'agent'>;
 
 /**
- * `seq` from a timestamp: whole seconds since 2025-01-01 UTC, so it fits the int columns for
- * decades and grows with time across exports that arrive separately. Steps within one second
- * share a number; their order is the order they are published in.
+ * `seq` from a timestamp: microseconds since 2020-01-01 UTC, times four, plus a slot for the
+ * step's kind (see SLOTS). Steps a microsecond apart keep their order; steps of one instant (a
+ * chat span's end and the tool span starting with it, a zero-length tool span) keep the order
+ * byTime gives them; a re-sent export gets the same seqs. Every time before LATEST_NANOS stays
+ * within Number.MAX_SAFE_INTEGER (MAX_SEQ); times before 2020 share seq 0 plus their slot.
  */
-const SEQ_EPOCH_SECONDS = 1_735_689_600n;
-/** Times from 2090 on would make a `seq` over the int columns' range. */
-export const LATEST_NANOS = BigInt(Date.UTC(2090, 0, 1)) * 1_000_000n;
-export function seqFromNanos(nanos: bigint): number {
-  const seconds = nanos / 1_000_000_000n - SEQ_EPOCH_SECONDS;
-  return seconds > 0n ? Number(seconds) : 0;
+export function seqFromNanos(nanos: bigint, kind: EventKind): number {
+  const micros = nanos / 1_000n - SEQ_EPOCH_MICROS;
+  return Number((micros > 0n ? micros : 0n) * 4n) + (SLOTS[kind] ?? 0);
 }
+const SEQ_EPOCH_MICROS = BigInt(Date.UTC(2020, 0, 1)) * 1_000n;
+/** Within one instant: the task or an answer, then usage, then a tool call, then its result. */
+const SLOTS: Partial<Record<EventKind, number>> = {
+  task: 0,
+  message: 0,
+  usage: 1,
+  tool_call: 2,
+  tool_result: 3,
+};
+/** Times from 2090 on are refused: far beyond any clock, and 4 × microseconds would pass MAX_SEQ. */
+export const LATEST_NANOS = BigInt(Date.UTC(2090, 0, 1)) * 1_000_000n;
 
 export const isoFromNanos = (nanos: bigint) => new Date(Number(nanos / 1_000_000n)).toISOString();
 

@@ -26,6 +26,9 @@ import { PartitionEvents1764630000000 } from './migrations/1764630000000-partiti
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
 import { LeanHotIndexes1764700000000 } from './migrations/1764700000000-lean-hot-indexes.js';
 import { SessionChangesMarkedPerRow1764700001000 } from './migrations/1764700001000-session-changes-marked-per-row.js';
+import { BigintSeq1764710000000 } from './migrations/1764710000000-bigint-seq.js';
+import { OtlpTraceSessions1764711000000 } from './migrations/1764711000000-otlp-trace-sessions.js';
+import { TenantRetention1764720000000 } from './migrations/1764720000000-tenant-retention.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -57,6 +60,9 @@ export const MIGRATIONS = [
   IncrementalDailyRates1764633600000,
   LeanHotIndexes1764700000000,
   SessionChangesMarkedPerRow1764700001000,
+  BigintSeq1764710000000,
+  OtlpTraceSessions1764711000000,
+  TenantRetention1764720000000,
 ];
 
 /** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */

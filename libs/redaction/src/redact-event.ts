@@ -1,5 +1,5 @@
 import { clip, MAX_ARG_KEY, MAX_TEXT, type TrajectoryEvent } from '@wink/contracts';
-import { redactSecrets } from './redact.js';
+import { maySecret, redactSecrets } from './redact.js';
 
 /** Redacted, and still within the field's contract (a marker can be longer than what it hides). */
 const redacted = (text: string, max: number) => clip(redactSecrets(text), max);
@@ -47,12 +47,45 @@ export function redactJson(value: unknown): unknown {
   return root[0];
 }
 
+/** Whether any string of a JSON value, or any object key in it, may hold a secret. */
+function jsonMaySecret(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (maySecret(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        if (maySecret(k)) return true;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return false;
+}
+
+const absentOrClean = (text: string | undefined) => text === undefined || !maySecret(text);
+
+/** Whether some text of the event may hold a secret, checking what `redactEvent` masks. */
+function eventMaySecret({ agent, text, tool, result }: TrajectoryEvent): boolean {
+  if (!absentOrClean(agent.name) || !absentOrClean(agent.version)) return true;
+  if (!absentOrClean(agent.model) || !absentOrClean(text)) return true;
+  if (tool && (maySecret(tool.name) || (tool.args !== undefined && jsonMaySecret(tool.args))))
+    return true;
+  return !!result && (!absentOrClean(result.output) || !absentOrClean(result.error));
+}
+
 /**
  * The event with secrets masked in every text it carries — message, tool name and arguments
  * (keys too), tool output and error, the agent's name, version and model — each kept within its
  * contract's length. Ids are left as they are: they are the event's identity and idempotency key.
+ * An event with nothing to mask is returned itself, not copied.
  */
 export function redactEvent(event: TrajectoryEvent): TrajectoryEvent {
+  // An event within its contract whose texts hold no secret is already what this returns.
+  if (!eventMaySecret(event)) return event;
   const { agent, tool, result } = event;
   const out: TrajectoryEvent = {
     ...event,

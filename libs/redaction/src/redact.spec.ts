@@ -117,6 +117,21 @@ describe('redaction everywhere', () => {
     });
   });
 
+  it('passes an event with nothing to mask on as it is, and finds a secret held by one key only', () => {
+    const clean = {
+      ...base,
+      agent: { name: 'a', model: 'claude' },
+      tool: { name: 'Bash', args: { command: 'ls src', flags: ['-la', { depth: 2 }] } },
+    };
+    assert.equal(redactEvent(clean), clean);
+    const out = redactEvent({
+      ...base,
+      agent: { name: 'a' },
+      tool: { name: 'Bash', args: { list: [{ ok: 1 }, { 'token=abcd1234efgh': 'x' }] } },
+    });
+    assert.deepEqual(out.tool?.args, { list: [{ ok: 1 }, { 'token=[REDACTED:password]': 'x' }] });
+  });
+
   it('keeps `__proto__` keys as data, and redacted text within the field limits', () => {
     const args = JSON.parse('{"__proto__": {"polluted": "token=abcd1234efgh"}}');
     const out = redactEvent({

@@ -8,6 +8,7 @@ import { RateLimiter } from './events/rate-limiter.js';
 import { TooManyEventsFilter } from './events/too-many-events.filter.js';
 import { OTLP_BODY_LIMIT, OtlpController } from './otlp/otlp.controller.js';
 import { OtlpReceiver } from './otlp/otlp-receiver.service.js';
+import { TraceConversations } from './otlp/trace-conversations.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 
@@ -24,6 +25,7 @@ export class IngestModule {
       providers: [
         EventsService,
         OtlpReceiver,
+        TraceConversations,
         { provide: OTLP_BODY_LIMIT, useValue: config.INGEST_BODY_LIMIT_BYTES },
         ApiKeyGuard,
         {

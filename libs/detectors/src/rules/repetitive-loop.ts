@@ -9,7 +9,7 @@ import {
 import { MAX_PERIOD } from '../session-window.js';
 import { cycleEndingNow, stepList } from './cycles.js';
 
-const NAME = 'rules/repetitive-loop@3';
+const NAME = 'rules/repetitive-loop@4';
 const CHUNK = 50;
 
 const finding = findingsOf('reasoning_problem', 'repetitive_loop', NAME);
@@ -52,7 +52,8 @@ export function quoted(summary: string): string {
  * failures are `repeated_tool_error`'s); the same assistant message `repeatedMessages` times with
  * no tool result between, or a message restating the previous plan that often with nothing new
  * between; a call whose result was already seen, with no edit or user message since,
- * `redundantReads` times (coming back to it, not back to back); `emptyReplies` empty replies; one ~50-character chunk `chunkRepeats` times in a reply.
+ * `redundantReads` times (coming back to it, not back to back); `emptyReplies` empty replies; one ~50-character chunk `chunkRepeats` times in a reply;
+ * the same lines patched again right after a patch of them went through (`rewrites.ts`).
  * Waiting and polling commands get `pollingRepeats`, and a result that changes breaks a cycle.
  */
 export const repetitiveLoop: Detector = {
@@ -63,7 +64,10 @@ export const repetitiveLoop: Detector = {
     if (step.type !== 'result') return [];
     const a = step.action;
     const cycle = cycleEndingNow(window, thresholds);
-    if (!cycle || (cycle.failing && !cycle.tests)) return redundantLook(window, a, thresholds);
+    if (!cycle || (cycle.failing && !cycle.tests)) {
+      const rewrite = rewrittenPatch(window, a.resultSeq);
+      return rewrite.length > 0 ? rewrite : redundantLook(window, a, thresholds);
+    }
     const what =
       cycle.period === 1
         ? `ran ${quoted(cycle.summaries[0] ?? a.summary)} ${cycle.repeats} times in a row`
@@ -85,6 +89,23 @@ export const repetitiveLoop: Detector = {
     ];
   },
 };
+
+/** The same lines patched again right after a patch of them went through (`rewrites.ts`). */
+function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): Finding[] {
+  const r = window.rewrites?.found;
+  if (!r) return [];
+  const [first, again] = r.steps;
+  return [
+    finding(
+      `loop:rewrite:${r.path}`,
+      first,
+      resultSeq,
+      `patched the same lines of \`${r.path}\` again at step ${again}, right after its patch of them at step ${first} went through, with nothing run or read in between: find out whether the first patch worked, and why not, before writing it again`,
+      0.7,
+      [first, again],
+    ),
+  ];
+}
 
 /** A call whose result was already seen, with no edit or user message since: nothing new. */
 function redundantLook(

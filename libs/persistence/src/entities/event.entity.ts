@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { TrajectoryEvent } from '@wink/contracts';
+import { SEQ_COLUMN } from './seq-column.js';
 
 /**
  * Every accepted TrajectoryEvent; `event_id` is client-supplied, unique per tenant and event time
@@ -17,7 +18,7 @@ export class EventEntity {
   @Column({ name: 'session_id', type: 'text' })
   sessionId!: string;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: SEQ_COLUMN })
   seq!: number;
 
   @Column({ type: 'text' })

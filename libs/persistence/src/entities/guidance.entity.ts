@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SEQ_COLUMN } from './seq-column.js';
 
 /** Guidance the intervention service decided on, with its delivery state. */
 @Entity({ name: 'guidance' })
@@ -35,7 +36,7 @@ export class GuidanceEntity {
   @Column({ type: 'text' })
   cohort!: string;
 
-  @Column({ name: 'at_seq', type: 'int' })
+  @Column({ name: 'at_seq', type: 'bigint', transformer: SEQ_COLUMN })
   atSeq!: number;
 
   @Column({ name: 'source_received_at', type: 'timestamptz' })
@@ -58,7 +59,7 @@ export class GuidanceEntity {
   outcomeAt!: Date | null;
 
   /** The session's last step when the guidance was first delivered. */
-  @Column({ name: 'delivered_seq', type: 'int', nullable: true })
+  @Column({ name: 'delivered_seq', type: 'bigint', transformer: SEQ_COLUMN, nullable: true })
   deliveredSeq!: number | null;
 
   /** Whether it answered its misbehaviour for the first time (not a recurrence). */

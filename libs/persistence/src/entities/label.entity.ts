@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { SEQ_COLUMN } from './seq-column.js';
 
 /** A person's judgement of a session (`misbehaved` / `clean`) or of a verdict (true / false positive). */
 @Entity({ name: 'labels' })
@@ -24,7 +25,7 @@ export class LabelEntity {
   @Column({ type: 'text', nullable: true })
   subtype!: string | null;
 
-  @Column({ type: 'int', nullable: true })
+  @Column({ type: 'bigint', transformer: SEQ_COLUMN, nullable: true })
   step!: number | null;
 
   @Column({ type: 'text', nullable: true })

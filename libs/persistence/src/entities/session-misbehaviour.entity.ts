@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { SEQ_COLUMN } from './seq-column.js';
 
 /** Rollup kept by the recorder: one row per subtype a session was found to show. */
 @Entity({ name: 'session_misbehaviours' })
@@ -18,7 +19,7 @@ export class SessionMisbehaviourEntity {
   @Column({ type: 'int' })
   verdicts!: number;
 
-  @Column({ name: 'first_at_seq', type: 'int' })
+  @Column({ name: 'first_at_seq', type: 'bigint', transformer: SEQ_COLUMN })
   firstAtSeq!: number;
 
   @Column({ name: 'first_at', type: 'timestamptz' })

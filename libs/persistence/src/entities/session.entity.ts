@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { SEQ_COLUMN } from './seq-column.js';
 
 /** One agent session, aggregated by the recorder from the events it stores. */
 @Entity({ name: 'sessions' })
@@ -24,7 +25,7 @@ export class SessionEntity {
   @Column({ name: 'last_seen_at', type: 'timestamptz' })
   lastSeenAt!: Date;
 
-  @Column({ name: 'last_seq', type: 'int' })
+  @Column({ name: 'last_seq', type: 'bigint', transformer: SEQ_COLUMN })
   lastSeq!: number;
 
   @Column({ name: 'event_count', type: 'int' })

@@ -16,6 +16,10 @@ export class TenantEntity {
   @Column({ type: 'jsonb', default: {} })
   policy!: Record<string, number>;
 
+  /** Days of events kept for this tenant; null: the global RETENTION_DAYS. */
+  @Column({ name: 'retention_days', type: 'int', nullable: true })
+  retentionDays!: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

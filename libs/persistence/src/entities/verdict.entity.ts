@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SEQ_COLUMN } from './seq-column.js';
 
 @Entity({ name: 'verdicts' })
 @Index('verdicts_session_idx', ['tenantId', 'sessionId', 'atSeq'])
@@ -28,13 +29,13 @@ export class VerdictEntity {
   @Column({ type: 'text' })
   detector!: string;
 
-  @Column({ name: 'at_seq', type: 'int' })
+  @Column({ name: 'at_seq', type: 'bigint', transformer: SEQ_COLUMN })
   atSeq!: number;
 
-  @Column({ name: 'from_seq', type: 'int' })
+  @Column({ name: 'from_seq', type: 'bigint', transformer: SEQ_COLUMN })
   fromSeq!: number;
 
-  @Column({ name: 'to_seq', type: 'int' })
+  @Column({ name: 'to_seq', type: 'bigint', transformer: SEQ_COLUMN })
   toSeq!: number;
 
   @Column({ type: 'text' })

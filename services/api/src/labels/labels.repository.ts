@@ -7,6 +7,7 @@ import {
   type TrajectoryEvent,
   type VerdictLabelRequest,
 } from '@wink/contracts';
+import { seqOf } from '@wink/persistence';
 
 /** A line of the labelled-session JSONL that `wink eval` reads. */
 export interface LabelledSessionLine {
@@ -70,16 +71,17 @@ export class LabelsRepository {
         label.labelledBy,
       ],
     );
-    return row ?? null;
+    return row ? { ...row, step: seqOf(row.step as string | null) } : null;
   }
 
   async ofSession(tenantId: string, sessionId: string) {
-    return this.db.query(
+    const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT label_id AS "labelId", verdict_id AS "verdictId", judgement, category, subtype, step,
               note, labelled_by AS "labelledBy", created_at AS "createdAt"
          FROM labels WHERE tenant_id = $1 AND session_id = $2 ORDER BY created_at`,
       [tenantId, sessionId],
     );
+    return rows.map((r) => ({ ...r, step: seqOf(r.step as string | null) }));
   }
 
   /**

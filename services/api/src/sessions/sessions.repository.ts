@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TrajectoryEvent } from '@wink/contracts';
+import { seqOf } from '@wink/persistence';
 import { summariseStep } from './step-summary.js';
 
 /** Most steps one timeline page returns; a longer session's timeline says where to go on. */
@@ -133,7 +134,7 @@ export class SessionsRepository {
             env: session.env,
             firstSeenAt: session.first_seen_at,
             lastSeenAt: session.last_seen_at,
-            lastSeq: session.last_seq,
+            lastSeq: seqOf(session.last_seq as string),
             steps: session.event_count,
             toolCalls: session.tool_calls,
             toolFailures: session.tool_failures,
@@ -149,9 +150,18 @@ export class SessionsRepository {
       })),
       truncated: more,
       nextAfterSeq: more ? steps.at(-1)!.payload.seq : null,
-      verdicts,
-      guidance,
-      labels,
+      verdicts: verdicts.map((v) => ({
+        ...v,
+        atSeq: seqOf(v.atSeq as string),
+        fromSeq: seqOf(v.fromSeq as string),
+        toSeq: seqOf(v.toSeq as string),
+      })),
+      guidance: guidance.map((g) => ({
+        ...g,
+        atSeq: seqOf(g.atSeq as string),
+        deliveredSeq: seqOf(g.deliveredSeq as string | null),
+      })),
+      labels: labels.map((l) => ({ ...l, step: seqOf(l.step as string | null) })),
       outcome: { interventions: guidance.length, ...outcomes },
     };
   }

@@ -94,7 +94,7 @@ export class JudgeScheduler {
       transcript,
       window.ledger?.constraints.map((c) => c.text) ?? [],
     );
-    void this.run(record, window, prompts, context).catch((error) =>
+    void this.run(record, window, window.events, prompts, context).catch((error) =>
       this.log.warn({
         msg: 'judge run failed',
         tenantId: record.tenantId,
@@ -107,6 +107,7 @@ export class JudgeScheduler {
   private async run(
     record: EventRecordV1,
     window: SessionWindow,
+    eventsBefore: number,
     prompts: JudgePrompt[],
     context: string,
   ): Promise<void> {
@@ -125,7 +126,7 @@ export class JudgeScheduler {
         this.spend(tenant, tokens, result),
       );
       for (const { prompt, reply } of confirmed) {
-        if (window.lastSeq - record.event.seq > this.config.JUDGE_STALE_STEPS) {
+        if (window.events - eventsBefore > this.config.JUDGE_STALE_STEPS) {
           skipped.inc({ reason: 'stale' });
           continue;
         }

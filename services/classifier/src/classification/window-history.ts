@@ -19,7 +19,7 @@ export class WindowHistory {
   ): Promise<Map<string, TrajectoryEvent[]>> {
     const rows: Array<{ session_id: string; payload: TrajectoryEvent }> = await this.db.query(
       `SELECT e.session_id, e.payload
-         FROM unnest($2::text[], $3::int[]) AS s(session_id, before_seq)
+         FROM unnest($2::text[], $3::bigint[]) AS s(session_id, before_seq)
          CROSS JOIN LATERAL (
            (SELECT session_id, seq, payload FROM events
              WHERE tenant_id = $1 AND session_id = s.session_id AND seq < s.before_seq

@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TrajectoryEvent, validate, type FieldError } from '@wink/contracts';
-import { partialSuccessOf, readExport, type PartialSuccess, type Signal } from '@wink/otlp';
+import {
+  logsToEvents,
+  parseLogsRequest,
+  parseTraceRequest,
+  partialSuccessOf,
+  tracesToEvents,
+  type OtlpMapping,
+  type PartialSuccess,
+  type Signal,
+} from '@wink/otlp';
 import { EventsService } from '../events/events.service.js';
 import { RateLimiter } from '../events/rate-limiter.js';
 import { TooManyEvents } from '../events/too-many-events.js';
-import { RecentConversations } from './recent-conversations.js';
-
-const REMEMBERED_TRACES = 50_000;
+import { TraceConversations } from './trace-conversations.js';
 
 export type Receipt =
   { ok: true; partial: PartialSuccess | null } | { ok: false; error: FieldError };
@@ -18,15 +25,14 @@ export type Receipt =
  */
 @Injectable()
 export class OtlpReceiver {
-  private readonly conversations = new RecentConversations(REMEMBERED_TRACES);
-
   constructor(
     @Inject(EventsService) private readonly events: EventsService,
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(TraceConversations) private readonly conversations: TraceConversations,
   ) {}
 
   async receive(tenantId: string, signal: Signal, body: unknown): Promise<Receipt> {
-    const read = readExport(signal, body, this.conversations);
+    const read = await this.read(tenantId, signal, body);
     if (!read.ok) return read;
     const mapping = read.value;
     const checked = mapping.events.map(({ event, item }) => ({
@@ -47,5 +53,23 @@ export class OtlpReceiver {
       await this.events.publish(tenantId, valid);
     }
     return { ok: true, partial: partialSuccessOf(signal, mapping) };
+  }
+
+  /** The export checked and read into events; a trace's conversation is shared before publishing. */
+  private async read(
+    tenantId: string,
+    signal: Signal,
+    body: unknown,
+  ): Promise<{ ok: true; value: OtlpMapping } | { ok: false; error: FieldError }> {
+    if (signal === 'logs') {
+      const parsed = parseLogsRequest(body);
+      return parsed.ok ? { ok: true, value: logsToEvents(parsed.value) } : parsed;
+    }
+    const parsed = parseTraceRequest(body);
+    if (!parsed.ok) return parsed;
+    const { memory, save } = await this.conversations.forExport(tenantId, parsed.value);
+    const mapping = tracesToEvents(parsed.value, memory);
+    await save();
+    return { ok: true, value: mapping };
   }
 }

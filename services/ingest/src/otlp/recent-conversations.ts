@@ -1,8 +1,8 @@
 import type { ConversationMemory } from '@wink/otlp';
 
 /**
- * Trace id → conversation id for the traces this instance saw lately, least recently set
- * forgotten first: lets a trace's later spans join the conversation named by an earlier one.
+ * Trace → conversation id for the traces this instance saw lately, least recently set forgotten
+ * first: the cache in front of the shared `otlp_trace_sessions` (see TraceConversations).
  */
 export class RecentConversations implements ConversationMemory {
   private readonly byTrace = new Map<string, string>();

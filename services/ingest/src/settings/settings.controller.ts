@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import {
   PolicyOverrides,
+  RetentionSetting,
   ThresholdOverrides,
   ToolRegistration,
   WebhookRegistration,
@@ -21,8 +22,10 @@ import {
   detectorThresholdsOf,
   policyOf,
   registerToolSchemas,
+  retentionDaysOf,
   setDetectorThresholds,
   setPolicy,
+  setRetentionDays,
   setWebhook,
   toolSchemasOf,
 } from '@wink/persistence';
@@ -105,6 +108,22 @@ export class SettingsController {
   @Get('settings/policy')
   async policy(@TenantId() tenantId: string): Promise<{ policy: Record<string, number> }> {
     return { policy: await policyOf(this.db, tenantId) };
+  }
+
+  /** Days of this tenant's events kept (null: the global RETENTION_DAYS); see the README. */
+  @Put('settings/retention')
+  async setRetention(
+    @TenantId() tenantId: string,
+    @Body() body: unknown,
+  ): Promise<RetentionSetting> {
+    const { days } = parseOr400(RetentionSetting, body);
+    await setRetentionDays(this.db, tenantId, days);
+    return { days };
+  }
+
+  @Get('settings/retention')
+  async retention(@TenantId() tenantId: string): Promise<RetentionSetting> {
+    return { days: await retentionDaysOf(this.db, tenantId) };
   }
 
   /** Where to push guidance; each delivery is signed with `secret` (see the README). */

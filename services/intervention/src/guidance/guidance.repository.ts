@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { DeliveredGuidance, GuidanceV1, Severity } from '@wink/contracts';
 
 export type { DeliveredGuidance };
-import { queryRows } from '@wink/persistence';
+import { queryRows, seqOf } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
 /** A verdict's policy state as stored, and the guidance already stored for it, if any. */
@@ -23,7 +23,8 @@ interface GuidanceRow {
   category: string;
   subtype: string;
   text: string;
-  at_seq: number;
+  /** A bigint: pg returns it as a string. */
+  at_seq: string;
   verdict_ids: string[];
   created_at: Date;
   source_received_at: Date;
@@ -36,7 +37,7 @@ export const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
   category: r.category,
   subtype: r.subtype,
   text: r.text,
-  atSeq: r.at_seq,
+  atSeq: seqOf(r.at_seq),
   verdictIds: r.verdict_ids,
   createdAt: r.created_at.toISOString(),
   sourceReceivedAt: r.source_received_at.toISOString(),
@@ -48,12 +49,16 @@ export class GuidanceRepository {
 
   /**
    * What the policy needs for a batch of verdicts, in one query: the guidance already stored for
-   * each (a redelivered verdict), its session's latest step and guidance so far, and the latest
+   * each (a redelivered verdict), the steps its session recorded after the verdict's (counted up
+   * to one past the tenant's `staleSteps`), its guidance so far, and the latest
    * guidance for the same misbehaviour. Rows come back in the verdicts' order.
    */
   async policyInputs(
     verdicts: Array<
-      Pick<GuidanceV1, 'interventionId' | 'tenantId' | 'sessionId' | 'subtype' | 'signature'>
+      Pick<GuidanceV1, 'interventionId' | 'tenantId' | 'sessionId' | 'subtype' | 'signature'> & {
+        atSeq: number;
+        staleSteps: number;
+      }
     >,
   ): Promise<PolicyInput[]> {
     if (verdicts.length === 0) return [];
@@ -61,7 +66,7 @@ export class GuidanceRepository {
       stored_severity: Severity | null;
       stored_cohort: string | null;
       stored_created_at: Date | null;
-      last_seq: number | null;
+      steps_after: number;
       n: number;
       prev_id: string | null;
       prev_severity: Severity | null;
@@ -69,13 +74,15 @@ export class GuidanceRepository {
     }>(
       this.db,
       `SELECT st.severity AS stored_severity, st.cohort AS stored_cohort, st.created_at AS stored_created_at,
-              s.last_seq,
+              (SELECT count(*) FROM (
+                 SELECT 1 FROM events e
+                  WHERE e.tenant_id = v.tenant_id AND e.session_id = v.session_id AND e.seq > v.at_seq
+                  LIMIT v.stale_steps + 1) later)::int AS steps_after,
               (SELECT count(*) FROM guidance g WHERE g.tenant_id = v.tenant_id AND g.session_id = v.session_id)::int AS n,
               p.intervention_id AS prev_id, p.severity AS prev_severity, p.delivered_at AS prev_delivered_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
-                WITH ORDINALITY AS v(intervention_id, tenant_id, session_id, subtype, signature, i)
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[])
+                WITH ORDINALITY AS v(intervention_id, tenant_id, session_id, subtype, signature, at_seq, stale_steps, i)
          LEFT JOIN guidance st ON st.intervention_id = v.intervention_id
-         LEFT JOIN sessions s ON s.tenant_id = v.tenant_id AND s.session_id = v.session_id
          LEFT JOIN LATERAL (
            SELECT intervention_id, severity, delivered_at FROM guidance
             WHERE tenant_id = v.tenant_id AND session_id = v.session_id
@@ -88,6 +95,8 @@ export class GuidanceRepository {
         verdicts.map((v) => v.sessionId),
         verdicts.map((v) => v.subtype),
         verdicts.map((v) => v.signature),
+        verdicts.map((v) => v.atSeq),
+        verdicts.map((v) => v.staleSteps),
       ],
     );
     return rows.map((r) => ({
@@ -99,7 +108,7 @@ export class GuidanceRepository {
               createdAt: new Date(r.stored_created_at).getTime(),
             }
           : null,
-      sessionLastSeq: r.last_seq,
+      stepsAfter: r.steps_after,
       sessionGuidance: r.n,
       previous: r.prev_id
         ? {
@@ -133,7 +142,7 @@ export class GuidanceRepository {
          SELECT id, tenant, session, ARRAY[verdict], category, subtype, signature, severity, text, cohort,
                 at_seq, source_received_at, created_at, first
            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::text[], $11::int[], $12::timestamptz[],
+                       $8::text[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[],
                        $13::timestamptz[], $14::bool[])
              AS t(id, tenant, session, verdict, category, subtype, signature, severity, text, cohort,
                   at_seq, source_received_at, created_at, first)
@@ -231,15 +240,21 @@ export class GuidanceRepository {
     return rows[0] ? { ackedAt: rows[0].acked_at, deliveredAt: rows[0].delivered_at } : null;
   }
 
-  /** Delivered, still open, and the session has gone `outcomeSteps` further: resolved. */
+  /**
+   * Delivered, still open, and the session has recorded `outcomeSteps` steps since: resolved.
+   * Steps are counted, not seqs subtracted: OTLP seqs are timestamps.
+   */
   async resolveQuietOnes(defaultSteps: number): Promise<number> {
     const rows = await queryRows(
       this.db,
       `UPDATE guidance g SET outcome = 'resolved', outcome_at = now()
-         FROM sessions s, tenants t
-        WHERE g.outcome = 'open' AND g.delivered_at IS NOT NULL
-          AND s.tenant_id = g.tenant_id AND s.session_id = g.session_id AND t.id = g.tenant_id
-          AND s.last_seq >= coalesce(g.delivered_seq, g.at_seq) + coalesce((t.policy->>'outcomeSteps')::int, $1)
+         FROM tenants t, LATERAL (SELECT coalesce((t.policy->>'outcomeSteps')::int, $1) AS steps) o
+        WHERE g.outcome = 'open' AND g.delivered_at IS NOT NULL AND t.id = g.tenant_id
+          AND (SELECT count(*) FROM (
+                 SELECT 1 FROM events e
+                  WHERE e.tenant_id = g.tenant_id AND e.session_id = g.session_id
+                    AND e.seq > coalesce(g.delivered_seq, g.at_seq)
+                  LIMIT o.steps) later) >= o.steps
        RETURNING g.intervention_id`,
       [defaultSteps],
     );

@@ -33,7 +33,11 @@ export class InterventionService {
   async handle(batch: VerdictV1[]): Promise<GuidanceV1[]> {
     const verdicts = [...new Map(batch.map((v) => [v.verdictId, v])).values()];
     const ids = verdicts.map((v) => deterministicUuid('guidance', v.verdictId));
-    const [inputs, settings, cohorts] = await Promise.all([
+    const settings = await this.lookUp(
+      verdicts.map((v) => v.tenantId),
+      (t) => this.policies.for(t),
+    );
+    const [inputs, cohorts] = await Promise.all([
       this.repo.policyInputs(
         verdicts.map((v, i) => ({
           interventionId: ids[i],
@@ -41,11 +45,9 @@ export class InterventionService {
           sessionId: v.sessionId,
           subtype: v.subtype,
           signature: v.signature,
+          atSeq: v.atSeq,
+          staleSteps: settings.get(v.tenantId)!.staleSteps,
         })),
-      ),
-      this.lookUp(
-        verdicts.map((v) => v.tenantId),
-        (t) => this.policies.for(t),
       ),
       this.lookUp(verdicts.map(sessionOf), (key) => {
         const [tenantId, sessionId] = key.split('\u0000');
@@ -74,7 +76,7 @@ export class InterventionService {
         if (!recurred.has(previous.interventionId)) outcomes.inc({ outcome: 'recurred' });
         recurred.add(previous.interventionId);
       }
-      const state = { cohort, sessionLastSeq: input.sessionLastSeq, sessionGuidance, previous };
+      const state = { cohort, stepsAfter: input.stepsAfter, sessionGuidance, previous };
       const decision = decide(verdict, state, settings.get(verdict.tenantId)!, now);
       if (decision.action === 'drop') {
         dropped.inc({ reason: decision.reason });

@@ -12,7 +12,7 @@ const now = Date.UTC(2026, 10, 23, 12, 0, 0);
 const verdict = { subtype: 'repetitive_loop' as const, atSeq: 40, createdAt: now - 1000 };
 const fresh: PolicyState = {
   cohort: null,
-  sessionLastSeq: 41,
+  stepsAfter: 1,
   sessionGuidance: 0,
   previous: null,
 };
@@ -33,7 +33,7 @@ describe('decide', () => {
   });
 
   it('drops a stale verdict and one over the session cap', () => {
-    assert.deepEqual(decide(verdict, { ...fresh, sessionLastSeq: 61 }, settings, now), {
+    assert.deepEqual(decide(verdict, { ...fresh, stepsAfter: 21 }, settings, now), {
       action: 'drop',
       reason: 'stale',
     });

@@ -13,8 +13,11 @@ export type PolicySettings = Required<PolicyOverrides>;
 export interface PolicyState {
   /** The session's cohort in the tenant's running A/B experiment, or null when none runs. */
   cohort: Cohort | null;
-  /** The session's latest step as recorded, or null when not recorded yet. */
-  sessionLastSeq: number | null;
+  /**
+   * Steps the session has recorded after the verdict's step (counted up to one past
+   * `staleSteps`): seqs order steps but need not count them (OTLP seqs are timestamps).
+   */
+  stepsAfter: number;
   /** Guidance the session has received so far. */
   sessionGuidance: number;
   previous: {
@@ -43,13 +46,13 @@ export function escalate(severity: Severity): Severity {
  * once it recurs after delivery, the answer climbs a step: nudge → warn → halt.
  */
 export function decide(
-  verdict: Pick<VerdictV1, 'subtype' | 'env' | 'atSeq' | 'createdAt'>,
+  verdict: Pick<VerdictV1, 'subtype' | 'env' | 'createdAt'>,
   state: PolicyState,
   settings: PolicySettings,
   now: number,
 ): Decision {
   if (state.cohort === 'control') return { action: 'drop', reason: 'control_cohort' };
-  if (state.sessionLastSeq !== null && verdict.atSeq < state.sessionLastSeq - settings.staleSteps) {
+  if (state.stepsAfter > settings.staleSteps) {
     return { action: 'drop', reason: 'stale' };
   }
   if (state.sessionGuidance >= settings.maxPerSession) return { action: 'drop', reason: 'cap' };

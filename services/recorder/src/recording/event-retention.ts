@@ -19,8 +19,9 @@ const dropped = counter(
 
 /**
  * The events table's retention: at start and then every interval, day partitions are created
- * ahead and those past the retention period dropped (labelled sessions kept). Any recorder may
- * run it; one at a time does.
+ * ahead and those past the longest retention (global or a tenant's) dropped; tenants with a
+ * shorter one have their expired rows deleted in batches (labelled sessions kept either way).
+ * Any recorder may run it; one at a time does.
  */
 @Injectable()
 export class EventRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,7 +53,8 @@ export class EventRetention implements OnApplicationBootstrap, OnApplicationShut
       aheadDays: this.config.PARTITIONS_AHEAD_DAYS,
     });
     dropped.inc(report.dropped.length);
-    if (report.created.length || report.dropped.length || report.expiredDefault)
+    const expired = report.expiredDefault + report.expiredShorter + report.expiredDeadLetters;
+    if (report.created.length || report.dropped.length || expired > 0)
       this.log.log({ msg: 'event partitions maintained', ...report });
   }
 }

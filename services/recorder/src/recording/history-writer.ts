@@ -41,7 +41,7 @@ export class HistoryWriter {
       'wink_record_events',
       `WITH incoming AS MATERIALIZED (
          SELECT (r->>'tenantId')::uuid AS tenant_id, e->>'eventId' AS event_id, e->>'sessionId' AS session_id,
-                (e->>'seq')::int AS seq, e->>'kind' AS kind, (e->>'ts')::timestamptz AS ts,
+                (e->>'seq')::bigint AS seq, e->>'kind' AS kind, (e->>'ts')::timestamptz AS ts,
                 to_timestamp((r->>'receivedAt')::double precision / 1000) AS received_at, e AS payload
            FROM jsonb_array_elements($1::jsonb) r, LATERAL (SELECT r->'event' AS e) x
        ), ${lockedSessions('incoming')}, inserted AS (
@@ -97,8 +97,8 @@ export class HistoryWriter {
          SELECT (v->>'verdictId')::uuid AS verdict_id, (v->>'tenantId')::uuid AS tenant_id,
                 v->>'sessionId' AS session_id, v->>'category' AS category, v->>'subtype' AS subtype,
                 v->>'signature' AS signature, (v->>'confidence')::real AS confidence, v->>'detector' AS detector,
-                (v->>'atSeq')::int AS at_seq, (v->'evidence'->>'fromSeq')::int AS from_seq,
-                (v->'evidence'->>'toSeq')::int AS to_seq, v->'evidence'->>'reason' AS reason,
+                (v->>'atSeq')::bigint AS at_seq, (v->'evidence'->>'fromSeq')::bigint AS from_seq,
+                (v->'evidence'->>'toSeq')::bigint AS to_seq, v->'evidence'->>'reason' AS reason,
                 to_timestamp((v->>'createdAt')::double precision / 1000) AS created_at
            FROM jsonb_array_elements($1::jsonb) v
        ), ${lockedSessions('incoming')}, inserted AS (

@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TrajectoryEvent } from '@wink/contracts';
 import { EventWriter, looksFailed } from '@wink/importers';
 import type { LabelledLine } from '../labelled-line.js';
+import { patchCall } from './autocoderover-patch.js';
 
 type Agent = 'repairagent' | 'autocoderover';
 
 const NEXT_ACTION = /\n?; Next action: [\s\S]*$/;
 
-function blocks(text: string, kind: 'Action' | 'Result'): Map<number, string> {
+function blocks(text: string, kind: 'Action' | 'Result' | 'Thought'): Map<number, string> {
   const out = new Map<number, string>();
-  const re = /^(Action|Result) at [Ii]teration (\d+): /gm;
+  const re = /^(Action|Result|Thought) at [Ii]teration (\d+): /gm;
   const marks = [...text.matchAll(re)];
   marks.forEach((m, i) => {
     if (m[1] !== kind) return;
@@ -19,7 +20,17 @@ function blocks(text: string, kind: 'Action' | 'Result'): Map<number, string> {
   return out;
 }
 
-function toolCall(agent: Agent, action: string): { name: string; args: Record<string, string> } {
+type Args = Record<string, string | string[]>;
+
+/**
+ * AutoCodeRover's reasoning before each action (`Thought at Iteration k`), which becomes the
+ * assistant message before the call; RepairAgent's parsed runs are kept as actions only.
+ */
+function thoughtsOf(file: string): Map<number, string> | null {
+  return existsSync(file) ? blocks(readFileSync(file, 'utf8'), 'Thought') : null;
+}
+
+function toolCall(agent: Agent, action: string): { name: string; args: Args } {
   if (agent === 'repairagent') {
     const name = /'name':\s*'([\w-]+)'/.exec(action)?.[1] ?? 'unknown';
     return { name, args: { call: action.slice(0, 4000) } };
@@ -58,15 +69,22 @@ export function solaSt(dataDir: string, agent: Agent): LabelledLine[] {
       ? readFileSync(actionsFile, 'utf8')
       : readFileSync(`${dir}/actions_actions/${instance}`, 'utf8');
     const actions = blocks(actionsText, 'Action');
+    const thoughts =
+      agent === 'autocoderover' ? thoughtsOf(`${dir}/thoughts_actions/${instance}`) : null;
     const sessionId = `${agent}-${instance}`;
     const w = new EventWriter({ sessionId, agent: { name: agent } });
     w.add({ kind: 'task', role: 'user', text: `Repair ${instance}.` });
     const seqOfIteration = new Map<number, number>();
     for (const iteration of [...actions.keys()].sort((a, b) => a - b)) {
-      const { name, args } = toolCall(agent, actions.get(iteration)!);
+      const call = toolCall(agent, actions.get(iteration)!);
+      const reply = thoughts?.get(iteration) ?? '';
+      const patch = call.name === 'write_patch' ? patchCall(reply) : null;
+      const { name, args } = patch ? { name: call.name, args: patch.args } : call;
+      const thought = patch ? patch.prose : reply;
+      if (thought) w.add({ kind: 'message', role: 'assistant', text: thought });
       const callId = w.nextCallId();
-      const call = w.add({ kind: 'tool_call', role: 'assistant', tool: { name, args, callId } });
-      seqOfIteration.set(iteration, call.seq);
+      const event = w.add({ kind: 'tool_call', role: 'assistant', tool: { name, args, callId } });
+      seqOfIteration.set(iteration, event.seq);
       // RepairAgent's parsed results end with the next action the agent chose; that is not output.
       const output = (results.get(iteration) ?? '').replace(NEXT_ACTION, '');
       w.add({
