@@ -24,6 +24,8 @@ import { DeadLetters1764610000000 } from './migrations/1764610000000-dead-letter
 import { ApiKeyScopes1764620000000 } from './migrations/1764620000000-api-key-scopes.js';
 import { PartitionEvents1764630000000 } from './migrations/1764630000000-partition-events.js';
 import { IncrementalDailyRates1764633600000 } from './migrations/1764633600000-incremental-daily-rates.js';
+import { LeanHotIndexes1764700000000 } from './migrations/1764700000000-lean-hot-indexes.js';
+import { SessionChangesMarkedPerRow1764700001000 } from './migrations/1764700001000-session-changes-marked-per-row.js';
 import { BigintSeq1764710000000 } from './migrations/1764710000000-bigint-seq.js';
 import { OtlpTraceSessions1764711000000 } from './migrations/1764711000000-otlp-trace-sessions.js';
 import { TenantRetention1764720000000 } from './migrations/1764720000000-tenant-retention.js';
@@ -56,6 +58,8 @@ export const MIGRATIONS = [
   ApiKeyScopes1764620000000,
   PartitionEvents1764630000000,
   IncrementalDailyRates1764633600000,
+  LeanHotIndexes1764700000000,
+  SessionChangesMarkedPerRow1764700001000,
   BigintSeq1764710000000,
   OtlpTraceSessions1764711000000,
   TenantRetention1764720000000,

@@ -7,6 +7,7 @@ export { EventEntity } from './entities/event.entity.js';
 export { VerdictEntity } from './entities/verdict.entity.js';
 export { GuidanceEntity } from './entities/guidance.entity.js';
 export * from './query-rows.js';
+export * from './prepared-query.js';
 export { seqOf } from './entities/seq-column.js';
 export { ToolSchemaEntity } from './entities/tool-schema.entity.js';
 export * from './tenant-settings.js';

@@ -8,7 +8,6 @@ import { SEQ_COLUMN } from './seq-column.js';
  */
 @Entity({ name: 'events' })
 @Index('events_session_seq_idx', ['tenantId', 'sessionId', 'seq'])
-@Index('events_tenant_received_idx', ['tenantId', 'receivedAt'])
 export class EventEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;

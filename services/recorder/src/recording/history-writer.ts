@@ -1,20 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { TOPICS } from '@wink/contracts';
 import type { ConsumedMessage } from '@wink/kafka';
-import { COHORT_POINT_SQL, sessionLockKeySql } from '@wink/persistence';
+import {
+  COHORT_POINT_SQL,
+  jsonbArrayParam,
+  preparedQuery,
+  sessionLockKeySql,
+} from '@wink/persistence';
 
 /**
- * The batch as one JSON array of the messages exactly as read: one parameter, no serialising or
- * array-literal escaping in this process; Postgres parses it once.
+ * Each batch is one statement, run on its own (one round trip, its own transaction): the
+ * messages go in as one jsonb array exactly as read. Its first step locks the batch's sessions
+ * (in key order, so two writers never deadlock): every row it writes flows from `incoming` only
+ * through that lock, so the events and the verdicts of one session are never written at once and
+ * the daily-rates refresh, which takes the same lock without waiting, never reads a session
+ * half-written. (Triggers mark the sessions whose daily rates changed.) The lock is held to the
+ * statement's commit; its writes resolve conflicts against the latest committed rows, so a
+ * snapshot taken before the lock was granted changes nothing.
  */
-const asJsonArray = (messages: Array<{ bytes: Buffer }>) =>
-  Buffer.concat(
-    messages.flatMap((m, i) => [i === 0 ? OPEN : COMMA, m.bytes]).concat(CLOSE),
-  ).toString('utf8');
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
+const lockedSessions = (from: string) =>
+  `locked AS (
+     SELECT count(pg_advisory_xact_lock(k)) AS n FROM (
+       SELECT DISTINCT ${sessionLockKeySql('tenant_id::text', 'session_id')} AS k FROM ${from} ORDER BY k) keys
+   )`;
 
 /**
  * Batched, idempotent writes of the labelled history. Every insert is `ON CONFLICT DO NOTHING`
@@ -27,18 +36,17 @@ export class HistoryWriter {
 
   async writeEvents(messages: ConsumedMessage<typeof TOPICS.events>[]): Promise<number> {
     if (messages.length === 0) return 0;
-    return this.underSessionLocks(
-      messages.map((m) => [m.value.tenantId, m.value.event.sessionId]),
-      async (tx) => {
-        const result: Array<{ inserted: number }> = await tx.query(
-          `WITH incoming AS (
+    const [result] = await preparedQuery<{ inserted: number }>(
+      this.db,
+      'wink_record_events',
+      `WITH incoming AS MATERIALIZED (
          SELECT (r->>'tenantId')::uuid AS tenant_id, e->>'eventId' AS event_id, e->>'sessionId' AS session_id,
                 (e->>'seq')::bigint AS seq, e->>'kind' AS kind, (e->>'ts')::timestamptz AS ts,
                 to_timestamp((r->>'receivedAt')::double precision / 1000) AS received_at, e AS payload
            FROM jsonb_array_elements($1::jsonb) r, LATERAL (SELECT r->'event' AS e) x
-       ), inserted AS (
+       ), ${lockedSessions('incoming')}, inserted AS (
          INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
-         SELECT * FROM incoming -- a duplicate within the batch is a conflict too
+         SELECT * FROM incoming WHERE (SELECT n FROM locked) > 0 -- a duplicate within the batch is a conflict too
          ON CONFLICT DO NOTHING
          RETURNING tenant_id, session_id, seq, kind, ts, received_at, payload
        ), per_session AS (
@@ -75,30 +83,28 @@ export class HistoryWriter {
          RETURNING tenant_id, session_id
        )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM upserted) AS sessions`,
-          [asJsonArray(messages)],
-        );
-        return result[0].inserted;
-      },
+      [jsonbArrayParam(messages.map((m) => m.bytes))],
     );
+    return result.inserted;
   }
 
   async writeVerdicts(messages: ConsumedMessage<typeof TOPICS.verdicts>[]): Promise<number> {
     if (messages.length === 0) return 0;
-    return this.underSessionLocks(
-      messages.map((m) => [m.value.tenantId, m.value.sessionId]),
-      async (tx) => {
-        const result: Array<{ inserted: number }> = await tx.query(
-          `WITH inserted AS (
-       INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
-                             confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
-       SELECT DISTINCT ON (verdict_id) * FROM (
+    const [result] = await preparedQuery<{ inserted: number }>(
+      this.db,
+      'wink_record_verdicts',
+      `WITH incoming AS MATERIALIZED (
          SELECT (v->>'verdictId')::uuid AS verdict_id, (v->>'tenantId')::uuid AS tenant_id,
                 v->>'sessionId' AS session_id, v->>'category' AS category, v->>'subtype' AS subtype,
                 v->>'signature' AS signature, (v->>'confidence')::real AS confidence, v->>'detector' AS detector,
                 (v->>'atSeq')::bigint AS at_seq, (v->'evidence'->>'fromSeq')::bigint AS from_seq,
                 (v->'evidence'->>'toSeq')::bigint AS to_seq, v->'evidence'->>'reason' AS reason,
                 to_timestamp((v->>'createdAt')::double precision / 1000) AS created_at
-           FROM jsonb_array_elements($1::jsonb) v) incoming
+           FROM jsonb_array_elements($1::jsonb) v
+       ), ${lockedSessions('incoming')}, inserted AS (
+       INSERT INTO verdicts (verdict_id, tenant_id, session_id, category, subtype, signature,
+                             confidence, detector, at_seq, from_seq, to_seq, reason, created_at)
+       SELECT DISTINCT ON (verdict_id) * FROM incoming WHERE (SELECT n FROM locked) > 0
        ON CONFLICT (verdict_id) DO NOTHING
        RETURNING tenant_id, session_id, category, subtype, at_seq, created_at
        ), rolled_up AS (
@@ -112,31 +118,8 @@ export class HistoryWriter {
          RETURNING tenant_id, session_id
        )
        SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM rolled_up) AS rolled_up`,
-          [asJsonArray(messages)],
-        );
-        return result[0].inserted;
-      },
+      [jsonbArrayParam(messages.map((m) => m.bytes))],
     );
-  }
-
-  /**
-   * Runs `write` in a transaction holding a lock on each of its sessions, so the events and the
-   * verdicts of one session are never written at once (each write sees the other's rows), and the
-   * daily-rates refresh, which takes the same lock, never reads a session half-written. (Triggers
-   * mark the sessions whose daily rates changed.)
-   */
-  private underSessionLocks<T>(
-    sessions: Array<[tenantId: string, sessionId: string]>,
-    write: (tx: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    return this.db.transaction(async (tx) => {
-      await tx.query(
-        `SELECT pg_advisory_xact_lock(k) FROM (
-           SELECT DISTINCT ${sessionLockKeySql('t', 's')} AS k
-             FROM unnest($1::text[], $2::text[]) AS x(t, s) ORDER BY k) keys`,
-        [sessions.map(([t]) => t), sessions.map(([, s]) => s)],
-      );
-      return write(tx);
-    });
+    return result.inserted;
   }
 }
