@@ -294,6 +294,12 @@ export class SessionWindow {
   lastSeq = -1;
   /** Events pushed so far: how far the session has gone, which seqs (timestamps for OTLP) do not say. */
   events = 0;
+  /**
+   * The window was rebuilt without the session's whole record (history cut to its recent events,
+   * or not readable): what it has not seen may still have happened, so no rule may conclude from
+   * an absence ("no test ran", "nothing named it", "no file was changed").
+   */
+  partial = false;
   ledger: TaskLedger | null = null;
   taskSeq = -1;
   run: ActionRun | null = null;

@@ -37,7 +37,7 @@ export const falseCompletion: Detector = {
           ),
         ];
       }
-      if (claimsTests && !last) {
+      if (claimsTests && !last && !window.partial) {
         return [
           finding(
             'claim:no-tests',
@@ -52,6 +52,7 @@ export const falseCompletion: Detector = {
     }
     if (step.type === 'end') {
       const ledger = window.ledger;
+      if (window.partial) return [];
       if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0) return [];
       if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return [];
       return [

@@ -31,6 +31,18 @@ describe('nonexistent_resource: a made-up name', () => {
     );
   });
 
+  it('stays quiet on a name not seen in a window rebuilt without the whole record', () => {
+    const s = new SessionBuilder()
+      .bash('ls src/export', { output: '__init__.py\ncsv_writer.py\nformats.py\n' })
+      .tool(
+        'Read',
+        { file_path: 'src/export/helpers.py' },
+        { ok: false, error: 'File does not exist: src/export/helpers.py' },
+      );
+    const partial = analyse(s.events, {}, true).filter((f) => f.subtype === 'nonexistent_resource');
+    assert.deepEqual(partial, []);
+  });
+
   it('flags an id the agent composed that neither the customer nor any tool gave', () => {
     const s = new SessionBuilder()
       .system(AIRLINE_POLICY)

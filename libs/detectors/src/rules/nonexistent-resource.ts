@@ -16,7 +16,7 @@ export const nonexistentResource: Detector = {
     if (step.type !== 'result') return [];
     const missing = window.lookups.latest;
     if (!missing || missing.resultSeq !== step.seq) return [];
-    if (!missing.repeated && !missing.invented) return [];
+    if (!missing.repeated && (!missing.invented || window.partial)) return [];
     const a = step.action;
     const named = missing.resource || missing.key;
     const what = named ? `${missing.kind} \`${named}\`` : `a ${missing.kind}`;

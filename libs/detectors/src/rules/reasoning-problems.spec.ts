@@ -159,6 +159,27 @@ describe('false_completion', () => {
       .end('completed');
     assert.deepEqual(analyse(s.events), []);
   });
+
+  it('concludes nothing from an absence in a window rebuilt without the whole record', () => {
+    const noTest = new SessionBuilder()
+      .tool(
+        'Edit',
+        { file_path: 'src/pager.ts', old_string: '<=', new_string: '<' },
+        { output: 'ok' },
+      )
+      .say('Done. The tests are passing.');
+    assert.deepEqual(analyse(noTest.events, {}, true), []);
+    const untouched = new SessionBuilder()
+      .task('Fix the rounding error in billing/invoice.py.')
+      .tool('Read', { file_path: 'billing/invoice.py' }, { output: 'def total(): ...' })
+      .say('The rounding is handled correctly.')
+      .end('completed');
+    assert.deepEqual(analyse(untouched.events, {}, true), []);
+    const failed = new SessionBuilder()
+      .bash('npm test', { exitCode: 1, output: '1 failing\n  1) pager shows 10 items' })
+      .say('I fixed the pager and all tests pass now.');
+    assert.deepEqual(subtypes(analyse(failed.events, {}, true)), ['false_completion']);
+  });
 });
 
 describe('runaway_usage', () => {

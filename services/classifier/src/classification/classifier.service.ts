@@ -52,10 +52,22 @@ export class ClassifierService {
     messages: ConsumedMessage<typeof TOPICS.events>[],
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const records = messages.map((m) => m.value);
-    await this.rules.prefetch(
-      records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
-    );
-    await this.rebuildUnknownWindows(messages);
+    const keys = records.map((r) => sessionKey(r.tenantId, r.event.sessionId));
+    this.windows.pin(keys);
+    try {
+      await this.rules.prefetch(
+        records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
+      );
+      await this.rebuildUnknownWindows(messages);
+      return await this.classifyInOrder(messages);
+    } finally {
+      this.windows.unpin(keys);
+    }
+  }
+
+  private async classifyInOrder(
+    messages: ConsumedMessage<typeof TOPICS.events>[],
+  ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const verdicts: { key: string; value: Buffer }[] = [];
     const poisoned: Poisoned<ConsumedMessage<typeof TOPICS.events>>[] = [];
     for (const message of messages) {
@@ -98,12 +110,15 @@ export class ClassifierService {
       firstSeq.set(key, { tenantId, sessionId: event.sessionId, seq: event.seq });
       if (event.seq > 0) firstUnknown ??= message;
     }
-    if (firstUnknown)
-      await this.recorder.waitForRecorded(firstUnknown.partition, firstUnknown.offset);
+    const recorded = firstUnknown
+      ? await this.recorder.waitForRecorded(firstUnknown.partition, firstUnknown.offset)
+      : true;
     const byTenant = new Map<string, { sessionId: string; beforeSeq: number }[]>();
     for (const { tenantId, sessionId, seq } of firstSeq.values()) {
-      this.windows.create(sessionKey(tenantId, sessionId));
+      const window = this.windows.create(sessionKey(tenantId, sessionId));
       if (seq === 0) continue;
+      // Cleared below for each session whose whole record came back.
+      window.partial = true;
       const list = byTenant.get(tenantId) ?? [];
       list.push({ sessionId, beforeSeq: seq });
       byTenant.set(tenantId, list);
@@ -111,10 +126,11 @@ export class ClassifierService {
     for (const [tenantId, requests] of byTenant) {
       try {
         const history = await this.history.recent(tenantId, requests, HISTORY_EVENTS);
-        for (const [sessionId, events] of history) {
-          // Gone already if the batch brought the tenant more new sessions than its share.
-          const window = this.windows.get(sessionKey(tenantId, sessionId));
-          for (const event of events) window?.push(event);
+        for (const { sessionId } of requests) {
+          const window = this.windows.get(sessionKey(tenantId, sessionId))!;
+          const events = history.get(sessionId) ?? [];
+          for (const event of events) window.push(event);
+          window.partial = !recorded || events.length >= HISTORY_EVENTS;
         }
       } catch (error) {
         // Without history the detectors still see every new step; only patterns spanning the

@@ -36,4 +36,31 @@ describe('SessionWindows', () => {
     assert.equal(windows.heldBy('t'), 2);
     assert.ok(windows.get('t/a'));
   });
+
+  it('never evicts a pinned window: the cap is exceeded until the batch releases it', () => {
+    const windows = new SessionWindows(10, 8, 2, tenantOf);
+    const batch = ['t/a', 't/b', 't/c'];
+    windows.pin(batch);
+    for (const key of batch) windows.create(key);
+    assert.equal(windows.heldBy('t'), 3);
+    for (const key of batch) assert.ok(windows.get(key), `${key} kept while pinned`);
+    windows.unpin(batch);
+    windows.create('t/d');
+    assert.equal(windows.heldBy('t'), 2);
+    assert.equal(windows.get('t/a'), undefined);
+    assert.ok(windows.get('t/d'));
+  });
+
+  it('a window pinned by two batches stays pinned until both release it', () => {
+    const windows = new SessionWindows(10, 8, 1, tenantOf);
+    windows.pin(['t/a']);
+    windows.pin(['t/a']);
+    windows.create('t/a');
+    windows.unpin(['t/a']);
+    windows.create('t/b');
+    assert.ok(windows.get('t/a'), 'still pinned by the other batch');
+    windows.unpin(['t/a']);
+    windows.create('t/c');
+    assert.equal(windows.get('t/a'), undefined);
+  });
 });

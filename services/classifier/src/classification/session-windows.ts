@@ -3,12 +3,18 @@ import { SessionWindow } from '@wink/detectors';
 /**
  * The windows of the sessions this worker owns, least recently used evicted first. A tenant
  * holds at most `maxPerTenant` of them: beyond that its own least recently used goes, so one
- * tenant opening sessions by the thousand cannot evict every other tenant's.
+ * tenant opening sessions by the thousand cannot evict every other tenant's. Windows of the
+ * batches being classified are pinned: evicting one between its rebuild and its events (another
+ * session of the batch, or a concurrent partition's batch, needing room) would classify the rest
+ * of that session from an empty window. While pinned windows fill a cap, it is exceeded; the
+ * next window made after they are released brings it back.
  */
 export class SessionWindows {
   private readonly windows = new Map<string, SessionWindow>();
   /** Per tenant, its keys in least-recently-used order. */
   private readonly byTenant = new Map<string, Set<string>>();
+  /** Keys in use by batches being classified, with how many batches use each. */
+  private readonly pinned = new Map<string, number>();
 
   constructor(
     private readonly maxSessions: number,
@@ -24,6 +30,18 @@ export class SessionWindows {
   /** How many windows the tenant holds. */
   heldBy(tenantId: string): number {
     return this.byTenant.get(tenantId)?.size ?? 0;
+  }
+
+  pin(keys: Iterable<string>): void {
+    for (const key of keys) this.pinned.set(key, (this.pinned.get(key) ?? 0) + 1);
+  }
+
+  unpin(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const uses = this.pinned.get(key) ?? 0;
+      if (uses <= 1) this.pinned.delete(key);
+      else this.pinned.set(key, uses - 1);
+    }
   }
 
   get(key: string): SessionWindow | undefined {
@@ -44,11 +62,22 @@ export class SessionWindows {
     this.evict(key);
     const own = this.byTenant.get(tenantId) ?? new Set<string>();
     this.byTenant.set(tenantId, own);
-    while (own.size >= this.maxPerTenant) this.evict(own.values().next().value!);
+    this.trim(own, this.maxPerTenant - 1);
     this.windows.set(key, window);
     own.add(key);
-    while (this.windows.size > this.maxSessions) this.evict(this.windows.keys().next().value!);
+    this.trim(this.windows, this.maxSessions);
     return window;
+  }
+
+  /** Evicts the least recently used unpinned keys of `held` until it holds at most `max`. */
+  private trim(held: { size: number; keys(): Iterable<string> }, max: number): void {
+    if (held.size <= max) return;
+    const victims: string[] = [];
+    for (const key of held.keys()) {
+      if (held.size - victims.length <= max) break;
+      if (!this.pinned.has(key)) victims.push(key);
+    }
+    for (const key of victims) this.evict(key);
   }
 
   private evict(key: string): void {
