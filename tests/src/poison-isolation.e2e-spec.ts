@@ -34,7 +34,7 @@ function poisonRecord(tenantId: string, sessionId: string, poison: 'seq' | 'nul'
   const event: TrajectoryEvent = {
     eventId: `poison-${poison}-${sessionId}`,
     sessionId,
-    seq: poison === 'seq' ? 2147483648 : 1,
+    seq: poison === 'seq' ? 1e19 : 1,
     ts: new Date().toISOString(),
     agent: { name: 'poisoner' },
     kind: 'message',
@@ -132,7 +132,7 @@ describe('poison isolation (real Kafka, real Postgres)', () => {
     assert.ok(recorder.every((d) => d.sourceTopic === TOPICS.events && d.failure === 'handler'));
     assert.ok(recorder.every((d) => d.service === 'recorder' && d.attempts === 3));
     const errors = recorder.map((d) => d.error).join('\n');
-    assert.match(errors, /out of range for type integer/);
+    assert.match(errors, /out of range for type bigint/);
     assert.match(errors, /Unicode escape sequence/);
 
     const shown = await request<DeadLetterDetail>(
