@@ -13,6 +13,9 @@ import type { TypedProducer } from './typed-producer.js';
 import { logicalTopic, physicalGroup, physicalTopic } from './naming.js';
 import { OffsetCommitter } from './offset-committer.js';
 
+const STOP_FLUSH_MS = 5_000;
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
 export interface ConsumedMessage<T extends Topic = Topic> {
   topic: T;
   partition: number;
@@ -73,6 +76,13 @@ export class BatchConsumer {
   private readonly committer: OffsetCommitter;
   private handler: BatchHandler | null = null;
   private stopping = false;
+  /**
+   * Per partition this member holds, the offset after its last batch whose effects are durable.
+   * Commits trail the batches, so a rebalance can hand a partition back from an older committed
+   * offset: those messages were handled here already, and a stateful handler (the classifier's
+   * windows) must not see them twice. Forgotten for partitions the member no longer holds.
+   */
+  private readonly handledUpTo = new Map<string, bigint>();
   deadLettered = 0;
 
   constructor(
@@ -108,6 +118,14 @@ export class BatchConsumer {
     // KafkaJS restarts a consumer only after retriable errors. A member evicted while a batch
     // waited on Postgres crashes with a non-retriable one and would stay stopped, leaving the
     // service up but consuming nothing; joining again is safe because every effect is idempotent.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const held = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((p) => partitionKey(topic, p)),
+        ),
+      );
+      for (const key of this.handledUpTo.keys()) if (!held.has(key)) this.handledUpTo.delete(key);
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && !this.stopping) void this.restartAfterCrash();
     });
@@ -146,7 +164,12 @@ export class BatchConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.committer.flush();
+    // Bounded: with the broker gone, its retries must not outlast a pod's grace period; an offset
+    // not committed is only read again.
+    await Promise.race([
+      this.committer.flush(),
+      new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_MS).unref()),
+    ]);
     await this.consumer.disconnect();
   }
 
@@ -158,10 +181,16 @@ export class BatchConsumer {
   }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
     const topic = logicalTopic(batch.topic);
+    const held = partitionKey(batch.topic, batch.partition);
+    const handledUpTo = this.handledUpTo.get(held);
+    const fresh =
+      handledUpTo === undefined
+        ? batch.messages
+        : batch.messages.filter((m) => BigInt(m.offset) >= handledUpTo);
     const valid: ConsumedMessage[] = [];
     const poisoned: Array<Poisoned<KafkaMessage> & { failure: PoisonMessageV1['failure'] }> = [];
     const raw = new Map<string, KafkaMessage>();
-    for (const message of batch.messages) {
+    for (const message of fresh) {
       const decoded = decodeEnvelope(topic, message.value);
       if (!decoded.ok) {
         const { field, message: why } = decoded.error;
@@ -209,9 +238,17 @@ export class BatchConsumer {
     resolveOffset(batch.lastOffset());
     // Every effect of the batch is durable: its offsets go in the next commit, which the next
     // fetch need not wait for.
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    this.committer.add({ topic: batch.topic, partition: batch.partition, offset: next });
-    await heartbeat();
+    const next = BigInt(batch.lastOffset()) + 1n;
+    this.handledUpTo.set(held, next);
+    this.committer.add({ topic: batch.topic, partition: batch.partition, offset: String(next) });
+    try {
+      await heartbeat();
+    } catch (error) {
+      // The group is rebalancing: the new assignment starts from the committed offsets, so what
+      // is queued goes out first, or the partitions' next owners (this member too) read it again.
+      await this.committer.flush();
+      throw error;
+    }
   }
 
   /** Publishes the batch's poison messages (acks = all) before its offsets are committed. */

@@ -69,4 +69,24 @@ describe('OffsetCommitter', () => {
     assert.equal(calls, 3);
     assert.equal(committer.queued, 0);
   });
+
+  it('commits an offset added just as a drain ends, whatever the microtask it lands on', async () => {
+    for (let delay = 0; delay < 8; delay++) {
+      const committed: PartitionOffset[] = [];
+      const committer = new OffsetCommitter(async (offsets) => {
+        committed.push(...offsets);
+      });
+      committer.add(at(0, 1));
+      let tick = Promise.resolve();
+      for (let i = 0; i < delay; i++) tick = tick.then(() => undefined);
+      await tick;
+      committer.add(at(1, 1));
+      await committer.flush();
+      assert.equal(committer.queued, 0, `added ${delay} microtasks later`);
+      assert.ok(
+        committed.some((o) => o.partition === 1),
+        `partition 1, added ${delay} microtasks later, committed`,
+      );
+    }
+  });
 });

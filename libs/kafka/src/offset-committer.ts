@@ -34,14 +34,12 @@ export class OffsetCommitter {
   add(offset: PartitionOffset): void {
     this.pending.set(`${offset.topic}\u0000${offset.partition}`, { ...offset, tries: 0 });
     // Started on the next microtask: offsets added in the same turn share the request.
-    this.flushing ??= Promise.resolve()
-      .then(() => this.drain())
-      .finally(() => (this.flushing = null));
+    this.flushing ??= Promise.resolve().then(() => this.drain());
   }
 
   /** Resolves once every offset added so far has been committed or given up on. */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.pending.size > 0) await (this.flushing ??= this.drain());
   }
 
   get queued(): number {
@@ -50,23 +48,29 @@ export class OffsetCommitter {
 
   private async drain(): Promise<void> {
     const attempts = this.options.attempts ?? 3;
-    while (this.pending.size > 0) {
-      const offsets = [...this.pending.values()];
-      this.pending.clear();
-      try {
-        await this.commit(
-          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-        );
-      } catch (error) {
-        this.options.onError?.(error);
-        for (const o of offsets) {
-          const key = `${o.topic}\u0000${o.partition}`;
-          if (!this.pending.has(key) && o.tries + 1 < attempts)
-            this.pending.set(key, { ...o, tries: o.tries + 1 });
+    try {
+      while (this.pending.size > 0) {
+        const offsets = [...this.pending.values()];
+        this.pending.clear();
+        try {
+          await this.commit(
+            offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+          );
+        } catch (error) {
+          this.options.onError?.(error);
+          for (const o of offsets) {
+            const key = `${o.topic}\u0000${o.partition}`;
+            if (!this.pending.has(key) && o.tries + 1 < attempts)
+              this.pending.set(key, { ...o, tries: o.tries + 1 });
+          }
+          if (this.pending.size > 0)
+            await new Promise((r) => setTimeout(r, this.options.retryMs ?? 200));
         }
-        if (this.pending.size > 0)
-          await new Promise((r) => setTimeout(r, this.options.retryMs ?? 200));
       }
+    } finally {
+      // Cleared in the same synchronous step as the loop's last empty check: an offset added
+      // after it starts a drain of its own rather than waiting for one that has ended.
+      this.flushing = null;
     }
   }
 }
