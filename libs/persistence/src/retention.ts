@@ -212,20 +212,21 @@ async function partitionsToTrim(
     tenant.days < tenant.trimmedDays;
   if (full) return { full, parts: await dayPartitionsBefore(runner, firstKept) };
   const rows: Array<{ name: string }> = await runner.query(
-    `WITH parts AS (
-       SELECT c.relname AS name, to_date(substr(c.relname, 8), 'YYYYMMDD') AS day
-         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_[0-9]{8}$'),
-     since AS (SELECT ($3::date - $4::int)::timestamp AT TIME ZONE 'UTC' AS at)
-     SELECT p.name FROM parts p, since
-      WHERE p.day < $2::date
-        AND (p.day >= $3::date - $4::int
-             OR EXISTS (SELECT 1 FROM sessions s
-                         WHERE s.tenant_id = $1 AND s.first_received_at >= since.at
-                           AND s.first_received_at < $2::date::timestamp AT TIME ZONE 'UTC'
-                           AND s.first_seen_at < p.day::timestamp AT TIME ZONE 'UTC' + interval '1 day'
-                           AND s.last_seen_at >= p.day::timestamp AT TIME ZONE 'UTC'))
-      ORDER BY p.name`,
+    `WITH since AS (SELECT ($3::date - $4::int)::timestamp AT TIME ZONE 'UTC' AS at),
+     imported AS MATERIALIZED (
+       SELECT DISTINCT d::date AS day
+         FROM since, sessions s,
+              generate_series((s.first_seen_at AT TIME ZONE 'UTC')::date,
+                              (s.last_seen_at AT TIME ZONE 'UTC')::date, interval '1 day') d
+        WHERE s.tenant_id = $1 AND s.first_received_at >= since.at
+          AND s.first_received_at < $2::date::timestamp AT TIME ZONE 'UTC'
+          AND s.first_seen_at < since.at)
+     SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_[0-9]{8}$'
+        AND to_date(substr(c.relname, 8), 'YYYYMMDD') < $2::date
+        AND (to_date(substr(c.relname, 8), 'YYYYMMDD') >= $3::date - $4::int
+             OR to_date(substr(c.relname, 8), 'YYYYMMDD') IN (SELECT day FROM imported))
+      ORDER BY c.relname`,
     [tenant.id, firstKept, tenant.trimmedThrough, LATE_ARRIVAL_DAYS],
   );
   return { full, parts: rows.map((r) => r.name) };
