@@ -450,16 +450,26 @@ describe('analytics, labels and tenancy over the labelled history (real Kafka, r
     const readOnly = await issueApiKey(db, name, ['read']);
     assert.equal((await put({ days: 7 }, readOnly.apiKey)).status, 403);
 
+    await db.query(
+      `UPDATE tenants SET retention_trimmed_through = current_date, retention_trimmed_days = 30
+        WHERE id = $1`,
+      [tenant.tenantId],
+    );
     assert.deepEqual((await put({ days: 90 })).body, { days: 90 });
     const read = await request<Body>(`${pipeline.services.ingest.url}/v1/settings/retention`, {
       apiKey: tenant.apiKey,
     });
     assert.deepEqual(read.body, { days: 90 });
-    const [{ retention_days }] = await db.query(
-      'SELECT retention_days FROM tenants WHERE id = $1',
+    const [{ retention_days, trimmed }] = await db.query(
+      'SELECT retention_days, retention_trimmed_through AS trimmed FROM tenants WHERE id = $1',
       [tenant.tenantId],
     );
     assert.equal(retention_days, 90);
+    assert.equal(
+      trimmed,
+      null,
+      'the next maintenance trims its whole history for the new retention',
+    );
     assert.deepEqual((await put({ days: null })).body, { days: null }, 'back to the global one');
   });
 

@@ -205,6 +205,79 @@ describe('events partitioned by day, retention and the incremental daily rates (
     );
   });
 
+  it('trims each tenant only through the days newly past its cutoff; a retention set or shortened gets a full pass', async () => {
+    const keeper = (await issueApiKey(db, `keeper-${randomUUID()}`)).tenantId;
+    const mid = (await issueApiKey(db, `mid-${randomUUID()}`)).tenantId;
+    await setRetentionDays(db, keeper, 90);
+    const policy = { retentionDays: 30, aheadDays: 7, batchRows: 10 };
+    await maintainEventPartitions(db, policy, NOW); // the 90 days' partitions; every tenant marked
+    const cut = Date.parse(new Date(NOW - 30 * DAY).toISOString().slice(0, 10)); // mid's cutoff
+
+    for (const age of [5, 20, 40])
+      await insertEvent(`m-${age}`, `m-${age}`, NOW - age * DAY, undefined, mid);
+    await insertEvent('labelled', 'm-labelled', NOW - 50 * DAY, undefined, mid);
+    await db.query(
+      `INSERT INTO labels (tenant_id, session_id, judgement, labelled_by) VALUES ($1, 'labelled', 'clean', 'test')`,
+      [mid],
+    );
+    await insertEvent('boundary', 'm-boundary', cut + 1000, undefined, mid);
+    // Stamped a minute before the cutoff day, received an hour into it: kept until the cutoff passes.
+    await insertEvent('late', 'm-late', cut - 60_000, cut + 3_600_000, mid);
+    // A trajectory imported just after the cutoff day began, its steps 60 days old.
+    await insertEvent('imported', 'm-imported', NOW - 60 * DAY, cut + 7_200_000, mid);
+    await db.query(
+      `INSERT INTO sessions (tenant_id, session_id, agent_name, first_seen_at, last_seen_at, last_seq,
+                             event_count, first_received_at)
+       VALUES ($1, 'imported', 'claude-code', $2, $2, 0, 1, $3)`,
+      [mid, new Date(NOW - 60 * DAY), new Date(cut + 7_200_000)],
+    );
+    // Imported 15 days ago: within 30 days of its arrival, not of 10.
+    await insertEvent('imported-15', 'm-imported-15', NOW - 60 * DAY, NOW - 15 * DAY, mid);
+
+    // The settings endpoint's write clears the mark: mid alone gets a full pass.
+    await setRetentionDays(db, mid, null);
+    const first = await maintainEventPartitions(db, policy, NOW);
+    assert.equal(first.fullPasses, 1);
+    assert.deepEqual(await whereIs('m-40', mid), []);
+    for (const kept of ['m-5', 'm-20', 'labelled', 'boundary', 'late', 'imported', 'imported-15'])
+      assert.equal((await whereIs(kept, mid)).length, 1, kept);
+
+    const [{ shorter }] = await db.query(
+      `SELECT count(*)::int AS shorter FROM tenants WHERE coalesce(retention_days, 30) < 90`,
+    );
+    const second = await maintainEventPartitions(db, policy, NOW);
+    assert.equal(second.fullPasses, 0);
+    assert.equal(second.expiredShorter, 0);
+    assert.equal(
+      second.scannedShorter,
+      3 * shorter,
+      'each tenant: the two days before its cutoff (late arrivals) and the default partition',
+    );
+
+    const nextDay = await maintainEventPartitions(db, policy, NOW + DAY);
+    assert.equal(nextDay.fullPasses, 0);
+    assert.equal(
+      nextDay.scannedShorter,
+      4 * shorter + 1,
+      "one more day each, and for mid the imported trajectory's partition",
+    );
+    assert.equal(nextDay.expiredShorter, 3);
+    for (const gone of ['boundary', 'late', 'imported'])
+      assert.deepEqual(await whereIs(gone, mid), [], gone);
+
+    // Shortened to 10 days: the whole history again, so the import kept for its arrival goes too.
+    await setRetentionDays(db, mid, 10);
+    const shortened = await maintainEventPartitions(db, policy, NOW + DAY);
+    assert.equal(shortened.fullPasses, 1);
+    assert.ok(shortened.scannedShorter > 4 * shorter + 50, 'every day partition before the cutoff');
+    assert.deepEqual(await whereIs('m-20', mid), []);
+    assert.deepEqual(await whereIs('imported-15', mid), []);
+    assert.deepEqual(await whereIs('m-5', mid), [dayName(NOW - 5 * DAY)]);
+    assert.deepEqual(await whereIs('labelled', mid), [dayName(NOW - 50 * DAY)], 'labelled: kept');
+    await setRetentionDays(db, keeper, null);
+    while ((await refreshDailyRates(db, 100)) > 0); // the imported session: counted, out of the rates' test
+  });
+
   it('runs one maintenance at a time: a second one while the lock is held does nothing', async () => {
     const holder = db.createQueryRunner();
     await holder.connect();

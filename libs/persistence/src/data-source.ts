@@ -29,6 +29,7 @@ import { SessionChangesMarkedPerRow1764700001000 } from './migrations/1764700001
 import { BigintSeq1764710000000 } from './migrations/1764710000000-bigint-seq.js';
 import { OtlpTraceSessions1764711000000 } from './migrations/1764711000000-otlp-trace-sessions.js';
 import { TenantRetention1764720000000 } from './migrations/1764720000000-tenant-retention.js';
+import { TenantRetentionTrimmed1764720001000 } from './migrations/1764720001000-tenant-retention-trimmed.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   BigintSeq1764710000000,
   OtlpTraceSessions1764711000000,
   TenantRetention1764720000000,
+  TenantRetentionTrimmed1764720001000,
 ];
 
 /** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */

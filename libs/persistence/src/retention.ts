@@ -23,6 +23,10 @@ export interface MaintenanceReport {
   expiredDefault: number;
   /** Expired rows deleted, in batches, for tenants whose retention is shorter than the longest. */
   expiredShorter: number;
+  /** Partition scans for those tenants (each tenant: the default partition and the days trimmed). */
+  scannedShorter: number;
+  /** Tenants given a full pass (never trimmed, retention changed or shortened). */
+  fullPasses: number;
   /** Dead letters deleted after their tenant's retention. */
   expiredDeadLetters: number;
 }
@@ -39,7 +43,11 @@ export async function setRetentionDays(
   tenantId: string,
   days: number | null,
 ): Promise<void> {
-  await db.query('UPDATE tenants SET retention_days = $2 WHERE id = $1', [tenantId, days]);
+  // The next maintenance trims the whole history again for the new retention.
+  await db.query(
+    `UPDATE tenants SET retention_days = $2, retention_trimmed_through = NULL WHERE id = $1`,
+    [tenantId, days],
+  );
 }
 
 export async function retentionDaysOf(db: DataSource, tenantId: string): Promise<number | null> {
@@ -60,7 +68,10 @@ export async function retentionDaysOf(db: DataSource, tenantId: string): Promise
  *   freshly imported old trajectory gets the whole period) are deleted, labelled sessions' again
  *   excepted;
  * - a tenant whose retention is shorter than the longest has its expired rows (same rule) deleted
- *   in batches of `batchRows`, each committed on its own, partition by partition;
+ *   in batches of `batchRows`, each committed on its own, partition by partition; only the day
+ *   partitions that fell past its cutoff since its last pass are scanned (with the default one
+ *   and those holding trajectories imported since), a full pass only when it has no mark yet, its
+ *   retention was set (`setRetentionDays`) or it shortened;
  * - dead letters older than their tenant's retention are deleted in batches too.
  *
  * Verdicts, guidance, deliveries, labels, sessions and the rollups are not touched: they are kept
@@ -80,6 +91,8 @@ export async function maintainEventPartitions(
     keptLabelled: 0,
     expiredDefault: 0,
     expiredShorter: 0,
+    scannedShorter: 0,
+    fullPasses: 0,
     expiredDeadLetters: 0,
   };
   const runner = db.createQueryRunner();
@@ -88,24 +101,26 @@ export async function maintainEventPartitions(
     const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(${LOCK_SQL}) AS locked`);
     if (!locked) return report;
     try {
-      const tenants: Array<{ id: string; days: number }> = await runner.query(
-        `SELECT id::text, coalesce(retention_days, $1)::int AS days FROM tenants`,
+      const [{ longest }]: Array<{ longest: number }> = await runner.query(
+        `SELECT greatest($1::int, max(retention_days))::int AS longest FROM tenants`,
         [policy.retentionDays],
       );
-      report.longestDays = Math.max(policy.retentionDays, ...tenants.map((t) => t.days));
+      report.longestDays = longest;
       await maintainPartitions(
         runner,
         report,
         utcDay(now - report.longestDays * DAY_MS),
         utcDay(now + policy.aheadDays * DAY_MS),
       );
-      for (const tenant of tenants.filter((t) => t.days < report.longestDays))
-        report.expiredShorter += await expireTenant(
-          runner,
-          tenant.id,
-          utcDay(now - tenant.days * DAY_MS),
-          batchRows,
-        );
+      const shorter: TrimmedTenant[] = await runner.query(
+        `SELECT id::text, coalesce(retention_days, $1)::int AS days, retention_days AS "setDays",
+                to_char(retention_trimmed_through, 'YYYY-MM-DD') AS "trimmedThrough",
+                retention_trimmed_days AS "trimmedDays"
+           FROM tenants WHERE coalesce(retention_days, $1) < $2 ORDER BY id`,
+        [policy.retentionDays, longest],
+      );
+      for (const tenant of shorter)
+        await expireTenant(runner, report, tenant, utcDay(now - tenant.days * DAY_MS), batchRows);
       report.expiredDeadLetters = await expireDeadLetters(runner, policy, now, batchRows);
       return report;
     } finally {
@@ -162,22 +177,83 @@ async function dayPartitionsBefore(runner: QueryRunner, day: string): Promise<st
   return rows.map((r) => r.name);
 }
 
+interface TrimmedTenant {
+  id: string;
+  days: number;
+  /** Its own retention (null: the global one). */
+  setDays: number | null;
+  /** The cutoff of the tenant's last complete pass (null: none yet, or its retention was set since). */
+  trimmedThrough: string | null;
+  trimmedDays: number | null;
+}
+
+/**
+ * Day partitions before a tenant's trimmed mark are rescanned this many days back: an event
+ * timestamped before midnight and received after it is kept by the pass of that day (it arrived
+ * within the retention) and only expires once the cutoff passes its arrival.
+ */
+const LATE_ARRIVAL_DAYS = 2;
+
+/**
+ * The day partitions before `firstKept` that may hold this tenant's expired rows: all of them
+ * without a mark (or when its retention shortened since); otherwise those that fell past the
+ * cutoff since the mark (`LATE_ARRIVAL_DAYS` back), and those holding sessions first received
+ * since then whose steps are older (an imported trajectory: its rows sit in old partitions, kept
+ * for their arrival until now).
+ */
+async function partitionsToTrim(
+  runner: QueryRunner,
+  tenant: TrimmedTenant,
+  firstKept: string,
+): Promise<{ full: boolean; parts: string[] }> {
+  const full =
+    tenant.trimmedThrough === null ||
+    tenant.trimmedDays === null ||
+    tenant.days < tenant.trimmedDays;
+  if (full) return { full, parts: await dayPartitionsBefore(runner, firstKept) };
+  const rows: Array<{ name: string }> = await runner.query(
+    `WITH since AS (SELECT ($3::date - $4::int)::timestamp AT TIME ZONE 'UTC' AS at),
+     imported AS MATERIALIZED (
+       SELECT DISTINCT d::date AS day
+         FROM since, sessions s,
+              generate_series((s.first_seen_at AT TIME ZONE 'UTC')::date,
+                              (s.last_seen_at AT TIME ZONE 'UTC')::date, interval '1 day') d
+        WHERE s.tenant_id = $1 AND s.first_received_at >= since.at
+          AND s.first_received_at < $2::date::timestamp AT TIME ZONE 'UTC'
+          AND s.first_seen_at < since.at)
+     SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_[0-9]{8}$'
+        AND to_date(substr(c.relname, 8), 'YYYYMMDD') < $2::date
+        AND (to_date(substr(c.relname, 8), 'YYYYMMDD') >= $3::date - $4::int
+             OR to_date(substr(c.relname, 8), 'YYYYMMDD') IN (SELECT day FROM imported))
+      ORDER BY c.relname`,
+    [tenant.id, firstKept, tenant.trimmedThrough, LATE_ARRIVAL_DAYS],
+  );
+  return { full, parts: rows.map((r) => r.name) };
+}
+
 /**
  * Deletes one tenant's events older than `firstKept` (by time and arrival; labelled sessions
- * kept) from the day partitions before it and the default one, `batchRows` at a time by row
- * address within one partition, so each statement is short and no transaction holds many locks.
- * Each batch starts past the last address deleted, so a scan in physical order never re-reads
- * the rows it already deleted (they stay until vacuum); a last sweep from the start catches rows
- * a scan in another order (by an index) passed over.
+ * kept) from the default partition and the day partitions `partitionsToTrim` names, `batchRows`
+ * at a time by row address within one partition, so each statement is short and no transaction
+ * holds many locks, then marks the tenant trimmed through `firstKept`. Each batch starts past
+ * the last address deleted, so a scan in physical order never re-reads the rows it already
+ * deleted (they stay until vacuum); a last sweep from the start catches rows a scan in another
+ * order (by an index) passed over.
  */
 async function expireTenant(
   runner: QueryRunner,
-  tenantId: string,
+  report: MaintenanceReport,
+  tenant: TrimmedTenant,
   firstKept: string,
   batchRows: number,
-): Promise<number> {
+): Promise<void> {
+  const tenantId = tenant.id;
+  const { full, parts } = await partitionsToTrim(runner, tenant, firstKept);
+  if (full) report.fullPasses++;
   let deleted = 0;
-  for (const part of [...(await dayPartitionsBefore(runner, firstKept)), 'events_default']) {
+  for (const part of [...parts, 'events_default']) {
+    report.scannedShorter++;
     for (let after = '(0,0)'; ;) {
       const [{ n, last }]: Array<{ n: number; last: string | null }> = await runner.query(
         `WITH cutoff AS (SELECT $2::date::timestamp AT TIME ZONE 'UTC' AS at),
@@ -197,7 +273,14 @@ async function expireTenant(
       else break;
     }
   }
-  return deleted;
+  report.expiredShorter += deleted;
+  // Only what this pass read: a retention set meanwhile (which cleared the mark) keeps it cleared.
+  await runner.query(
+    `UPDATE tenants SET retention_trimmed_through = $2::date, retention_trimmed_days = $3
+      WHERE id = $1 AND retention_days IS NOT DISTINCT FROM $4::int
+        AND retention_trimmed_through IS NOT DISTINCT FROM $5::date`,
+    [tenantId, firstKept, tenant.days, tenant.setDays, tenant.trimmedThrough],
+  );
 }
 
 /** Dead letters older than their tenant's retention (the global one when they have no tenant). */
