@@ -17,3 +17,4 @@ export * from './webhooks/webhook-egress.js';
 export * from './webhooks/pinned-post.js';
 export * from './authenticate-before-body.js';
 export * from './platform-env.js';
+export * from './repeating-job.js';

@@ -58,12 +58,13 @@ describe('OTLP request bodies', () => {
 describe('RecentConversations', () => {
   it('remembers the latest traces up to its capacity, forgetting the least recently set', () => {
     const memory = new RecentConversations(2);
-    memory.set('t1', 'c1');
-    memory.set('t2', 'c2');
-    memory.set('t1', 'c1');
-    memory.set('t3', 'c3');
-    assert.equal(memory.get('t1'), 'c1');
+    const entry = (conversationId: string) => ({ conversationId, storedAt: 0 });
+    memory.set('t1', entry('c1'));
+    memory.set('t2', entry('c2'));
+    memory.set('t1', entry('c1'));
+    memory.set('t3', entry('c3'));
+    assert.equal(memory.get('t1')?.conversationId, 'c1');
     assert.equal(memory.get('t2'), undefined);
-    assert.equal(memory.get('t3'), 'c3');
+    assert.equal(memory.get('t3')?.conversationId, 'c3');
   });
 });

@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { refreshDailyRates } from '@wink/persistence';
-import { counter } from '@wink/platform';
+import { counter, RepeatingJob } from '@wink/platform';
 import { RECORDER_CONFIG } from '../tokens.js';
 import type { RecorderConfig } from '../config.js';
-import { RepeatingJob } from './repeating-job.js';
 
 const SESSIONS_PER_CALL = 500;
 const refreshed = counter(

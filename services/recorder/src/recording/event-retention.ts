@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { maintainEventPartitions } from '@wink/persistence';
-import { counter } from '@wink/platform';
+import { counter, RepeatingJob } from '@wink/platform';
 import { RECORDER_CONFIG } from '../tokens.js';
 import type { RecorderConfig } from '../config.js';
-import { RepeatingJob } from './repeating-job.js';
 
 const dropped = counter(
   'wink_event_partitions_dropped_total',
