@@ -33,8 +33,7 @@ describe('OffsetCommitter', () => {
     const requests: PartitionOffset[][] = [];
     const errors: unknown[] = [];
     let fail = true;
-    let committer!: OffsetCommitter;
-    committer = new OffsetCommitter(
+    const committer: OffsetCommitter = new OffsetCommitter(
       async (offsets) => {
         requests.push(offsets);
         if (fail) {
