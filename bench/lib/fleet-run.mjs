@@ -2,10 +2,9 @@
 // and Postgres), runs bench/lib/fleet-load.mjs in its own process against it, and returns what
 // was sent, the latencies seen from outside, every consumer group's lag over the run, the CPU
 // each process used (from /proc) and what Postgres holds afterwards.
-import { spawn } from 'node:child_process';
-import { brokerPids, childPids, CpuMeter, postgresBackendPids } from './proc-cpu.mjs';
+import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
+import { runJsonChild } from './json-child.mjs';
 
-const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
 const LAG_SAMPLE_MS = 2000;
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
@@ -39,19 +38,8 @@ export async function groupLags(admin) {
   return out;
 }
 
-function runLoad(options) {
-  const script = new URL('fleet-load.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
-    ),
-  );
-}
+const runLoad = (options) =>
+  runJsonChild(new URL('fleet-load.mjs', import.meta.url).pathname, [JSON.stringify(options)]);
 
 export async function runFleet({
   rate,
@@ -78,13 +66,7 @@ export async function runFleet({
     const { tenantId, apiKey } = await infra.newTenant(db);
     const database = new URL(infra.TEST_DATABASE_URL).pathname.slice(1);
     const brokerPort = infra.BROKERS[0].split(':').at(-1);
-    const meter = new CpuMeter({
-      ...Object.fromEntries(
-        SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
-      ),
-      broker: () => brokerPids(brokerPort),
-      postgres: () => postgresBackendPids(database),
-    });
+    const meter = new CpuMeter(pipelineGroups(database, brokerPort));
     const maxLag = {};
     let sampling = true;
     const sampler = (async () => {

@@ -114,3 +114,19 @@ export class CpuMeter {
     return { seconds: (performance.now() - this.startedAt) / 1000, cpu };
   }
 }
+
+const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
+
+/**
+ * The groups a pipeline benchmark meters: each service started by this process, the broker
+ * listening on `brokerPort` and the Postgres backends serving `database`.
+ */
+export function pipelineGroups(database, brokerPort) {
+  return {
+    ...Object.fromEntries(
+      SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
+    ),
+    broker: () => brokerPids(brokerPort),
+    postgres: () => postgresBackendPids(database),
+  };
+}

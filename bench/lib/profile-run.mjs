@@ -2,11 +2,10 @@
 // that tree's own test harness starts its services on TEST_DATABASE_URL and KAFKA_BROKERS; the
 // mixed load runs in a separate process; CPU comes from /proc. Prints one JSON line.
 //   node bench/lib/profile-run.mjs ROOT RATE SESSIONS IDLE_SECONDS WARMUP_SESSIONS
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { brokerPids, childPids, CpuMeter, postgresBackendPids } from './proc-cpu.mjs';
+import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
+import { runJsonChild } from './json-child.mjs';
 
-export const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
 const LOOPING_EVENTS = 21; // a looping session sent in full: its task and ten failing runs
 
 const [root, rate, sessions, idleSeconds, warmupSessions] = process.argv.slice(2);
@@ -19,19 +18,14 @@ const database = new URL(infra.TEST_DATABASE_URL).pathname.slice(1);
 const brokerPort = infra.BROKERS[0].split(':').at(-1);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function runLoad(url, apiKey, run, count) {
-  const script = new URL('mixed-load.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, url, apiKey, rate, count, run], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
-    ),
-  );
-}
+const runLoad = (url, apiKey, run, count) =>
+  runJsonChild(new URL('mixed-load.mjs', import.meta.url).pathname, [
+    url,
+    apiKey,
+    rate,
+    count,
+    run,
+  ]);
 
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
@@ -46,13 +40,7 @@ try {
   await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);
   const { tenantId, apiKey } = await infra.newTenant(db);
 
-  const groups = {
-    ...Object.fromEntries(
-      SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
-    ),
-    broker: () => brokerPids(brokerPort),
-    postgres: () => postgresBackendPids(database),
-  };
+  const groups = pipelineGroups(database, brokerPort);
   const drained = () =>
     Promise.all([
       infra.waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], 300_000),

@@ -183,8 +183,9 @@ export class BatchConsumer {
     const topic = logicalTopic(batch.topic);
     const held = partitionKey(batch.topic, batch.partition);
     const handledUpTo = this.handledUpTo.get(held);
+    // Offsets ascend within a batch: only a batch handed back starts below the mark.
     const fresh =
-      handledUpTo === undefined
+      handledUpTo === undefined || BigInt(batch.messages[0].offset) >= handledUpTo
         ? batch.messages
         : batch.messages.filter((m) => BigInt(m.offset) >= handledUpTo);
     const valid: ConsumedMessage[] = [];

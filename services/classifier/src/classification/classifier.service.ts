@@ -58,8 +58,8 @@ export class ClassifierService {
       await this.rules.prefetch(
         records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
       );
-      await this.rebuildUnknownWindows(messages);
-      return await this.classifyInOrder(messages);
+      await this.rebuildUnknownWindows(messages, keys);
+      return await this.classifyInOrder(messages, keys);
     } finally {
       this.windows.unpin(keys);
     }
@@ -67,14 +67,14 @@ export class ClassifierService {
 
   private async classifyInOrder(
     messages: ConsumedMessage<typeof TOPICS.events>[],
+    keys: string[],
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const verdicts: { key: string; value: Buffer }[] = [];
     const poisoned: Poisoned<ConsumedMessage<typeof TOPICS.events>>[] = [];
-    for (const message of messages) {
+    for (const [i, message] of messages.entries()) {
       try {
         const record = message.value;
-        const key = sessionKey(record.tenantId, record.event.sessionId);
-        const window = this.windows.get(key) ?? this.windows.create(key);
+        const window = this.windows.get(keys[i]) ?? this.windows.create(keys[i]);
         const options = {
           thresholds: this.rules.thresholdsFor(record.tenantId),
           tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
@@ -100,13 +100,14 @@ export class ClassifierService {
    */
   private async rebuildUnknownWindows(
     messages: ConsumedMessage<typeof TOPICS.events>[],
+    keys: string[],
   ): Promise<void> {
     const firstSeq = new Map<string, { tenantId: string; sessionId: string; seq: number }>();
     let firstUnknown: ConsumedMessage | null = null;
-    for (const message of messages) {
+    for (const [i, message] of messages.entries()) {
       const { tenantId, event } = message.value;
-      const key = sessionKey(tenantId, event.sessionId);
-      if (this.windows.get(key) || firstSeq.has(key)) continue;
+      const key = keys[i];
+      if (this.windows.has(key) || firstSeq.has(key)) continue;
       firstSeq.set(key, { tenantId, sessionId: event.sessionId, seq: event.seq });
       if (event.seq > 0) firstUnknown ??= message;
     }
@@ -114,8 +115,8 @@ export class ClassifierService {
       ? await this.recorder.waitForRecorded(firstUnknown.partition, firstUnknown.offset)
       : true;
     const byTenant = new Map<string, { sessionId: string; beforeSeq: number }[]>();
-    for (const { tenantId, sessionId, seq } of firstSeq.values()) {
-      const window = this.windows.create(sessionKey(tenantId, sessionId));
+    for (const [key, { tenantId, sessionId, seq }] of firstSeq) {
+      const window = this.windows.create(key);
       if (seq === 0) continue;
       // Cleared below for each session whose whole record came back.
       window.partial = true;

@@ -44,6 +44,11 @@ export class SessionWindows {
     }
   }
 
+  /** Whether the session has a window, without counting this as a use. */
+  has(key: string): boolean {
+    return this.windows.has(key);
+  }
+
   get(key: string): SessionWindow | undefined {
     const window = this.windows.get(key);
     if (window) {
