@@ -4,6 +4,7 @@
 //   npm run bench:consumer-cost -- [--events 100000] [--sessions 2000]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { mixedEventRecord } from './lib/mixed-backlog.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -31,36 +32,10 @@ function cpuMicros(pid) {
 
 const n = Number(values.events);
 const sessions = Number(values.sessions);
-/** A mixed load: tool calls and results (a fifth of the sessions looping), messages, usage. */
+const START_MS = Date.UTC(2026, 10, 23, 10, 0, 0);
 function record(tenantId, run, i) {
-  const s = i % sessions;
-  const seq = Math.floor(i / sessions);
-  const looping = s % 5 === 0;
-  const kind = ['tool_call', 'tool_result', 'message', 'tool_call', 'tool_result', 'usage'][
-    seq % 6
-  ];
-  const event = {
-    eventId: `${run}-${i}`,
-    sessionId: `${run}-s${s}`,
-    seq,
-    ts: new Date(Date.UTC(2026, 10, 23, 10, 0, seq)).toISOString(),
-    agent: { name: 'bench', model: 'm1' },
-    kind,
-  };
-  if (kind === 'tool_call')
-    event.tool = {
-      name: 'Bash',
-      args: { command: looping ? 'npm test' : `ls src/module${seq}` },
-      callId: `c${seq}`,
-    };
-  if (kind === 'tool_result')
-    event.result = { callId: `c${seq - 1}`, ok: !looping, output: looping ? 'FAIL 1 test' : 'ok' };
-  if (kind === 'message') {
-    event.role = 'assistant';
-    event.text = `step ${seq}: looking at the next file`;
-  }
-  if (kind === 'usage') event.usage = { inputTokens: 1000, outputTokens: 100 };
-  return { key: event.sessionId, value: { v: 1, tenantId, receivedAt: Date.now(), event } };
+  const value = mixedEventRecord({ tenantId, run, i, sessions, startMs: START_MS });
+  return { key: value.event.sessionId, value };
 }
 
 const db = await infra.prepareInfrastructure();

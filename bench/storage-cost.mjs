@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { mixedEventRecord } from './lib/mixed-backlog.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -121,32 +122,17 @@ const HOT = [
   'daily_rates_dirty_sessions',
 ];
 
-/** A mixed backlog (as bench:consumer-cost's): tool calls and results, messages, usage; a verdict every tenth event. */
+/** bench:consumer-cost's mixed backlog, with a verdict every tenth event. */
 function backlog(tenantId, run) {
   const events = [];
   const verdicts = [];
+  const startMs = Date.now() - 3_600_000;
   for (let i = 0; i < rows; i++) {
     const s = i % sessions;
-    const seq = Math.floor(i / sessions);
-    const kind = ['tool_call', 'tool_result', 'message', 'tool_call', 'tool_result', 'usage'][
-      seq % 6
-    ];
-    const event = {
-      eventId: `${run}-${i}`,
-      sessionId: `${run}-s${s}`,
-      seq,
-      ts: new Date(Date.now() - 3_600_000 + seq * 1000).toISOString(),
-      agent: { name: 'bench', model: 'm1' },
-      kind,
-    };
-    if (kind === 'tool_call')
-      event.tool = { name: 'Bash', args: { command: `ls src/module${seq}` }, callId: `c${seq}` };
-    if (kind === 'tool_result')
-      event.result = { callId: `c${seq - 1}`, ok: s % 5 !== 0, output: 'ok' };
-    if (kind === 'message')
-      Object.assign(event, { role: 'assistant', text: `step ${seq}: next file` });
-    if (kind === 'usage') event.usage = { inputTokens: 1000, outputTokens: 100 };
-    events.push(message({ v: 1, tenantId, receivedAt: Date.now(), event }));
+    const record = mixedEventRecord({ tenantId, run, i, sessions, startMs });
+    const { event } = record;
+    const { seq } = event;
+    events.push(message(record));
     if (i % 10 === 9)
       verdicts.push(
         message({
