@@ -17,7 +17,7 @@ import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadConfig } from './config.js';
-import { grantForKeyHash, hashApiKey, type Scope } from '@wink/persistence';
+import { grantForKeyHash, hashApiKey, type KeyGrant, type Scope } from '@wink/persistence';
 import { WindowLimiter } from './window-limiter.js';
 import { ApiKeyCache, KeyCheckUnavailable } from './api-key-cache.js';
 import { KeyRevocations } from './key-revocations.js';
@@ -44,6 +44,8 @@ export interface AuthedRequest {
   socket?: { remoteAddress?: string };
   tenantId?: string;
   apiKeyHash?: string;
+  /** The key's grant once checked (before the body was read), so the route's guard reuses it. */
+  keyGrant?: KeyGrant;
 }
 
 /**
@@ -115,9 +117,21 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   /**
    * Puts the tenant on the request, or throws the 401 / 403 / 429 / 503 to answer. Without a
    * scope only the key is checked (before the body is read); the route's guard checks the scope
-   * and counts the request against the tenant's rate.
+   * and counts the request against the tenant's rate, reusing that check's grant.
    */
   async authenticate(request: AuthedRequest, scope?: Scope): Promise<void> {
+    const grant = request.keyGrant ?? (await this.checkKey(request));
+    if (scope && !grant.scopes.includes(scope))
+      throw new ForbiddenException(`this API key lacks the \`${scope}\` scope`);
+    if (scope) {
+      const waitMs = this.tenantRequests.take(grant.tenantId);
+      if (waitMs > 0) throw new TooManyRequests(waitMs, 'too many requests for this tenant');
+    }
+    request.tenantId = grant.tenantId;
+  }
+
+  /** The bearer key's grant, put on the request with the key's hash; throws when there is none. */
+  private async checkKey(request: AuthedRequest): Promise<KeyGrant> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('missing bearer API key');
@@ -139,14 +153,9 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
         throw new TooManyRequests(waitMs, 'too many unknown API keys from this address');
       throw new UnauthorizedException('unknown API key');
     }
-    if (scope && !grant.scopes.includes(scope))
-      throw new ForbiddenException(`this API key lacks the \`${scope}\` scope`);
-    if (scope) {
-      const waitMs = this.tenantRequests.take(grant.tenantId);
-      if (waitMs > 0) throw new TooManyRequests(waitMs, 'too many requests for this tenant');
-    }
-    request.tenantId = grant.tenantId;
+    request.keyGrant = grant;
     request.apiKeyHash = keyHash;
+    return grant;
   }
 
   /** Runs `callback` once if the key with this hash is revoked; returns the unsubscribe. */
