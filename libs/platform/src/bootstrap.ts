@@ -10,6 +10,8 @@ import { countConsumerRestart, countDeadLetter, observeBatch } from './consumer-
 import { loadConfig } from './config.js';
 import { HttpSecurityEnv, metricsAccess, securityHeaders } from './http-security.js';
 import { authenticateBeforeBody } from './authenticate-before-body.js';
+import { inSequence } from './in-sequence.js';
+import { plainJsonBody } from './plain-json-body.js';
 
 export interface BootstrapOptions {
   service: string;
@@ -36,8 +38,16 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.use(securityHeaders, metricsAccess(loadConfig(HttpSecurityEnv)), authenticateBeforeBody());
-  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
+  const jsonBodyLimit = options.jsonBodyLimit ?? 1024 * 1024;
+  app.use(
+    inSequence(
+      securityHeaders,
+      metricsAccess(loadConfig(HttpSecurityEnv)),
+      authenticateBeforeBody(),
+      plainJsonBody(jsonBodyLimit),
+    ),
+  );
+  app.useBodyParser('json', { limit: jsonBodyLimit });
   app.enableShutdownHooks();
   if (options.consume) {
     const strategy = new KafkaBatchTransport({

@@ -10,4 +10,7 @@ await bootstrapService({
   port: config.INGEST_PORT,
   logLevel: config.LOG_LEVEL,
   jsonBodyLimit: config.INGEST_BODY_LIMIT_BYTES,
+  // Agents, SDKs and the CLI never fetch from ingest conditionally: an ETag (a SHA-1 of every
+  // answer, acknowledgements included) would be waste.
+  beforeListen: (app) => app.set('etag', false),
 });
