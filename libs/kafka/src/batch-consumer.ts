@@ -10,7 +10,7 @@ import { decodeEnvelope } from '@wink/contracts';
 import { describeFailure } from './failure-kind.js';
 import { handleIsolatingPoison, type HandlerOutcome, type Poisoned } from './poison-isolation.js';
 import type { TypedProducer } from './typed-producer.js';
-import { logicalTopic, physicalGroup, physicalTopic } from './naming.js';
+import { kafkaNaming, logicalTopic, physicalGroup, physicalTopic } from './naming.js';
 import { OffsetCommitter } from './offset-committer.js';
 
 const STOP_FLUSH_MS = 5_000;
@@ -53,6 +53,8 @@ export interface BatchConsumerOptions {
   /** The consuming service, recorded on its dead letters. */
   service?: string;
   sessionTimeoutMs?: number;
+  /** Least time between two offset commits (default 0: each as soon as the last is done). */
+  commitIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
   /** Tries of a failing message on its own before it is dead-lettered (default 3). */
   poisonAttempts?: number;
@@ -83,6 +85,8 @@ export class BatchConsumer {
    * windows) must not see them twice. Forgotten for partitions the member no longer holds.
    */
   private readonly handledUpTo = new Map<string, bigint>();
+  /** Read once: reading it from the environment for every batch was a measurable share of one. */
+  private readonly naming = kafkaNaming();
   deadLettered = 0;
 
   constructor(
@@ -103,6 +107,7 @@ export class BatchConsumer {
       maxBytes: 32 * 1024 * 1024,
     });
     this.committer = new OffsetCommitter((offsets) => this.consumer.commitOffsets(offsets), {
+      minIntervalMs: options.commitIntervalMs,
       onError: (error) =>
         process.stderr.write(
           JSON.stringify({
@@ -180,7 +185,7 @@ export class BatchConsumer {
     resolveOffset,
   }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
-    const topic = logicalTopic(batch.topic);
+    const topic = logicalTopic(batch.topic, this.naming);
     const held = partitionKey(batch.topic, batch.partition);
     const handledUpTo = this.handledUpTo.get(held);
     // Offsets ascend within a batch: only a batch handed back starts below the mark.

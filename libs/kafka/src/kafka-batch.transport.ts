@@ -1,5 +1,5 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
 import type { Kafka } from 'kafkajs';
 import type { Topic } from '@wink/contracts';
@@ -18,6 +18,7 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   service?: string;
   sessionTimeoutMs?: number;
+  commitIntervalMs?: number;
   observe?: BatchObserver;
   onDeadLetter?: DeadLetterObserver;
   onRestart?: () => void;
@@ -32,6 +33,11 @@ export interface KafkaBatchTransportOptions {
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   private readonly log = new Logger(KafkaBatchTransport.name);
   private consumer: BatchConsumer | null = null;
+  /**
+   * Each topic's handler, looked up once: Nest's lookup by pattern tries `JSON.parse` on the
+   * topic name first, and the exception it throws cost more than some handlers' whole batch.
+   */
+  private readonly handlers = new Map<string, MessageHandler | null>();
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
@@ -40,11 +46,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const topics = [...this.messageHandlers.keys()] as Topic[];
+      for (const topic of topics) this.handlers.set(topic, this.getHandlerByPattern(topic));
       this.consumer = new BatchConsumer(this.options.kafka, this.options.producer, {
         groupId: this.options.groupId,
         topics,
         service: this.options.service,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
+        commitIntervalMs: this.options.commitIntervalMs,
         observe: this.options.observe,
         onDeadLetter: this.options.onDeadLetter,
         onRestart: this.options.onRestart,
@@ -77,7 +85,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** A handler may resolve with the messages it can never handle (see `HandlerOutcome`). */
   private async dispatch(messages: ConsumedMessage[]): Promise<HandlerOutcome<ConsumedMessage>> {
-    const handler = this.getHandlerByPattern(messages[0].topic);
+    const handler = this.handlers.get(messages[0].topic);
     if (!handler) throw new Error(`no handler for ${messages[0].topic}`);
     const result: unknown = await handler(messages);
     const outcome = isObservable(result)

@@ -88,4 +88,25 @@ describe('OffsetCommitter', () => {
       );
     }
   });
+
+  it('spaces commits by minIntervalMs, offsets added meanwhile sharing the next; a flush does not wait', async () => {
+    const requests: PartitionOffset[][] = [];
+    const committer = new OffsetCommitter(
+      async (offsets) => {
+        requests.push(offsets);
+      },
+      { minIntervalMs: 60_000 },
+    );
+    const nextTurn = () => new Promise((r) => setImmediate(r));
+    committer.add(at(0, 1));
+    await nextTurn();
+    committer.add(at(0, 2));
+    await nextTurn();
+    committer.add(at(1, 1));
+    await nextTurn();
+    assert.deepEqual(requests, [[at(0, 1)]], 'the first at once, the others waiting');
+    await committer.flush();
+    assert.deepEqual(sorted(requests), [[at(0, 1)], [at(0, 2), at(1, 1)]]);
+    assert.equal(committer.queued, 0);
+  });
 });

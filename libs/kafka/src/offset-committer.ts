@@ -9,13 +9,21 @@ export interface OffsetCommitterOptions {
   /** Tries of a failed commit (the next batch's commit covers a partition anyway). */
   attempts?: number;
   retryMs?: number;
+  /**
+   * Least time from one commit's start to the next one's (default 0). A consumer fed small
+   * batches otherwise commits about as often as it fetches, each commit a request and an append
+   * to the broker's offsets log; offsets added meanwhile wait and share the next commit, which
+   * widens only what a crash makes the group read again. `flush` never waits for it.
+   */
+  minIntervalMs?: number;
   onError?: (error: unknown) => void;
 }
 
 /**
  * Commits offsets off the consumer's hot path: every offset handed to `add` has its effects
- * durable already, and is committed in the next request, which carries the latest offset of every
- * partition added meanwhile; one request is in flight at a time. Under load, consecutive batches
+ * durable already, and is committed in the next request (no sooner than `minIntervalMs` after the
+ * one before), which carries the latest offset of every partition added meanwhile; one request
+ * is in flight at a time. Under load, consecutive batches
  * of all partitions share one commit instead of paying one round trip each before the consumer
  * may fetch again. A commit that fails is tried again (unless a later offset of the partition
  * has been added since); a commit never made only means those messages are read again, which
@@ -24,6 +32,11 @@ export interface OffsetCommitterOptions {
 export class OffsetCommitter {
   private readonly pending = new Map<string, PartitionOffset & { tries: number }>();
   private flushing: Promise<void> | null = null;
+  private lastCommitAt = -Infinity;
+  /** Flushes under way: while any is, commits are not spaced. */
+  private flushes = 0;
+  /** Ends the wait for the interval, when one is under way. */
+  private hurry: (() => void) | null = null;
 
   constructor(
     private readonly commit: (offsets: PartitionOffset[]) => Promise<void>,
@@ -39,7 +52,13 @@ export class OffsetCommitter {
 
   /** Resolves once every offset added so far has been committed or given up on. */
   async flush(): Promise<void> {
-    while (this.flushing || this.pending.size > 0) await (this.flushing ??= this.drain());
+    this.flushes++;
+    this.hurry?.();
+    try {
+      while (this.flushing || this.pending.size > 0) await (this.flushing ??= this.drain());
+    } finally {
+      this.flushes--;
+    }
   }
 
   get queued(): number {
@@ -50,8 +69,10 @@ export class OffsetCommitter {
     const attempts = this.options.attempts ?? 3;
     try {
       while (this.pending.size > 0) {
+        await this.spaced();
         const offsets = [...this.pending.values()];
         this.pending.clear();
+        this.lastCommitAt = performance.now();
         try {
           await this.commit(
             offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
@@ -72,5 +93,20 @@ export class OffsetCommitter {
       // after it starts a drain of its own rather than waiting for one that has ended.
       this.flushing = null;
     }
+  }
+
+  /** Resolves once `minIntervalMs` has passed since the last commit started, or a flush began. */
+  private spaced(): Promise<void> {
+    const wait = this.lastCommitAt + (this.options.minIntervalMs ?? 0) - performance.now();
+    if (wait <= 0 || this.flushes > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.hurry?.(), wait);
+      timer.unref();
+      this.hurry = () => {
+        clearTimeout(timer);
+        this.hurry = null;
+        resolve();
+      };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Partitioners, type ICustomPartitioner, type Kafka, type Producer } from 'kafkajs';
 import { encodeMessage, type PayloadOf, type Topic } from '@wink/contracts';
-import { physicalTopic } from './naming.js';
+import { kafkaNaming, physicalTopic } from './naming.js';
 
 export interface OutgoingMessage<T extends Topic> {
   key: string;
@@ -69,6 +69,7 @@ export const rememberingPartitioner: ICustomPartitioner = () => {
  */
 export class TypedProducer {
   private readonly producer: Producer;
+  private readonly naming = kafkaNaming();
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
@@ -94,7 +95,7 @@ export class TypedProducer {
 
   /** Sends raw bytes, for the dead-letter path where the original value is not a valid payload. */
   async sendRaw(topic: Topic, messages: { key: string | null; value: Buffer }[]): Promise<void> {
-    const name = physicalTopic(topic);
+    const name = physicalTopic(topic, this.naming);
     for (const chunk of chunkByBytes(messages))
       await this.producer.send({ topic: name, acks: -1, messages: chunk });
   }

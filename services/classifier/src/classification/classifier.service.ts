@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { encodeMessage, TOPICS } from '@wink/contracts';
-import { observe } from '@wink/detectors';
+import { observe, type DetectorThresholds, type ToolSchemas } from '@wink/detectors';
 import { TypedProducer, type ConsumedMessage, type Poisoned } from '@wink/kafka';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
@@ -71,21 +71,30 @@ export class ClassifierService {
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const verdicts: { key: string; value: Buffer }[] = [];
     const poisoned: Poisoned<ConsumedMessage<typeof TOPICS.events>>[] = [];
+    // A batch's events are mostly of one tenant's agent: its rules are looked up once per run.
+    let rules = null as {
+      tenantId: string;
+      agentName: string;
+      options: { thresholds: DetectorThresholds; tools?: ToolSchemas };
+    } | null;
     for (const [i, message] of messages.entries()) {
       try {
         const record = message.value;
         const window = this.windows.get(keys[i]) ?? this.windows.create(keys[i]);
-        const options = {
-          thresholds: this.rules.thresholdsFor(record.tenantId),
-          tools: this.rules.toolsFor(record.tenantId, record.event.agent.name),
-        };
-        const findings = observe(window, record.event, options);
+        const { tenantId } = record;
+        const agentName = record.event.agent.name;
+        if (rules?.tenantId !== tenantId || rules.agentName !== agentName) {
+          const thresholds = this.rules.thresholdsFor(tenantId);
+          const tools = this.rules.toolsFor(tenantId, agentName);
+          rules = { tenantId, agentName, options: { thresholds, tools } };
+        }
+        const findings = observe(window, record.event, rules.options);
         const encoded = findings.map((finding) => {
           const verdict = toVerdict(record, window, finding);
           return { key: verdict.sessionId, value: encodeMessage(TOPICS.verdicts, verdict) };
         });
         verdicts.push(...encoded);
-        this.judge.observe(record, window, findings, options.thresholds.judgeEverySteps);
+        this.judge.observe(record, window, findings, rules.options.thresholds.judgeEverySteps);
       } catch (error) {
         poisoned.push({ message, error, attempts: 1 });
       }

@@ -25,20 +25,31 @@ const timeouts = counter(
 export class RecorderProgress implements OnApplicationShutdown {
   private readonly log = new Logger(RecorderProgress.name);
   private admin: Promise<Admin> | null = null;
+  /** The recorder's committed offset of each partition, as last read. */
+  private readonly lastRead = new Map<number, bigint>();
+  /** The read under way: every batch waiting meanwhile shares it rather than asking again. */
+  private reading: Promise<void> | null = null;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
   ) {}
 
-  /** Resolves true once the recorder has committed `partition` of the events topic at or past `offset`. */
+  /**
+   * Resolves true once the recorder has committed `partition` of the events topic at or past
+   * `offset`. Asks the broker only while the last read is short of it.
+   */
   async waitForRecorded(partition: number, offset: string): Promise<boolean> {
+    const needed = BigInt(offset);
+    const reached = () => (this.lastRead.get(partition) ?? -1n) >= needed;
+    if (reached()) return true;
     const deadline =
       Date.now() +
       Math.min(this.config.CLASSIFIER_HISTORY_WAIT_MS, this.config.KAFKA_SESSION_TIMEOUT_MS / 2);
     for (;;) {
       try {
-        if ((await this.committed(partition)) >= BigInt(offset)) return true;
+        await (this.reading ??= this.read().finally(() => (this.reading = null)));
+        if (reached()) return true;
       } catch (error) {
         this.log.warn({ msg: 'could not read the recorder offsets', error: String(error) });
       }
@@ -59,7 +70,7 @@ export class RecorderProgress implements OnApplicationShutdown {
     if (this.admin) await (await this.admin).disconnect();
   }
 
-  private async committed(partition: number): Promise<bigint> {
+  private async read(): Promise<void> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       this.admin = admin.connect().then(() => admin);
@@ -70,7 +81,7 @@ export class RecorderProgress implements OnApplicationShutdown {
       groupId: physicalGroup(CONSUMER_GROUPS.recorder),
       topics: [physicalTopic(TOPICS.events)],
     });
-    const found = topic.partitions.find((p) => p.partition === partition);
-    return BigInt(found?.offset ?? '-1');
+    for (const { partition, offset } of topic.partitions)
+      this.lastRead.set(partition, BigInt(offset));
   }
 }

@@ -27,7 +27,12 @@ export class TenantRules {
   async prefetch(pairs: Iterable<{ tenantId: string; agentName: string }>): Promise<void> {
     const now = Date.now();
     const loads: Promise<void>[] = [];
-    for (const { tenantId, agentName } of pairs) {
+    let previous: { tenantId: string; agentName: string } | null = null;
+    for (const pair of pairs) {
+      const { tenantId, agentName } = pair;
+      // A batch's events mostly repeat the pair before them: nothing more to check for those.
+      if (previous?.tenantId === tenantId && previous.agentName === agentName) continue;
+      previous = pair;
       if (!this.fresh(this.thresholds.get(tenantId), now)) {
         this.thresholds.set(tenantId, { value: withOverrides(), until: now + TTL_MS });
         loads.push(

@@ -125,14 +125,16 @@ export class GuidanceRepository {
    * recurring, stores the new guidance once each (ids are deterministic), queues webhook
    * deliveries for tenants that have a webhook, and wakes the long-polls and streams of the
    * sessions concerned with one NOTIFY per few sessions (a payload holds at most 8000 bytes).
+   * Resolves with how many webhook deliveries it queued.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
     recurred: string[],
-  ): Promise<void> {
-    if (issued.length === 0 && recurred.length === 0) return;
+  ): Promise<number> {
+    if (issued.length === 0 && recurred.length === 0) return 0;
     const g = issued.map((i) => i.guidance);
-    await this.db.query(
+    const [counts] = await queryRows<{ hooks: string }>(
+      this.db,
       `WITH recurred AS (
          UPDATE guidance SET outcome = 'recurred', outcome_at = now()
           WHERE intervention_id = ANY($15::uuid[]) AND outcome = 'open' RETURNING 1
@@ -179,6 +181,7 @@ export class GuidanceRepository {
         GUIDANCE_CHANNEL,
       ],
     );
+    return Number(counts.hooks);
   }
 
   async recordPublished(interventionIds: string[], tenantIds: string[]): Promise<void> {

@@ -6,6 +6,7 @@ import { renderGuidance } from '../policy/templates.js';
 import { TenantExperiments } from '../policy/tenant-experiments.js';
 import { TenantPolicies } from '../policy/tenant-policies.js';
 import { GuidanceRepository, type PolicyInput } from './guidance.repository.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { dropped, eventToGuidance, issued, outcomes } from './intervention.metrics.js';
 
 /** The cohort guidance is given in when no experiment runs: everyone is treated. */
@@ -28,6 +29,7 @@ export class InterventionService {
     @Inject(TenantPolicies) private readonly policies: TenantPolicies,
     @Inject(TenantExperiments) private readonly experiments: TenantExperiments,
     @Inject(TypedProducer) private readonly producer: TypedProducer,
+    @Inject(WebhookDispatcher) private readonly webhooks: WebhookDispatcher,
   ) {}
 
   async handle(batch: VerdictV1[]): Promise<GuidanceV1[]> {
@@ -94,7 +96,7 @@ export class InterventionService {
       issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
       eventToGuidance.observe((guidance.createdAt - guidance.sourceReceivedAt) / 1000);
     });
-    await this.repo.storeDecisions(issuedNow, [...recurred]);
+    if ((await this.repo.storeDecisions(issuedNow, [...recurred])) > 0) this.webhooks.wake();
     await this.producer.send(
       TOPICS.guidance,
       published.map((g) => ({ key: g.sessionId, value: g })),

@@ -14,7 +14,12 @@ import type { InterventionConfig } from '../config.js';
 import { delivered, guidanceToDelivery, webhookFailures } from './intervention.metrics.js';
 import { WebhookDeliveriesRepository, type DueWebhook } from './webhook-deliveries.repository.js';
 
-const POLL_MS = 200;
+/**
+ * Deliveries are leased when they are queued, when a slot frees and when a retry falls due; this
+ * slow poll is only for what no wake-up names: deliveries another instance queued and stopped
+ * before sending, and leases it held when it stopped.
+ */
+const SAFETY_POLL_MS = 5000;
 
 /** `t=<unix ms>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the tenant's secret>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -32,13 +37,17 @@ export function backoffMs(base: number, attempt: number): number {
  * after the last attempt. Only to addresses the egress rules allow, pinned to the address
  * checked, never following a redirect. Each tenant has its own few slots, so a slow endpoint
  * holds up only its own tenant. Due deliveries are leased in Postgres, so any number of
- * instances can dispatch without sending one twice.
+ * instances can dispatch without sending one twice. An idle dispatcher does not query.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(WebhookDispatcher.name);
   private timer: NodeJS.Timeout | null = null;
   private leasing: Promise<void> | null = null;
+  /** A wake-up came while a lease was under way: lease again after it. */
+  private wanted = false;
+  private stopped = false;
+  private readonly retries = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busy = new Map<string, number>();
 
@@ -51,21 +60,38 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.sealSecretsInClear();
-    this.timer = setInterval(() => {
-      this.leasing ??= this.dispatchDue()
-        .catch((error) => this.log.warn({ msg: 'webhook dispatch failed', error: String(error) }))
-        .finally(() => (this.leasing = null));
-    }, POLL_MS);
+    this.timer = setInterval(() => this.wake(), SAFETY_POLL_MS);
+    this.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const retry of this.retries) clearTimeout(retry);
     await this.leasing;
     await Promise.all(this.inFlight);
   }
 
+  /** Leases and starts what is due now, or right after the lease under way. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.leasing) {
+      this.wanted = true;
+      return;
+    }
+    this.leasing = this.dispatchDue()
+      .catch((error) => this.log.warn({ msg: 'webhook dispatch failed', error: String(error) }))
+      .finally(() => {
+        this.leasing = null;
+        if (this.wanted) {
+          this.wanted = false;
+          this.wake();
+        }
+      });
+  }
+
   /** Leases what free slots allow and starts those deliveries without waiting for them. */
-  async dispatchDue(): Promise<void> {
+  private async dispatchDue(): Promise<void> {
     const free = this.config.WEBHOOK_MAX_IN_FLIGHT - this.inFlight.size;
     if (free <= 0) return;
     const due = await this.repo.leaseDue(free, this.config.WEBHOOK_TENANT_CONCURRENCY, this.busy);
@@ -78,6 +104,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           const left = (this.busy.get(d.tenantId) ?? 1) - 1;
           if (left > 0) this.busy.set(d.tenantId, left);
           else this.busy.delete(d.tenantId);
+          // Its slot is free: a delivery of the tenant may be waiting for it.
+          this.wake();
         });
       this.inFlight.add(running);
     }
@@ -164,5 +192,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       });
     }
     await this.repo.failed(d.interventionId, error, retryAt);
+    if (retryAt) this.wakeAt(retryAt);
+  }
+
+  private wakeAt(at: Date): void {
+    const retry = setTimeout(
+      () => {
+        this.retries.delete(retry);
+        this.wake();
+      },
+      Math.max(0, at.getTime() - Date.now()),
+    );
+    retry.unref();
+    this.retries.add(retry);
   }
 }
