@@ -18,6 +18,8 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   service?: string;
   sessionTimeoutMs?: number;
+  fetchMaxWaitMs?: number;
+  fetchMinBytes?: number;
   observe?: BatchObserver;
   onDeadLetter?: DeadLetterObserver;
   onRestart?: () => void;
@@ -45,6 +47,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         topics,
         service: this.options.service,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
+        fetchMaxWaitMs: this.options.fetchMaxWaitMs,
+        fetchMinBytes: this.options.fetchMinBytes,
         observe: this.options.observe,
         onDeadLetter: this.options.onDeadLetter,
         onRestart: this.options.onRestart,

@@ -18,7 +18,13 @@ export interface BootstrapOptions {
   port: number;
   logLevel: string;
   /** For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers. */
-  consume?: { groupId: string; sessionTimeoutMs: number };
+  consume?: {
+    groupId: string;
+    sessionTimeoutMs: number;
+    /** The broker holds each fetch up to this long for `fetchMinBytes` (kafkajs defaults: 100, 1). */
+    fetchMaxWaitMs?: number;
+    fetchMinBytes?: number;
+  };
   jsonBodyLimit?: number;
   /** Last set-up on the application before it listens (e.g. serving an OpenAPI document). */
   beforeListen?: (app: NestExpressApplication) => void;
