@@ -87,14 +87,23 @@ try {
     [tenantId, LOOPING_EVENTS],
   );
   const perEvent = {};
+  const grossPerEvent = {};
   const idlePerSecond = {};
   for (const label of Object.keys(groups)) {
     idlePerSecond[label] = idle.cpu[label] / idle.seconds;
     const net = busy.cpu[label] - idlePerSecond[label] * busy.seconds;
     perEvent[label] = (Math.max(0, net) / load.sent) * 1e6;
+    grossPerEvent[label] = (busy.cpu[label] / load.sent) * 1e6;
   }
   console.log(
-    JSON.stringify({ load, windowSeconds: busy.seconds, perEvent, idlePerSecond, counts }),
+    JSON.stringify({
+      load,
+      windowSeconds: busy.seconds,
+      perEvent,
+      grossPerEvent,
+      idlePerSecond,
+      counts,
+    }),
   );
 } finally {
   await pipeline.stop();

@@ -55,6 +55,13 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   /** Least time between two offset commits (default 0: each as soon as the last is done). */
   commitIntervalMs?: number;
+  /**
+   * How long the broker may hold a fetch (default 100 ms) until it has `fetchMinBytes` (default
+   * 1: any message) for this consumer: waiting longer means fewer, larger batches for
+   * a consumer that is not latency-critical.
+   */
+  fetchMaxWaitMs?: number;
+  fetchMinBytes?: number;
   partitionsConsumedConcurrently?: number;
   /** Tries of a failing message on its own before it is dead-lettered (default 3). */
   poisonAttempts?: number;
@@ -101,7 +108,8 @@ export class BatchConsumer {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
       rebalanceTimeout: sessionTimeout,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 100,
+      minBytes: options.fetchMinBytes ?? 1,
       // Larger fetches mean larger batches when behind: one write and one commit for more rows.
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,

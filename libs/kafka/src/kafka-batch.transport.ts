@@ -19,6 +19,8 @@ export interface KafkaBatchTransportOptions {
   service?: string;
   sessionTimeoutMs?: number;
   commitIntervalMs?: number;
+  fetchMaxWaitMs?: number;
+  fetchMinBytes?: number;
   observe?: BatchObserver;
   onDeadLetter?: DeadLetterObserver;
   onRestart?: () => void;
@@ -53,6 +55,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         service: this.options.service,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         commitIntervalMs: this.options.commitIntervalMs,
+        fetchMaxWaitMs: this.options.fetchMaxWaitMs,
+        fetchMinBytes: this.options.fetchMinBytes,
         observe: this.options.observe,
         onDeadLetter: this.options.onDeadLetter,
         onRestart: this.options.onRestart,

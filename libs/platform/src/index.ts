@@ -18,3 +18,4 @@ export * from './webhooks/pinned-post.js';
 export * from './authenticate-before-body.js';
 export * from './platform-env.js';
 export * from './repeating-job.js';
+export * from './coalescer.js';

@@ -11,6 +11,13 @@ export const RecorderEnv = BaseEnv.extend({
   PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(1).default(7),
   /** How often the events table's partitions are created ahead and the expired ones dropped. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
+  /**
+   * How long the broker may hold the recorder's fetch until it has RECORDER_FETCH_MIN_BYTES:
+   * fewer, larger batches, fewer fetches and transactions per event, at that much added delay
+   * (a classifier rebuilding a window waits for the recorder's offset).
+   */
+  RECORDER_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(50),
+  RECORDER_FETCH_MIN_BYTES: z.coerce.number().int().positive().default(1_048_576),
 });
 export type RecorderConfig = z.infer<typeof RecorderEnv>;
 

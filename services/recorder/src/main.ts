@@ -10,5 +10,10 @@ await bootstrapService({
   host: config.HOST,
   port: config.RECORDER_PORT,
   logLevel: config.LOG_LEVEL,
-  consume: { groupId: CONSUMER_GROUPS.recorder, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS },
+  consume: {
+    groupId: CONSUMER_GROUPS.recorder,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    fetchMaxWaitMs: config.RECORDER_FETCH_MAX_WAIT_MS,
+    fetchMinBytes: config.RECORDER_FETCH_MIN_BYTES,
+  },
 });

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { TOPICS, type TrajectoryEvent } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
+import { Coalescer } from '@wink/platform';
 import { eventMessages, type EventMessage } from './event-records.js';
-import { ProduceCoalescer } from './produce-coalescer.js';
 
 @Injectable()
 export class EventsService {
   private readonly log = new Logger(EventsService.name);
 
-  private readonly produce: ProduceCoalescer<EventMessage>;
+  /** One produce in flight, as the idempotent producer (one request per broker) needs. */
+  private readonly produce: Coalescer<EventMessage>;
 
   constructor(@Inject(TypedProducer) producer: TypedProducer) {
-    this.produce = new ProduceCoalescer((messages) => producer.sendRaw(TOPICS.events, messages));
+    this.produce = new Coalescer((messages) => producer.sendRaw(TOPICS.events, messages));
   }
 
   /**

@@ -10,8 +10,9 @@ import {
 } from '@wink/persistence';
 
 /**
- * Each batch is one statement, run on its own (one round trip, its own transaction): the
- * messages go in as one jsonb array exactly as read. Its first step locks the batch's sessions
+ * Each write (the batches of the partitions handed over together, merged) is one statement, run
+ * on its own (one round trip, its own transaction): the messages go in as one jsonb array exactly
+ * as read. Its first step locks the batch's sessions
  * (in key order, so two writers never deadlock): every row it writes flows from `incoming` only
  * through that lock, so the events and the verdicts of one session are never written at once and
  * the daily-rates refresh, which takes the same lock without waiting, never reads a session
