@@ -57,8 +57,8 @@ export interface BatchConsumerOptions {
   commitIntervalMs?: number;
   /**
    * How long the broker may hold a fetch (default 100 ms) until it has `fetchMinBytes` (default
-   * 1: any message) for this consumer: waiting longer means fewer, larger batches for
-   * a consumer that is not latency-critical.
+   * 1: any message). With more bytes, a consumer that is not latency-critical gets fewer, larger
+   * batches; with one byte, a longer wait only spaces the empty fetches of a quiet consumer.
    */
   fetchMaxWaitMs?: number;
   fetchMinBytes?: number;
@@ -138,7 +138,11 @@ export class BatchConsumer {
         ),
       );
       for (const key of this.handledUpTo.keys()) if (!held.has(key)) this.handledUpTo.delete(key);
+      this.committer.forget((topic, partition) => held.has(partitionKey(topic, partition)));
     });
+    // Commits trail the batches (spaced, for some consumers): what is queued goes out before the
+    // group reassigns, or the partitions' next owners read it again.
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && !this.stopping) void this.restartAfterCrash();
     });

@@ -109,4 +109,20 @@ describe('OffsetCommitter', () => {
     assert.deepEqual(sorted(requests), [[at(0, 1)], [at(0, 2), at(1, 1)]]);
     assert.equal(committer.queued, 0);
   });
+  it('forgets the queued offsets of partitions the member no longer holds', async () => {
+    const requests: PartitionOffset[][] = [];
+    let release!: () => void;
+    const committer = new OffsetCommitter(async (offsets) => {
+      requests.push(offsets);
+      if (requests.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    committer.add(at(0, 1));
+    await new Promise((r) => setImmediate(r));
+    committer.add(at(0, 2));
+    committer.add(at(1, 9));
+    committer.forget((_topic, partition) => partition === 0);
+    release();
+    await committer.flush();
+    assert.deepEqual(sorted(requests), [[at(0, 1)], [at(0, 2)]]);
+  });
 });

@@ -61,6 +61,15 @@ export class OffsetCommitter {
     }
   }
 
+  /**
+   * Drops the queued offsets of partitions `holds` says this member no longer has: committed
+   * under the new generation they could move its new owner's offset back.
+   */
+  forget(holds: (topic: string, partition: number) => boolean): void {
+    for (const [key, { topic, partition }] of this.pending)
+      if (!holds(topic, partition)) this.pending.delete(key);
+  }
+
   get queued(): number {
     return this.pending.size;
   }

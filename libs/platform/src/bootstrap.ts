@@ -36,7 +36,7 @@ export interface BootstrapOptions {
   /**
    * For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers, the
    * least time between its offset commits (default 0), and how long the broker holds each fetch
-   * for `fetchMinBytes` (kafkajs defaults: 100 ms, 1 byte).
+   * for `fetchMinBytes` (`BatchConsumer`'s defaults: 100 ms, 1 byte).
    */
   consume?: {
     groupId: string;

@@ -24,6 +24,29 @@ describe('Coalescer', () => {
     assert.deepEqual(written, [[1], [2, 3, 4]]);
   });
 
+  it('starts as many writes at once as it may when one turn gathered more than one write holds', async () => {
+    let running = 0;
+    let most = 0;
+    const written: number[][] = [];
+    const coalescer = new Coalescer<number>(
+      async (items) => {
+        written.push(items);
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+      },
+      { gatherTurn: true, maxItems: 2, maxInFlight: 2 },
+    );
+    await Promise.all([[1, 2], [3, 4], [5], [6], [7, 8]].map((b) => coalescer.submit(b)));
+    assert.deepEqual(written, [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
+    assert.equal(most, 2);
+  });
+
   it('fails every submission of a write that failed, and writes the next ones', async () => {
     let calls = 0;
     let release!: () => void;

@@ -23,9 +23,10 @@ export interface CoalescerOptions {
 
 /**
  * Writes the items of concurrent submissions together: submissions that arrive while the writes
- * in flight are at their limit wait and go out as the next single write, in arrival order. No
- * timer, so an idle service adds no latency. Each submission resolves once the write carrying
- * its items succeeded, and fails with it.
+ * in flight are at their limit wait and go out together in the next write (several, past
+ * `maxItems`), in arrival order. No timer beyond `gatherTurn`'s end of the current turn, so an
+ * idle service adds no latency. Each submission resolves once the write carrying its items
+ * succeeded, and fails with it.
  */
 export class Coalescer<M> {
   private waiting: Waiting<M>[] = [];
@@ -50,7 +51,9 @@ export class Coalescer<M> {
     this.gathering = true;
     setImmediate(() => {
       this.gathering = false;
-      void this.drain();
+      // What the turn gathered may need several writes (`maxItems`): as many start as may.
+      while (this.waiting.length > 0 && this.inFlight < (this.options.maxInFlight ?? 1))
+        void this.drain();
     });
   }
 

@@ -49,4 +49,13 @@ describe('inSequence', () => {
     };
     assert.equal((await run(inSequence(thrower, skipped))).error, failure);
   });
+  it('passes a rejected async middleware to next', async () => {
+    const failure = new Error('lookup failed');
+    const outcome = await run(
+      inSequence(async () => {
+        throw failure;
+      }),
+    );
+    assert.deepEqual(outcome, { reached: true, error: failure });
+  });
 });

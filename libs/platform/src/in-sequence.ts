@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /**
  * Middlewares run one after another as one Express layer: the router's dispatch of each layer
  * (path match, prefix trimming, a promise check) was a measurable share of a one-event request.
- * As in Express, an error (passed or thrown) goes to `next`, and a middleware that answers
+ * As in Express 5, an error (passed, thrown or rejected) goes to `next`, and a middleware that answers
  * without calling its `next` ends the sequence.
  */
 export function inSequence(...handlers: RequestHandler[]): RequestHandler {
@@ -13,7 +13,8 @@ export function inSequence(...handlers: RequestHandler[]): RequestHandler {
       if (error) return next(error);
       if (i === handlers.length) return next();
       try {
-        void handlers[i++](req, res, step);
+        const result: unknown = handlers[i++](req, res, step);
+        if (result instanceof Promise) result.catch(next);
       } catch (thrown) {
         next(thrown);
       }

@@ -2,18 +2,27 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import type { Request, Response } from 'express';
+import bodyParser from 'body-parser';
 import { plainJsonBody } from './plain-json-body.js';
 
 const LIMIT = 1000;
 
+type Middleware = (req: Request, res: Response, next: (error?: unknown) => void) => void;
+
 /** A request stream with these headers, sent in `chunks`; resolves with what reached `next`. */
-function read(headers: Record<string, string>, chunks: string[]) {
+function read(
+  headers: Record<string, string>,
+  chunks: string[],
+  middleware: Middleware = plainJsonBody(LIMIT),
+) {
   const req = Object.assign(new PassThrough(), { headers }) as unknown as Request & PassThrough;
-  const outcome = new Promise<{ error?: { status: number; message: string }; body: unknown }>(
-    (resolve) =>
-      plainJsonBody(LIMIT)(req, {} as Response, (error?: unknown) =>
-        resolve({ error: error as never, body: req.body }),
-      ),
+  const outcome = new Promise<{
+    error?: { status: number; message: string; name: string };
+    body: unknown;
+  }>((resolve) =>
+    middleware(req, {} as Response, (error?: unknown) =>
+      resolve({ error: error as never, body: req.body }),
+    ),
   );
   for (const chunk of chunks) req.write(chunk);
   req.end();
@@ -43,6 +52,25 @@ describe('plainJsonBody', () => {
     for (const body of ['{"events": [', '"just a string"', '  42']) {
       const { error } = await read(json(body), [body]);
       assert.equal(error?.status, 400, body);
+    }
+  });
+
+  it('refuses or reads what body-parser refuses or reads, with the same error', async () => {
+    const parser = bodyParser.json({ limit: LIMIT }) as unknown as Middleware;
+    for (const body of [
+      '{"events": [',
+      '"just a string"',
+      '  42',
+      '   ',
+      '\ufeff',
+      '\ufeff{"a":1}',
+    ]) {
+      const ours = await read(json(body), [body]);
+      const theirs = await read(json(body), [body], parser);
+      assert.equal(ours.error instanceof SyntaxError, theirs.error instanceof SyntaxError, body);
+      assert.equal(ours.error?.status, theirs.error?.status, body);
+      assert.equal(ours.error?.message, theirs.error?.message, body);
+      assert.deepEqual(ours.body, theirs.body, body);
     }
   });
 

@@ -70,6 +70,9 @@ describe('WebhookDispatcher', () => {
     assert.equal(leases.length, 3, 'and its freed slot leased again');
     mock.timers.tick(config.WEBHOOK_BACKOFF_MS);
     await settle();
+    assert.equal(leases.length, 3, 'not before the slack for the database clock');
+    mock.timers.tick(100);
+    await settle();
     assert.equal(leases.length, 4, 'the retry fell due');
     mock.timers.tick(2000);
     await settle();

@@ -20,6 +20,7 @@ import { WebhookDeliveriesRepository, type DueWebhook } from './webhook-deliveri
  * before sending, and leases it held when it stopped.
  */
 const SAFETY_POLL_MS = 5000;
+const RETRY_WAKE_SLACK_MS = 100;
 
 /** `t=<unix ms>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the tenant's secret>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -201,7 +202,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         this.retries.delete(retry);
         this.wake();
       },
-      Math.max(0, at.getTime() - Date.now()),
+      // The lease compares with Postgres' clock: a little late, so the retry is due there too.
+      Math.max(0, at.getTime() - Date.now()) + RETRY_WAKE_SLACK_MS,
     );
     retry.unref();
     this.retries.add(retry);

@@ -12,6 +12,6 @@ export const mergedWrites = <M>(write: (rows: M[]) => Promise<unknown>): Coalesc
   new Coalescer(write, {
     gatherTurn: true,
     maxItems: 2000,
-    maxInFlight: 3,
+    maxInFlight: 6, // kafkajs' partitionsConsumedConcurrently: a backlog keeps its parallelism
     retryAloneOn: isMessageFailure,
   });
