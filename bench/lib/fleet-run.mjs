@@ -4,6 +4,7 @@
 // each process used (from /proc) and what Postgres holds afterwards.
 import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
 import { runJsonChild } from './json-child.mjs';
+import { BENCH_PIPELINE_ENV } from './bench-pipeline-env.mjs';
 
 const LAG_SAMPLE_MS = 2000;
 
@@ -41,22 +42,12 @@ export async function groupLags(admin) {
 const runLoad = (options) =>
   runJsonChild(new URL('fleet-load.mjs', import.meta.url).pathname, [JSON.stringify(options)]);
 
-export async function runFleet({
-  rate,
-  seconds,
-  hosts,
-  tickMs,
-  agentsPerHost,
-  poll,
-  drainTimeoutMs = 300_000,
-}) {
+/** `loadOptions`: the fleet-load options (rate, seconds, hosts, tickMs, agentsPerHost, poll). */
+export async function runFleet({ drainTimeoutMs = 300_000, ...loadOptions }) {
   const db = await infra.prepareInfrastructure();
   const admin = await infra.connectAdmin();
   const pipeline = new Pipeline({
-    LOG_LEVEL: 'error',
-    ROLLUP_REFRESH_MS: '1000',
-    INGEST_RATE_EVENTS_PER_SEC: '10000000',
-    INGEST_RATE_BURST: '10000000',
+    ...BENCH_PIPELINE_ENV,
     GUIDANCE_MAX_POLLS_PER_TENANT: '100000',
     TENANT_REQUESTS_PER_SEC: '1000000',
   });
@@ -86,12 +77,7 @@ export async function runFleet({
         guidance: pipeline.services.intervention.url,
       },
       apiKey,
-      rate,
-      seconds,
-      hosts,
-      tickMs,
-      agentsPerHost,
-      poll,
+      ...loadOptions,
       run: Date.now().toString(36),
     });
     const cpu = meter.stop();

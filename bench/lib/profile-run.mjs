@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
 import { runJsonChild } from './json-child.mjs';
+import { BENCH_PIPELINE_ENV } from './bench-pipeline-env.mjs';
 
 const LOOPING_EVENTS = 21; // a looping session sent in full: its task and ten failing runs
 
@@ -29,12 +30,7 @@ const runLoad = (url, apiKey, run, count) =>
 
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
-const pipeline = new Pipeline({
-  LOG_LEVEL: 'error',
-  ROLLUP_REFRESH_MS: '1000',
-  INGEST_RATE_EVENTS_PER_SEC: '10000000',
-  INGEST_RATE_BURST: '10000000',
-});
+const pipeline = new Pipeline(BENCH_PIPELINE_ENV);
 try {
   await pipeline.start();
   await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);

@@ -5,25 +5,16 @@ import type { Kafka } from 'kafkajs';
 import type { Topic } from '@wink/contracts';
 import {
   BatchConsumer,
-  type BatchObserver,
+  type BatchConsumerOptions,
   type ConsumedMessage,
-  type DeadLetterObserver,
 } from './batch-consumer.js';
 import type { HandlerOutcome } from './poison-isolation.js';
 import type { TypedProducer } from './typed-producer.js';
 
-export interface KafkaBatchTransportOptions {
+/** The consumer's options, but its topics: those come from the `@EventPattern` handlers. */
+export interface KafkaBatchTransportOptions extends Omit<BatchConsumerOptions, 'topics'> {
   kafka: Kafka;
   producer: TypedProducer;
-  groupId: string;
-  service?: string;
-  sessionTimeoutMs?: number;
-  commitIntervalMs?: number;
-  fetchMaxWaitMs?: number;
-  fetchMinBytes?: number;
-  observe?: BatchObserver;
-  onDeadLetter?: DeadLetterObserver;
-  onRestart?: () => void;
 }
 
 /**
@@ -49,18 +40,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     try {
       const topics = [...this.messageHandlers.keys()] as Topic[];
       for (const topic of topics) this.handlers.set(topic, this.getHandlerByPattern(topic));
-      this.consumer = new BatchConsumer(this.options.kafka, this.options.producer, {
-        groupId: this.options.groupId,
-        topics,
-        service: this.options.service,
-        sessionTimeoutMs: this.options.sessionTimeoutMs,
-        commitIntervalMs: this.options.commitIntervalMs,
-        fetchMaxWaitMs: this.options.fetchMaxWaitMs,
-        fetchMinBytes: this.options.fetchMinBytes,
-        observe: this.options.observe,
-        onDeadLetter: this.options.onDeadLetter,
-        onRestart: this.options.onRestart,
-      });
+      const { kafka, producer, ...consumerOptions } = this.options;
+      this.consumer = new BatchConsumer(kafka, producer, { ...consumerOptions, topics });
       await this.consumer.start((messages) => this.dispatch(messages));
       this.log.log(`consuming ${topics.join(', ')} as group ${this.options.groupId}`);
       callback();

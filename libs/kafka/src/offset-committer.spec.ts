@@ -10,14 +10,20 @@ const at = (partition: number, offset: number): PartitionOffset => ({
   offset: String(offset),
 });
 
+/** A committer whose first commit request is held until `release()`; `requests` records each. */
+function holdingFirstCommit() {
+  const requests: PartitionOffset[][] = [];
+  let releaseFirst!: () => void;
+  const committer = new OffsetCommitter(async (offsets) => {
+    requests.push(offsets);
+    if (requests.length === 1) await new Promise<void>((r) => (releaseFirst = r));
+  });
+  return { committer, requests, release: () => releaseFirst() };
+}
+
 describe('OffsetCommitter', () => {
   it('commits offsets added while a commit is in flight together, with each partition at its latest', async () => {
-    const requests: PartitionOffset[][] = [];
-    let release!: () => void;
-    const committer = new OffsetCommitter(async (offsets) => {
-      requests.push(offsets);
-      if (requests.length === 1) await new Promise<void>((r) => (release = r));
-    });
+    const { committer, requests, release } = holdingFirstCommit();
     committer.add(at(0, 5));
     await new Promise((r) => setImmediate(r));
     committer.add(at(1, 3));
@@ -109,13 +115,9 @@ describe('OffsetCommitter', () => {
     assert.deepEqual(sorted(requests), [[at(0, 1)], [at(0, 2), at(1, 1)]]);
     assert.equal(committer.queued, 0);
   });
+
   it('forgets the queued offsets of partitions the member no longer holds', async () => {
-    const requests: PartitionOffset[][] = [];
-    let release!: () => void;
-    const committer = new OffsetCommitter(async (offsets) => {
-      requests.push(offsets);
-      if (requests.length === 1) await new Promise<void>((r) => (release = r));
-    });
+    const { committer, requests, release } = holdingFirstCommit();
     committer.add(at(0, 1));
     await new Promise((r) => setImmediate(r));
     committer.add(at(0, 2));

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Kafka } from 'kafkajs';
-import { KafkaBatchTransport, TypedProducer } from '@wink/kafka';
+import { KafkaBatchTransport, TypedProducer, type BatchConsumerOptions } from '@wink/kafka';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { JsonLogger } from './json-logger.js';
 import { KAFKA } from './kafka.module.js';
@@ -14,18 +14,17 @@ import { inSequence } from './in-sequence.js';
 import { plainJsonBody } from './plain-json-body.js';
 
 /**
- * Commit spacing for a consumer whose committed offsets nobody waits on (the classifier, the
- * intervention; not the recorder, whose offsets tell the classifier what Postgres holds): under
- * load, a few commits a second instead of one per batch.
+ * Tuning for a consumer that is latency-critical and whose committed offsets nobody waits on (the
+ * classifier, the intervention; not the recorder, whose offsets tell the classifier what Postgres
+ * holds). Commits at least 200 ms apart: under load a few a second instead of one per batch.
+ * Fetches held up to 500 ms: with a minimum of one byte the broker answers as soon as a message
+ * arrives, so the wait only spaces the empty fetches of a quiet partition (the default 100 ms
+ * made them most of an idle consumer's and the broker's CPU).
  */
-export const SPACED_COMMITS_MS = 200;
-
-/**
- * Fetch wait for a latency-critical consumer: with a minimum of one byte the broker answers as
- * soon as a message arrives, so a long wait only spaces the empty fetches of a quiet partition
- * (the default 100 ms made them most of an idle consumer's and the broker's CPU).
- */
-export const QUIET_FETCH_WAIT_MS = 500;
+export const LATENCY_CRITICAL_CONSUMER = {
+  commitIntervalMs: 200,
+  fetchMaxWaitMs: 500,
+} satisfies Partial<BatchConsumerOptions>;
 
 export interface BootstrapOptions {
   service: string;
@@ -33,18 +32,11 @@ export interface BootstrapOptions {
   host: string;
   port: number;
   logLevel: string;
-  /**
-   * For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers, the
-   * least time between its offset commits (default 0), and how long the broker holds each fetch
-   * for `fetchMinBytes` (`BatchConsumer`'s defaults: 100 ms, 1 byte).
-   */
-  consume?: {
-    groupId: string;
-    sessionTimeoutMs: number;
-    commitIntervalMs?: number;
-    fetchMaxWaitMs?: number;
-    fetchMinBytes?: number;
-  };
+  /** For a consuming service: its consumer group, fed to its `@EventPattern(topic)` handlers. */
+  consume?: Pick<
+    BatchConsumerOptions,
+    'groupId' | 'sessionTimeoutMs' | 'commitIntervalMs' | 'fetchMaxWaitMs' | 'fetchMinBytes'
+  >;
   jsonBodyLimit?: number;
   /** Last set-up on the application before it listens (e.g. serving an OpenAPI document). */
   beforeListen?: (app: NestExpressApplication) => void;

@@ -1,5 +1,5 @@
 import { CONSUMER_GROUPS } from '@wink/contracts';
-import { bootstrapService, QUIET_FETCH_WAIT_MS, SPACED_COMMITS_MS } from '@wink/platform';
+import { bootstrapService, LATENCY_CRITICAL_CONSUMER } from '@wink/platform';
 import { InterventionModule } from './app.module.js';
 import { loadInterventionConfig } from './config.js';
 
@@ -13,7 +13,6 @@ await bootstrapService({
   consume: {
     groupId: CONSUMER_GROUPS.intervention,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    commitIntervalMs: SPACED_COMMITS_MS,
-    fetchMaxWaitMs: QUIET_FETCH_WAIT_MS,
+    ...LATENCY_CRITICAL_CONSUMER,
   },
 });
