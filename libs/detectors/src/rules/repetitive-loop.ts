@@ -174,6 +174,8 @@ function messageLoops(
       ),
     ];
   }
+  // No chunk occurs more often than the reply has room for: a short one is not read.
+  if (step.text.length < thresholds.chunkRepeats * CHUNK) return [];
   const { chunk, count } = mostRepeatedChunk(step.text);
   if (count >= thresholds.chunkRepeats) {
     const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
