@@ -22,6 +22,10 @@ function hashRange(text: string, start: number, end: number): number {
   return h >>> 0;
 }
 
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 export function hashOf(text: string): number {
   return hashRange(text, 0, text.length);
 }
@@ -113,7 +117,6 @@ for (let c = 0; c < 128; c++) {
  * three bytes a UTF-16 unit.
  */
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const SCRATCH = new Uint8Array(3 * (SCAN_HEAD + SCAN_TAIL));
 
 /** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
@@ -189,8 +192,13 @@ export class ContextKeys {
       const base = key.slice(key.lastIndexOf('/') + 1);
       return base !== key && base.length >= 3 && this.contains(hashOf(base));
     }
-    for (const [digits] of key.matchAll(/\d{4,}/g))
-      if (digits !== key && this.contains(hashOf(digits))) return true;
+    // Each run of four digits or more (`/\d{4,}/g`) that is not the whole key.
+    for (let i = 0; i < key.length;) {
+      let j = i;
+      while (j < key.length && isDigitCode(key.charCodeAt(j))) j++;
+      if (j - i >= 4 && j - i < key.length && this.contains(hashRange(key, i, j))) return true;
+      i = j === i ? i + 1 : j;
+    }
     return false;
   }
 
@@ -250,7 +258,10 @@ export class ContextKeys {
 /** `FILE_EXTENSION.test` of the token `b[s, e)`: only the part from the last dot can match. */
 function hasExtension(b: Uint8Array, s: number, e: number): boolean {
   const dot = lastIndexIn(b, 46, s, e);
-  return dot >= 0 && FILE_EXTENSION.test(decoder.decode(b.subarray(dot, e)));
+  if (dot < 0) return false;
+  let ext = '';
+  for (let i = dot; i < e; i++) ext += String.fromCharCode(b[i]);
+  return FILE_EXTENSION.test(ext);
 }
 
 /** The last position of the byte in `b[s, e)`, or -1 (never searching before `s`). */

@@ -156,8 +156,8 @@ function argumentKeys(args: unknown): string[] {
   const keys: string[] = [];
   const values: unknown[] = [args];
   let visited = 0;
-  while (values.length && visited++ < ARG_VALUES_MAX) {
-    const v = values.shift();
+  for (let next = 0; next < values.length && visited++ < ARG_VALUES_MAX;) {
+    const v = values[next++];
     // A key is a short argument or a word of one (a command line); long ones are contents.
     if (typeof v === 'string' && v.length <= ARG_MAX) keysOfArgument(v, keys);
     else if (v && typeof v === 'object') values.push(...Object.values(v));
@@ -187,10 +187,11 @@ export class LookupMemory {
 
   onCall(action: ActionRecord, args: unknown): void {
     this.latest = null;
-    const unseen = argumentKeys(args)
-      .filter((k) => !this.context.has(k))
-      .slice(0, KEYS_KEPT)
-      .map(own);
+    const unseen: string[] = [];
+    for (const k of argumentKeys(args)) {
+      if (unseen.length === KEYS_KEPT) break;
+      if (!this.context.has(k)) unseen.push(own(k));
+    }
     this.pending.push({ callSeq: action.callSeq, unseen });
     if (this.pending.length > PENDING_MAX) this.pending.shift();
   }

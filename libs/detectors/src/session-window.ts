@@ -774,10 +774,10 @@ export class SessionWindow {
       }
     }
     if (
+      role !== 'assistant' &&
       /\b(condens(ed|ation)|context (was )?(summari[sz]ed|compacted|truncated))\b/i.test(
         text.slice(0, 300),
-      ) &&
-      role !== 'assistant'
+      )
     ) {
       if (this.condensations.count === 0) this.condensations.fromSeq = seq;
       this.condensations.count++;

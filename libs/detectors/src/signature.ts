@@ -47,16 +47,26 @@ function isSpace(c: number): boolean {
 function isTokenChar(c: number): boolean {
   return isWordChar(c) || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45;
 }
+/**
+ * The code unit at `i`, or -1 outside the text (where `charCodeAt` gives NaN): every test here is
+ * false for both, and -1 keeps the fold's arithmetic on small integers, which NaN would not.
+ */
+function at(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-// The fold's output state: module-level, so the per-character path allocates nothing.
-let foldHash = 0;
+// The fold's output state: module-level, so the per-character path allocates nothing. The
+// hashes are in a typed array: an int32 held in a variable is boxed whenever it falls outside
+// the small-integer range, a new heap number per character.
+const hashes = new Int32Array(3);
+const FOLD = 0;
 /** The same fold's hash with numbers kept, for `all` masking. */
-let foldValuesHash = 0;
+const VALUES = 1;
+const TOKEN = 2;
 let foldPrev = 32;
-let tokenHash = 0;
 let tokenLength = 0;
 let foldSketch: Int32Array | null = null;
 let foldOffset = 0;
@@ -64,10 +74,10 @@ let foldSketchLength = 0;
 let foldOut: number[] | null = null;
 
 function startFold(sketch: Int32Array | null, offset: number, out: number[] | null): void {
-  foldHash = 0x811c9dc5;
-  foldValuesHash = 0x811c9dc5;
+  hashes[FOLD] = 0x811c9dc5;
+  hashes[VALUES] = 0x811c9dc5;
   foldPrev = 32;
-  tokenHash = 0x811c9dc5;
+  hashes[TOKEN] = 0x811c9dc5;
   tokenLength = 0;
   foldSketch = sketch;
   foldOffset = offset;
@@ -78,8 +88,8 @@ function startFold(sketch: Int32Array | null, offset: number, out: number[] | nu
 function endToken(): void {
   if (tokenLength === 0) return;
   if (foldSketch)
-    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, tokenHash | 0);
-  tokenHash = 0x811c9dc5;
+    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, hashes[TOKEN] | 0);
+  hashes[TOKEN] = 0x811c9dc5;
   tokenLength = 0;
 }
 
@@ -88,11 +98,11 @@ function emit(c: number): void {
     if (foldPrev === 32) return;
     endToken();
   } else if (isTokenChar(c)) {
-    tokenHash = Math.imul(tokenHash ^ c, 0x01000193);
+    hashes[TOKEN] = Math.imul(hashes[TOKEN] ^ c, 0x01000193);
     tokenLength++;
   } else endToken();
-  foldHash = Math.imul(foldHash ^ c, 0x01000193);
-  foldValuesHash = Math.imul(foldValuesHash ^ c, 0x01000193);
+  hashes[FOLD] = Math.imul(hashes[FOLD] ^ c, 0x01000193);
+  hashes[VALUES] = Math.imul(hashes[VALUES] ^ c, 0x01000193);
   foldPrev = c;
   if (foldOut !== null) foldOut.push(c);
 }
@@ -118,12 +128,12 @@ function isTimestampPunctuation(c: number): boolean {
 /** Whether `text[i..]` starts a date like `2024-05-13`. */
 function startsDate(text: string, i: number): boolean {
   return (
-    isDigit(text.charCodeAt(i + 3)) &&
-    text.charCodeAt(i + 4) === 45 &&
-    isDigit(text.charCodeAt(i + 5)) &&
-    isDigit(text.charCodeAt(i + 6)) &&
-    text.charCodeAt(i + 7) === 45 &&
-    isDigit(text.charCodeAt(i + 8))
+    isDigit(at(text, i + 3)) &&
+    at(text, i + 4) === 45 &&
+    isDigit(at(text, i + 5)) &&
+    isDigit(at(text, i + 6)) &&
+    at(text, i + 7) === 45 &&
+    isDigit(at(text, i + 8))
   );
 }
 
@@ -141,9 +151,9 @@ function endsWithAt(text: string, i: number, word: string): boolean {
  * seven characters or more with a digit — hashing it as it is read; returns where it ends.
  */
 function word(text: string, i: number, end: number): number {
-  let h = foldHash;
-  let v = foldValuesHash;
-  let t = tokenHash;
+  let h = hashes[FOLD];
+  let v = hashes[VALUES];
+  let t = hashes[TOKEN];
   let c = 0;
   let hex = true;
   let digits = false;
@@ -162,9 +172,9 @@ function word(text: string, i: number, end: number): number {
     emitAll('<hex>');
     return j;
   }
-  foldHash = h;
-  foldValuesHash = v;
-  tokenHash = t;
+  hashes[FOLD] = h;
+  hashes[VALUES] = v;
+  hashes[TOKEN] = t;
   tokenLength += j - i;
   foldPrev = c;
   if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(text.charCodeAt(k)));
@@ -199,7 +209,7 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
     } else if (c === C.Slash) {
       const next = i + 1 < end ? text.charCodeAt(i + 1) : C.Space;
       // `a//b` → `a/b`; `dir/ ` → `dir `.
-      if (next === C.Slash || (isSpace(next) && isWordChar(text.charCodeAt(i - 1)))) {
+      if (next === C.Slash || (isSpace(next) && isWordChar(at(text, i - 1)))) {
         i++;
         continue;
       }
@@ -215,7 +225,7 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
       }
     } else if (
       c === C.Dot &&
-      text.charCodeAt(i + 1) === C.Slash &&
+      at(text, i + 1) === C.Slash &&
       (foldPrev === C.Space || foldPrev === 61 || foldPrev === 40 || foldPrev === C.Colon)
     ) {
       i += 2; // `./x` → `x`
@@ -229,7 +239,7 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
 
 /** Folds the number at `i` (a word start); returns where it ends. */
 function number(text: string, i: number, end: number, numbers: NumberMasking): number {
-  if (text.charCodeAt(i) === 48 && lower(text.charCodeAt(i + 1)) === 120) {
+  if (text.charCodeAt(i) === 48 && lower(at(text, i + 1)) === 120) {
     let j = i + 2;
     while (j < end && isHexChar(text.charCodeAt(j))) j++;
     emitAll('<hex>');
@@ -246,14 +256,14 @@ function number(text: string, i: number, end: number, numbers: NumberMasking): n
     emitAll('<ts>');
     return j;
   }
-  if (text.charCodeAt(j) === C.Dot && isDigit(text.charCodeAt(j + 1))) {
+  if (at(text, j) === C.Dot && isDigit(at(text, j + 1))) {
     j++;
     while (j < end && isDigit(text.charCodeAt(j))) j++;
   }
-  const u1 = lower(text.charCodeAt(j));
-  const u2 = lower(text.charCodeAt(j + 1));
+  const u1 = lower(at(text, j));
+  const u2 = lower(at(text, j + 1));
   const unit = u1 === 115 ? 1 : (u1 === 109 || u1 === 117) && u2 === 115 ? 2 : 0;
-  if (unit > 0 && !isWordChar(text.charCodeAt(j + unit))) {
+  if (unit > 0 && !isWordChar(at(text, j + unit))) {
     emitAll('<t>');
     return j + unit;
   }
@@ -261,10 +271,10 @@ function number(text: string, i: number, end: number, numbers: NumberMasking): n
     numbers === 'positions' && (foldPrev === C.Colon || endsWithAt(text, i, 'line '));
   if (numbers === 'all' || position) {
     // Masked in the hash; kept in the values hash.
-    let v = foldValuesHash;
+    let v = hashes[VALUES];
     emit(C.Hash);
     for (let k = i; k < j; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
-    foldValuesHash = v;
+    hashes[VALUES] = v;
   } else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
   return j;
 }
@@ -294,7 +304,7 @@ export function normalisedHash(
 ): number {
   startFold(null, 0, null);
   fold(text, max, numbers);
-  return foldHash | 0;
+  return hashes[FOLD] | 0;
 }
 
 /**
@@ -310,7 +320,7 @@ export function normalisedHashes(
 ): number {
   startFold(sketch, offset, null);
   fold(text, max, 'all');
-  return foldHash | 0;
+  return hashes[FOLD] | 0;
 }
 
 /** How many tokens the latest `normalisedHashes` call wrote to its sketch. */
@@ -320,7 +330,7 @@ export function lastSketchLength(): number {
 
 /** The numbers-kept hash of the latest `normalisedHashes` call. */
 export function lastValuesHash(): number {
-  return foldValuesHash | 0;
+  return hashes[VALUES] | 0;
 }
 
 /**
