@@ -1,3 +1,5 @@
+import { encodeRange } from './utf8.js';
+
 /**
  * Which names — paths, ids, commands — a session's context has shown: the task, what the user
  * said, and what tools returned. Two small Bloom filters of token hashes, each in two
@@ -116,7 +118,6 @@ for (let c = 0; c < 128; c++) {
  * faster than a string, character by character. Sized for the longest range scanned, at most
  * three bytes a UTF-16 unit.
  */
-const encoder = new TextEncoder();
 const SCRATCH = new Uint8Array(3 * (SCAN_HEAD + SCAN_TAIL));
 
 /** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
@@ -214,10 +215,7 @@ export class ContextKeys {
    */
   private scan(text: string, from: number, to: number, told: boolean): void {
     const b = SCRATCH;
-    const n = encoder.encodeInto(
-      from === 0 && to === text.length ? text : text.slice(from, to),
-      b,
-    ).written;
+    const n = encodeRange(text, from, to, b).written;
     // Of tool output, tokens with neither mark are passed over without a call.
     const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
     let marks = 0;

@@ -1,6 +1,5 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
 import { anyOf } from '../any-of.js';
-import { shortStringify } from '../fingerprint.js';
 
 const NAME = 'rules/destructive-action@1';
 
@@ -120,9 +119,7 @@ export const destructiveAction: Detector = {
   detect({ window, step }: DetectorInput): Finding[] {
     if (step.type !== 'call') return [];
     const allowed = window.ledger?.allowsDestruction ?? [];
-    const raw =
-      step.use.command ??
-      (step.use.kind === 'other' ? shortStringify(step.args ?? '', DESTRUCTIVE_SCAN_MAX) : '');
+    const raw = step.use.command ?? step.rendered ?? '';
     const text = raw.length > DESTRUCTIVE_SCAN_MAX ? raw.slice(0, DESTRUCTIVE_SCAN_MAX) : raw;
     const production =
       window.env === undefined || window.env === 'production' || window.env === 'unknown';
