@@ -284,7 +284,8 @@ export function summariseCall(name: string, args: unknown, rendered: string | nu
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Only a run of spaces or another space character changes it.
+  return (/[^\S ]| {2}/.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 function boundedSet(map: Map<string, FileState>, key: string, value: FileState): void {

@@ -1,4 +1,3 @@
-import { anyOf } from '../any-of.js';
 import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
 
 const NAME = 'rules/false-completion@1';
@@ -9,9 +8,6 @@ const CLAIMS_DONE =
   /\b(i('ve| have) (fixed|resolved|completed|implemented)|(is|are|has been|have been) (now )?(fixed|resolved)|the (fix|task|change) is (complete|done)|successfully (fixed|resolved|implemented|completed))\b/i;
 const HEDGED =
   /\b(not yet|still fail|doesn'?t pass|don'?t pass|failing|should (now )?pass|might|may|if|once|unable|couldn'?t|could not|cannot|can'?t)\b/i;
-
-/** Either claim: a message that makes neither, as most do not, is read once. */
-const CLAIMS = anyOf([CLAIMS_TESTS_PASS, CLAIMS_DONE]);
 
 const finding = findingsOf('reasoning_problem', 'false_completion', NAME);
 
@@ -26,7 +22,6 @@ export const falseCompletion: Detector = {
   detect({ window, step }: DetectorInput): Finding[] {
     if (step.type === 'message' && step.role === 'assistant') {
       const text = step.text.slice(0, 4000);
-      if (!CLAIMS.test(text)) return [];
       const claimsTests = CLAIMS_TESTS_PASS.test(text);
       const claimsDone = CLAIMS_DONE.test(text);
       if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return [];

@@ -28,6 +28,8 @@ export function mostRepeatedChunk(text: string): { chunk: string; count: number 
   }
   // Aligned chunks miss a period that is not a divisor of 50; count the text's own period too.
   for (let period = 2; period <= 200 && period * 10 <= limit; period++) {
+    // Not even one repeat: too short a run to count.
+    if (text.charCodeAt(period) !== text.charCodeAt(0)) continue;
     const unit = text.slice(0, period);
     let reps = 1;
     while (text.startsWith(unit, reps * period) && reps * period < limit) reps++;
