@@ -151,6 +151,8 @@ export interface TestRunState {
   failureFp: string | null;
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
 function emptyFile(): FileState {
   return { edits: 0, lastEdit: null, lastEditSeq: 0, createdSeq: -1, removedSeq: -1 };
 }
@@ -576,16 +578,27 @@ export class SessionWindow {
     if ((a.kind === 'edit' || a.kind === 'write' || a.kind === 'delete') && a.path && ok)
       changed.push(a.path);
     if (command && ok) changed.push(...pathsChangedByCommand(command));
-    const removed = new Set(
-      a.kind === 'delete' && a.path
-        ? [a.path]
-        : command && ok
-          ? pathsRemovedByCommand(command)
-          : [],
-    );
-    const created = new Set(
-      a.kind === 'write' && a.path ? [a.path] : command && ok ? pathsCreatedByCommand(command) : [],
-    );
+    // Read only for a changed path: a call that changed none needs neither set.
+    const removed =
+      changed.length === 0
+        ? EMPTY
+        : new Set(
+            a.kind === 'delete' && a.path
+              ? [a.path]
+              : command && ok
+                ? pathsRemovedByCommand(command)
+                : [],
+          );
+    const created =
+      changed.length === 0
+        ? EMPTY
+        : new Set(
+            a.kind === 'write' && a.path
+              ? [a.path]
+              : command && ok
+                ? pathsCreatedByCommand(command)
+                : [],
+          );
     for (const path of changed) {
       const file = this.fileState(path);
       file.edits++;

@@ -35,21 +35,45 @@ const enum C {
   Hash = 35,
 }
 
+const DIGIT = 1;
+/** `[0-9A-Za-z_]` */
+const WORD = 2;
+/** `[0-9A-Fa-f]` */
+const HEX = 4;
+/** `[ \t-\r]` and U+00A0 */
+const SPACE = 8;
+/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
+const TOKEN_CHAR = 16;
+/** Per ASCII code, its classes above; of the other units only U+00A0 has one. */
+const CLASSES = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const word = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  CLASSES[c] =
+    (c >= 48 && c <= 57 ? DIGIT : 0) |
+    (word ? WORD : 0) |
+    ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) ? HEX : 0) |
+    (c === 32 || (c >= 9 && c <= 13) ? SPACE : 0) |
+    (word || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45 ? TOKEN_CHAR : 0);
+}
+
+/** The classes of a unit (or of -1, outside the text: none). */
+function classes(c: number): number {
+  return c >= 0 && c < 128 ? CLASSES[c] : c === 160 ? SPACE : 0;
+}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return (classes(c) & WORD) !== 0;
 }
 function isHexChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+  return (classes(c) & HEX) !== 0;
 }
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+  return (classes(c) & SPACE) !== 0;
 }
-/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
 function isTokenChar(c: number): boolean {
-  return isWordChar(c) || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45;
+  return (classes(c) & TOKEN_CHAR) !== 0;
 }
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -177,9 +201,10 @@ function word(i: number, end: number): number {
   let j = i;
   for (; j < end; j++) {
     const d = units[j];
-    if (!isWordChar(d)) break;
-    if (isDigit(d)) digits = true;
-    else if (hex && !isHexChar(d)) hex = false;
+    const k = classes(d);
+    if ((k & WORD) === 0) break;
+    if ((k & DIGIT) !== 0) digits = true;
+    else if ((k & HEX) === 0) hex = false;
     c = lower(d);
     h = Math.imul(h ^ c, 0x01000193);
     v = Math.imul(v ^ c, 0x01000193);
@@ -204,7 +229,8 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
   let i = 0;
   while (i < end) {
     const c = lower(units[i]);
-    if (isDigit(c)) {
+    const k = classes(c);
+    if ((k & DIGIT) !== 0) {
       // A hex id, or a number.
       let j = i;
       let hex = true;
@@ -217,11 +243,11 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
         emitAll('<hex>');
         i = j;
       } else i = number(i, end, numbers);
-    } else if (isWordChar(c)) {
+    } else if ((k & WORD) !== 0) {
       i = word(i, end);
     } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
       i++;
-    } else if (isSpace(c)) {
+    } else if ((k & SPACE) !== 0) {
       emit(C.Space);
       i++;
     } else if (c === C.Slash) {
