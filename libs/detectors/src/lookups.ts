@@ -1,6 +1,5 @@
 import { ContextKeys, hasFileExtension, hashOf, isKeyLike, normaliseKey } from './context-keys.js';
 import { resultText, type ActionRecord, type CompletedAction } from './session-window.js';
-import { copyUnits } from './utf8.js';
 
 export type MissingKind = 'path' | 'command' | 'module' | 'url' | 'ref' | 'resource';
 
@@ -115,8 +114,8 @@ for (let c = 0; c < 128; c++) {
   ARG_CHAR[c] = /[\s'"`=,;()[\]{}<>|&]/.test(ch) ? 1 : /\w/.test(ch) ? 2 : 0;
 }
 
-/** The units of the argument being read (at most `ARG_MAX`). */
-const ARG_UNITS = new Uint16Array(ARG_MAX);
+/** A digit, `/`, `@` or `.`: what makes a word a key candidate. */
+const KEY_MARK = /[\d/@.]/;
 
 function isWord(c: number): boolean {
   return c < 128 && ARG_CHAR[c] === 2;
@@ -127,13 +126,13 @@ function isWord(c: number): boolean {
  * separators, kept when `isIdOrPath` — slicing only the words that could be one.
  */
 function keysOfArgument(v: string, keys: string[]): void {
-  const u = ARG_UNITS;
-  copyUnits(v, v.length, u);
+  // Without one of these no word is a key: most argument values are read once, natively.
+  if (!KEY_MARK.test(v)) return;
   let start = 0;
   // Whether the word so far holds a digit, `/`, `@` or `.`: without one it is no key.
   let marked = false;
   for (let i = 0; i <= v.length; i++) {
-    const c = i < v.length ? u[i] : 32;
+    const c = i < v.length ? v.charCodeAt(i) : 32;
     if (!(c < 128 ? ARG_CHAR[c] === 1 : isSpaceChar(c))) {
       marked ||= (c >= 48 && c <= 57) || c === 47 || c === 64 || c === 46;
       continue;
@@ -143,12 +142,12 @@ function keysOfArgument(v: string, keys: string[]): void {
     start = i + 1;
     if (!marked) continue;
     marked = false;
-    while (s < e && !isWord(u[s])) s++;
-    while (e > s && !isWord(u[e - 1])) e--;
+    while (s < e && !isWord(v.charCodeAt(s))) s++;
+    while (e > s && !isWord(v.charCodeAt(e - 1))) e--;
     if (e - s < 3) continue;
     let candidate = false;
     for (let k = s; k < e && !candidate; k++) {
-      const d = u[k];
+      const d = v.charCodeAt(k);
       candidate = (d >= 48 && d <= 57) || d === 47 || d === 64 || d === 46;
     }
     if (!candidate) continue;

@@ -17,7 +17,7 @@ export function encodeRange(
 }
 
 /** Below this many units a range is read as it is: encoding it would cost more than it saves. */
-const ASCII_MIN = 64;
+const ASCII_MIN = 96;
 const ASCII = new Uint8Array(16_384);
 
 /**
