@@ -45,6 +45,8 @@ function pathsIn(text: string): string[] {
       if (token.includes('/') || /\.\w+$/.test(token)) out.push(token);
       continue;
     }
+    // Neither a path nor a file name without a `/` or a `.`: most words end here.
+    if (!m[2].includes('/') && !m[2].includes('.')) continue;
     const token = m[2].replace(/^[./]*\//, '').replace(/[.,:;)]+$/, '');
     const slash = token.indexOf('/');
     if (slash > 0 && /^[\w.-]+$/.test(token.slice(0, slash))) out.push(token);
@@ -113,10 +115,13 @@ export function extractLedger(fullTask: string): TaskLedger {
         text: sentence,
       });
     }
-    const banned = [
-      ...lower.matchAll(/\b(?:don'?t|do not|never)\s+use\s+`?([\w.@/+-]+)`?/g),
-      ...lower.matchAll(/\buse\s+`?[\w.@/+-]+`?\s+instead\s+of\s+`?([\w.@/+-]+)`?/g),
-    ];
+    // Both patterns need a "use".
+    const banned = lower.includes('use')
+      ? [
+          ...lower.matchAll(/\b(?:don'?t|do not|never)\s+use\s+`?([\w.@/+-]+)`?/g),
+          ...lower.matchAll(/\buse\s+`?[\w.@/+-]+`?\s+instead\s+of\s+`?([\w.@/+-]+)`?/g),
+        ]
+      : [];
     for (const m of banned) {
       const name = m[1].replace(/[.,;:]+$/, '');
       constraints.push({
