@@ -216,27 +216,30 @@ export class ContextKeys {
   private scan(text: string, from: number, to: number, told: boolean): void {
     const b = SCRATCH;
     const n = encodeRange(text, from, to, b).written;
-    // Of tool output, tokens with neither mark are passed over without a call.
+    // Of tool output only tokens holding a marked byte count: the bytes between them are
+    // passed over one test each, and a token is read when one of its bytes is marked.
     const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
-    let marks = 0;
-    // The token without its leading and trailing `./-`: [s, e).
-    let s = -1;
-    let e = 0;
-    for (let i = 0; i < n; i++) {
-      const f = TOKEN_BYTE[b[i]];
-      if (f !== 0) {
+    let i = 0;
+    while (i < n) {
+      while (i < n && (TOKEN_BYTE[b[i]] & wanted) === 0) i++;
+      if (i === n) break;
+      let start = i;
+      while (start > 0 && TOKEN_BYTE[b[start - 1]] !== 0) start--;
+      // The token's marks, and its extent without its leading and trailing `./-`: [s, e).
+      let marks = 0;
+      let s = -1;
+      let e = 0;
+      for (i = start; i < n; i++) {
+        const f = TOKEN_BYTE[b[i]];
+        if (f === 0) break;
         marks |= f;
         if ((f & TRIM) === 0) {
           if (s < 0) s = i;
           e = i + 1;
         }
-      } else if (marks !== 0) {
-        if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(b, s, e, marks, told);
-        marks = 0;
-        s = -1;
       }
+      if (s >= 0 && e - s >= 3) this.token(b, s, e, marks, told);
     }
-    if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(b, s, e, marks, told);
   }
 
   private token(b: Uint8Array, s: number, e: number, marks: number, told: boolean): void {
