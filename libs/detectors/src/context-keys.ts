@@ -1,3 +1,5 @@
+import { encodeRange } from './utf8.js';
+
 /**
  * Which names — paths, ids, commands — a session's context has shown: the task, what the user
  * said, and what tools returned. Two small Bloom filters of token hashes, each in two
@@ -22,8 +24,22 @@ function hashRange(text: string, start: number, end: number): number {
   return h >>> 0;
 }
 
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 export function hashOf(text: string): number {
   return hashRange(text, 0, text.length);
+}
+
+/** `hashRange` of ASCII bytes. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /**
@@ -82,19 +98,27 @@ const DIGIT_SLASH_UNDERSCORE_AT = 2;
 const DOT = 4;
 /** `./-`: part of a name, but not at its ends. */
 const TRIM = 8;
-/** Per ASCII code: 0 not part of a name, else 1 and the marks above. */
-const TOKEN_CHAR = new Uint8Array(128);
+/** Per byte of UTF-8: 0 not part of a name (every byte of a non-ASCII character), else 1 and the marks above. */
+const TOKEN_BYTE = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  TOKEN_CHAR[c] = /[A-Za-z-]/.test(ch)
+  TOKEN_BYTE[c] = /[A-Za-z-]/.test(ch)
     ? 1
     : /[\d/_@]/.test(ch)
       ? 1 | DIGIT_SLASH_UNDERSCORE_AT
       : ch === '.'
         ? 1 | DOT
         : 0;
-  if (ch === '.' || ch === '/' || ch === '-') TOKEN_CHAR[c] |= TRIM;
+  if (ch === '.' || ch === '/' || ch === '-') TOKEN_BYTE[c] |= TRIM;
 }
+
+/**
+ * The range being scanned, as UTF-8: the characters of a name are ASCII, one byte each, and any
+ * other character is bytes that are no part of one, as the character was; a typed array is read
+ * faster than a string, character by character. Sized for the longest range scanned, at most
+ * three bytes a UTF-16 unit.
+ */
+const SCRATCH = new Uint8Array(3 * (SCAN_HEAD + SCAN_TAIL));
 
 /** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
 export function normaliseKey(key: string): string {
@@ -169,8 +193,13 @@ export class ContextKeys {
       const base = key.slice(key.lastIndexOf('/') + 1);
       return base !== key && base.length >= 3 && this.contains(hashOf(base));
     }
-    for (const [digits] of key.matchAll(/\d{4,}/g))
-      if (digits !== key && this.contains(hashOf(digits))) return true;
+    // Each run of four digits or more (`/\d{4,}/g`) that is not the whole key.
+    for (let i = 0; i < key.length;) {
+      let j = i;
+      while (j < key.length && isDigitCode(key.charCodeAt(j))) j++;
+      if (j - i >= 4 && j - i < key.length && this.contains(hashRange(key, i, j))) return true;
+      i = j === i ? i + 1 : j;
+    }
     return false;
   }
 
@@ -185,52 +214,59 @@ export class ContextKeys {
    * `@` or a file extension, so the others are never hashed.
    */
   private scan(text: string, from: number, to: number, told: boolean): void {
-    // Of tool output, tokens with neither mark are passed over without a call.
+    const b = SCRATCH;
+    const n = encodeRange(text, from, to, b).written;
+    // Of tool output only tokens holding a marked byte count: the bytes between them are
+    // passed over one test each, and a token is read when one of its bytes is marked.
     const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
-    let marks = 0;
-    // The token without its leading and trailing `./-`: [s, e).
-    let s = -1;
-    let e = 0;
-    for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      const f = c < 128 ? TOKEN_CHAR[c] : 0;
-      if (f !== 0) {
+    let i = 0;
+    while (i < n) {
+      while (i < n && (TOKEN_BYTE[b[i]] & wanted) === 0) i++;
+      if (i === n) break;
+      let start = i;
+      while (start > 0 && TOKEN_BYTE[b[start - 1]] !== 0) start--;
+      // The token's marks, and its extent without its leading and trailing `./-`: [s, e).
+      let marks = 0;
+      let s = -1;
+      let e = 0;
+      for (i = start; i < n; i++) {
+        const f = TOKEN_BYTE[b[i]];
+        if (f === 0) break;
         marks |= f;
         if ((f & TRIM) === 0) {
           if (s < 0) s = i;
           e = i + 1;
         }
-      } else if (marks !== 0) {
-        if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
-        marks = 0;
-        s = -1;
       }
+      if (s >= 0 && e - s >= 3) this.token(b, s, e, marks, told);
     }
-    if ((marks & wanted) !== 0 && s >= 0 && e - s >= 3) this.token(text, s, e, marks, told);
   }
 
-  private token(text: string, s: number, e: number, marks: number, told: boolean): void {
+  private token(b: Uint8Array, s: number, e: number, marks: number, told: boolean): void {
     if (
       !told &&
       (marks & DIGIT_SLASH_UNDERSCORE_AT) === 0 &&
-      !((marks & DOT) !== 0 && hasExtension(text, s, e))
+      !((marks & DOT) !== 0 && hasExtension(b, s, e))
     )
       return;
     const into = told ? this.told : this.seen;
-    into.add(hashRange(text, s, e));
-    const slash = lastIndexIn(text, 47, s, e);
-    if (slash >= 0 && e - slash - 1 >= 3) into.add(hashRange(text, slash + 1, e));
+    into.add(hashBytes(b, s, e));
+    const slash = lastIndexIn(b, 47, s, e);
+    if (slash >= 0 && e - slash - 1 >= 3) into.add(hashBytes(b, slash + 1, e));
   }
 }
 
-/** `FILE_EXTENSION.test(text.slice(s, e))`: only the part from the last dot can match. */
-function hasExtension(text: string, s: number, e: number): boolean {
-  const dot = lastIndexIn(text, 46, s, e);
-  return dot >= 0 && FILE_EXTENSION.test(text.slice(dot, e));
+/** `FILE_EXTENSION.test` of the token `b[s, e)`: only the part from the last dot can match. */
+function hasExtension(b: Uint8Array, s: number, e: number): boolean {
+  const dot = lastIndexIn(b, 46, s, e);
+  if (dot < 0) return false;
+  let ext = '';
+  for (let i = dot; i < e; i++) ext += String.fromCharCode(b[i]);
+  return FILE_EXTENSION.test(ext);
 }
 
-/** The last position of the character in `text[s, e)`, or -1 (never searching before `s`). */
-function lastIndexIn(text: string, c: number, s: number, e: number): number {
-  for (let i = e - 1; i >= s; i--) if (text.charCodeAt(i) === c) return i;
+/** The last position of the byte in `b[s, e)`, or -1 (never searching before `s`). */
+function lastIndexIn(b: Uint8Array, c: number, s: number, e: number): number {
+  for (let i = e - 1; i >= s; i--) if (b[i] === c) return i;
   return -1;
 }

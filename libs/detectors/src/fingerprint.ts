@@ -1,3 +1,5 @@
+import { asciiBytes } from './utf8.js';
+
 /** The two 32-bit halves of `fingerprint`, fed text piece by piece. */
 class Fingerprinter {
   h1 = 0x811c9dc5;
@@ -6,10 +8,19 @@ class Fingerprinter {
   add(text: string): void {
     let h1 = this.h1;
     let h2 = this.h2;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    const bytes = asciiBytes(text, 0, text.length);
+    if (bytes !== null) {
+      for (let i = 0; i < text.length; i++) {
+        const c = bytes[i];
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      }
     }
     this.h1 = h1;
     this.h2 = h2;

@@ -114,6 +114,9 @@ for (let c = 0; c < 128; c++) {
   ARG_CHAR[c] = /[\s'"`=,;()[\]{}<>|&]/.test(ch) ? 1 : /\w/.test(ch) ? 2 : 0;
 }
 
+/** A digit, `/`, `@` or `.`: what makes a word a key candidate. */
+const KEY_MARK = /[\d/@.]/;
+
 function isWord(c: number): boolean {
   return c < 128 && ARG_CHAR[c] === 2;
 }
@@ -123,6 +126,8 @@ function isWord(c: number): boolean {
  * separators, kept when `isIdOrPath` — slicing only the words that could be one.
  */
 function keysOfArgument(v: string, keys: string[]): void {
+  // Without one of these no word is a key: most argument values are read once, natively.
+  if (!KEY_MARK.test(v)) return;
   let start = 0;
   // Whether the word so far holds a digit, `/`, `@` or `.`: without one it is no key.
   let marked = false;
@@ -156,8 +161,8 @@ function argumentKeys(args: unknown): string[] {
   const keys: string[] = [];
   const values: unknown[] = [args];
   let visited = 0;
-  while (values.length && visited++ < ARG_VALUES_MAX) {
-    const v = values.shift();
+  for (let next = 0; next < values.length && visited++ < ARG_VALUES_MAX;) {
+    const v = values[next++];
     // A key is a short argument or a word of one (a command line); long ones are contents.
     if (typeof v === 'string' && v.length <= ARG_MAX) keysOfArgument(v, keys);
     else if (v && typeof v === 'object') values.push(...Object.values(v));
@@ -187,10 +192,11 @@ export class LookupMemory {
 
   onCall(action: ActionRecord, args: unknown): void {
     this.latest = null;
-    const unseen = argumentKeys(args)
-      .filter((k) => !this.context.has(k))
-      .slice(0, KEYS_KEPT)
-      .map(own);
+    const unseen: string[] = [];
+    for (const k of argumentKeys(args)) {
+      if (unseen.length === KEYS_KEPT) break;
+      if (!this.context.has(k)) unseen.push(own(k));
+    }
     this.pending.push({ callSeq: action.callSeq, unseen });
     if (this.pending.length > PENDING_MAX) this.pending.shift();
   }

@@ -17,8 +17,10 @@ import {
   type ToolUse,
 } from './tool-kinds.js';
 import { failureFingerprint } from './failure-fingerprint.js';
+import { asciiBytes } from './utf8.js';
 import { LookupMemory } from './lookups.js';
 import { rejectionLabel, rejectsStep } from './rejection.js';
+import { DESTRUCTIVE_SCAN_MAX } from './rules/destructive-action.js';
 import { isWaitingCommand } from './rules/polling.js';
 import { RewriteMemory } from './rules/rewrites.js';
 import {
@@ -70,7 +72,15 @@ export interface CompletedAction extends ActionRecord {
 /** The step a detector is asked about. */
 export type Step =
   | { type: 'task'; seq: number; text: string }
-  | { type: 'call'; seq: number; action: ActionRecord; use: ToolUse; args: unknown }
+  | {
+      type: 'call';
+      seq: number;
+      action: ActionRecord;
+      use: ToolUse;
+      args: unknown;
+      /** For a call of kind `other`: `shortStringify(args ?? '', DESTRUCTIVE_SCAN_MAX)`; else null. */
+      rendered: string | null;
+    }
   | { type: 'result'; seq: number; action: CompletedAction }
   | { type: 'message'; seq: number; role: string; text: string }
   | { type: 'usage'; seq: number; tokens: number }
@@ -140,6 +150,8 @@ export interface TestRunState {
   failed: boolean;
   failureFp: string | null;
 }
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 function emptyFile(): FileState {
   return { edits: 0, lastEdit: null, lastEditSeq: 0, createdSeq: -1, removedSeq: -1 };
@@ -215,13 +227,17 @@ export function resultFingerprint(text: string, from = 0, second: string | null 
 /** FNV-1a of `[from, to)` of `first`, or of `${first}\n${second}`. */
 function hashJoined(first: string, second: string | null, from: number, to: number): number {
   const n = first.length;
-  let h = 0x811c9dc5;
-  for (let i = from, end = Math.min(to, n); i < end; i++)
-    h = Math.imul(h ^ first.charCodeAt(i), 0x01000193);
+  let h = fnv1a(0x811c9dc5, first, from, Math.min(to, n));
   if (second === null || to <= n) return h;
   if (from <= n) h = Math.imul(h ^ 10, 0x01000193);
-  for (let i = Math.max(from, n + 1); i < to; i++)
-    h = Math.imul(h ^ second.charCodeAt(i - n - 1), 0x01000193);
+  return fnv1a(h, second, Math.max(from, n + 1) - n - 1, to - n - 1);
+}
+
+/** FNV-1a of `text[from, to)`, continuing from `h`. */
+function fnv1a(h: number, text: string, from: number, to: number): number {
+  const bytes = asciiBytes(text, from, to);
+  if (bytes !== null) for (let i = 0; i < to - from; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  else for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
 }
 
@@ -253,13 +269,15 @@ function outcomeOf(failed: boolean, output: string, error: string, errorHash: nu
   );
 }
 
-export function summariseCall(name: string, args: unknown): string {
+/** `rendered`: `shortStringify(args, n)` for some n ≥ SUMMARY_MAX, when already made. */
+export function summariseCall(name: string, args: unknown, rendered: string | null = null): string {
   const a = args as Record<string, unknown> | undefined;
   const command = a && (a.command ?? a.cmd ?? a.script);
+  // A longer rendering starts with the shorter one (`shortStringify` stops once it is long enough).
   const text =
     typeof command === 'string' && !/^(view|create|str_replace|insert)$/.test(command)
       ? command
-      : `${name}(${args === undefined ? '' : shortStringify(args, SUMMARY_MAX)})`;
+      : `${name}(${args === undefined ? '' : (rendered?.slice(0, SUMMARY_MAX) ?? shortStringify(args, SUMMARY_MAX))})`;
   // Folding a prefix gives a prefix of the folded whole: when that already runs past the
   // summary, the rest of a long command (a heredoc, a script) need not be read.
   const head = text.length > SUMMARY_SCAN ? oneLine(text.slice(0, SUMMARY_SCAN)) : null;
@@ -268,7 +286,8 @@ export function summariseCall(name: string, args: unknown): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Only a run of spaces or another space character changes it.
+  return (/[^\S ]| {2}/.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 function boundedSet(map: Map<string, FileState>, key: string, value: FileState): void {
@@ -391,12 +410,14 @@ export class SessionWindow {
 
   private onCall(seq: number, name: string, args: unknown, callId: string | undefined): Step {
     const use = classifyTool(name, args);
+    // Made once for the summary and the destructive-action patterns.
+    const rendered = use.kind === 'other' ? shortStringify(args ?? '', DESTRUCTIVE_SCAN_MAX) : null;
     const action: ActionRecord = {
       callSeq: seq,
       resultSeq: null,
       callId: callId ?? null,
       toolName: name,
-      summary: summariseCall(name, args),
+      summary: summariseCall(name, args, args === null || args === undefined ? null : rendered),
       actionFp: fingerprint(`${name}\u0000${valueFingerprint(args)}`),
       resultFp: null,
       failed: false,
@@ -426,7 +447,7 @@ export class SessionWindow {
     this.lookups.onCall(action, args);
     this.message.repeats = 0;
     this.condensations.count = 0;
-    return { type: 'call', seq, action, use, args };
+    return { type: 'call', seq, action, use, args, rendered };
   }
 
   private onResult(seq: number, result: NonNullable<TrajectoryEvent['result']>): Step | null {
@@ -557,16 +578,27 @@ export class SessionWindow {
     if ((a.kind === 'edit' || a.kind === 'write' || a.kind === 'delete') && a.path && ok)
       changed.push(a.path);
     if (command && ok) changed.push(...pathsChangedByCommand(command));
-    const removed = new Set(
-      a.kind === 'delete' && a.path
-        ? [a.path]
-        : command && ok
-          ? pathsRemovedByCommand(command)
-          : [],
-    );
-    const created = new Set(
-      a.kind === 'write' && a.path ? [a.path] : command && ok ? pathsCreatedByCommand(command) : [],
-    );
+    // Read only for a changed path: a call that changed none needs neither set.
+    const removed =
+      changed.length === 0
+        ? EMPTY
+        : new Set(
+            a.kind === 'delete' && a.path
+              ? [a.path]
+              : command && ok
+                ? pathsRemovedByCommand(command)
+                : [],
+          );
+    const created =
+      changed.length === 0
+        ? EMPTY
+        : new Set(
+            a.kind === 'write' && a.path
+              ? [a.path]
+              : command && ok
+                ? pathsCreatedByCommand(command)
+                : [],
+          );
     for (const path of changed) {
       const file = this.fileState(path);
       file.edits++;
@@ -774,10 +806,10 @@ export class SessionWindow {
       }
     }
     if (
+      role !== 'assistant' &&
       /\b(condens(ed|ation)|context (was )?(summari[sz]ed|compacted|truncated))\b/i.test(
         text.slice(0, 300),
-      ) &&
-      role !== 'assistant'
+      )
     ) {
       if (this.condensations.count === 0) this.condensations.fromSeq = seq;
       this.condensations.count++;

@@ -1,3 +1,5 @@
+import { copyUnits } from './utf8.js';
+
 /**
  * Signatures that see through noise: an action or an error reduced to what stays the same when
  * an agent repeats itself — paths canonicalised; numbers, hashes, timestamps and temp names
@@ -8,6 +10,8 @@
 
 /** How much of a text any signature reads. */
 export const SIGNATURE_INPUT_MAX = 2048;
+/** How far past its end the fold may read (a date's digits, a duration's unit). */
+const READ_AHEAD = 16;
 /** Tokens kept per sketch (bottom-k of their hashes). */
 export const SKETCH_SIZE = 12;
 
@@ -31,32 +35,59 @@ const enum C {
   Hash = 35,
 }
 
+const DIGIT = 1;
+/** `[0-9A-Za-z_]` */
+const WORD = 2;
+/** `[0-9A-Fa-f]` */
+const HEX = 4;
+/** `[ \t-\r]` and U+00A0 */
+const SPACE = 8;
+/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
+const TOKEN_CHAR = 16;
+/** Per ASCII code, its classes above; of the other units only U+00A0 has one. */
+const CLASSES = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const word = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  CLASSES[c] =
+    (c >= 48 && c <= 57 ? DIGIT : 0) |
+    (word ? WORD : 0) |
+    ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) ? HEX : 0) |
+    (c === 32 || (c >= 9 && c <= 13) ? SPACE : 0) |
+    (word || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45 ? TOKEN_CHAR : 0);
+}
+
+/** The classes of a unit (or of -1, outside the text: none). */
+function classes(c: number): number {
+  return c >= 0 && c < 128 ? CLASSES[c] : c === 160 ? SPACE : 0;
+}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return (classes(c) & WORD) !== 0;
 }
 function isHexChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+  return (classes(c) & HEX) !== 0;
 }
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+  return (classes(c) & SPACE) !== 0;
 }
-/** Characters tokens are made of: word characters, `#<>./-` (so paths stay one token). */
 function isTokenChar(c: number): boolean {
-  return isWordChar(c) || c === 35 || c === 60 || c === 62 || c === 46 || c === 47 || c === 45;
+  return (classes(c) & TOKEN_CHAR) !== 0;
 }
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-// The fold's output state: module-level, so the per-character path allocates nothing.
-let foldHash = 0;
+// The fold's output state: module-level, so the per-character path allocates nothing. The
+// hashes are in a typed array: an int32 held in a variable is boxed whenever it falls outside
+// the small-integer range, a new heap number per character.
+const hashes = new Int32Array(3);
+const FOLD = 0;
 /** The same fold's hash with numbers kept, for `all` masking. */
-let foldValuesHash = 0;
+const VALUES = 1;
+const TOKEN = 2;
 let foldPrev = 32;
-let tokenHash = 0;
 let tokenLength = 0;
 let foldSketch: Int32Array | null = null;
 let foldOffset = 0;
@@ -64,10 +95,10 @@ let foldSketchLength = 0;
 let foldOut: number[] | null = null;
 
 function startFold(sketch: Int32Array | null, offset: number, out: number[] | null): void {
-  foldHash = 0x811c9dc5;
-  foldValuesHash = 0x811c9dc5;
+  hashes[FOLD] = 0x811c9dc5;
+  hashes[VALUES] = 0x811c9dc5;
   foldPrev = 32;
-  tokenHash = 0x811c9dc5;
+  hashes[TOKEN] = 0x811c9dc5;
   tokenLength = 0;
   foldSketch = sketch;
   foldOffset = offset;
@@ -78,8 +109,8 @@ function startFold(sketch: Int32Array | null, offset: number, out: number[] | nu
 function endToken(): void {
   if (tokenLength === 0) return;
   if (foldSketch)
-    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, tokenHash | 0);
-  tokenHash = 0x811c9dc5;
+    foldSketchLength = insertSorted(foldSketch, foldOffset, foldSketchLength, hashes[TOKEN] | 0);
+  hashes[TOKEN] = 0x811c9dc5;
   tokenLength = 0;
 }
 
@@ -88,11 +119,11 @@ function emit(c: number): void {
     if (foldPrev === 32) return;
     endToken();
   } else if (isTokenChar(c)) {
-    tokenHash = Math.imul(tokenHash ^ c, 0x01000193);
+    hashes[TOKEN] = Math.imul(hashes[TOKEN] ^ c, 0x01000193);
     tokenLength++;
   } else endToken();
-  foldHash = Math.imul(foldHash ^ c, 0x01000193);
-  foldValuesHash = Math.imul(foldValuesHash ^ c, 0x01000193);
+  hashes[FOLD] = Math.imul(hashes[FOLD] ^ c, 0x01000193);
+  hashes[VALUES] = Math.imul(hashes[VALUES] ^ c, 0x01000193);
   foldPrev = c;
   if (foldOut !== null) foldOut.push(c);
 }
@@ -115,24 +146,44 @@ function isTimestampPunctuation(c: number): boolean {
   return c === 58 || c === 46 || c === 43 || c === 45;
 }
 
-/** Whether `text[i..]` starts a date like `2024-05-13`. */
-function startsDate(text: string, i: number): boolean {
+/**
+ * The units the fold reads, copied once into a typed array: read faster than a string, one
+ * `charCodeAt` at a time. The fold reads up to 8 units past its end; `unitAt` gives -1 outside
+ * the text (where `charCodeAt` gives NaN: every test here is false for both, and -1 keeps the
+ * arithmetic on small integers).
+ */
+let units = new Uint16Array(SIGNATURE_INPUT_MAX + READ_AHEAD);
+let unitCount = 0;
+
+function load(text: string, end: number): void {
+  const n = Math.min(text.length, end + READ_AHEAD);
+  if (n > units.length) units = new Uint16Array(n);
+  copyUnits(text, n, units);
+  unitCount = n;
+}
+
+function unitAt(i: number): number {
+  return i >= 0 && i < unitCount ? units[i] : -1;
+}
+
+/** Whether the text from `i` starts a date like `2024-05-13`. */
+function startsDate(i: number): boolean {
   return (
-    isDigit(text.charCodeAt(i + 3)) &&
-    text.charCodeAt(i + 4) === 45 &&
-    isDigit(text.charCodeAt(i + 5)) &&
-    isDigit(text.charCodeAt(i + 6)) &&
-    text.charCodeAt(i + 7) === 45 &&
-    isDigit(text.charCodeAt(i + 8))
+    isDigit(unitAt(i + 3)) &&
+    unitAt(i + 4) === 45 &&
+    isDigit(unitAt(i + 5)) &&
+    isDigit(unitAt(i + 6)) &&
+    unitAt(i + 7) === 45 &&
+    isDigit(unitAt(i + 8))
   );
 }
 
-/** Whether `text[i - word.length, i)`, lower-cased, is `word` (ASCII, lower case). */
-function endsWithAt(text: string, i: number, word: string): boolean {
+/** Whether the text's `[i - word.length, i)`, lower-cased, is `word` (ASCII, lower case). */
+function endsWithAt(i: number, word: string): boolean {
   if (i < word.length) return false;
   const from = i - word.length;
   for (let k = 0; k < word.length; k++)
-    if (lower(text.charCodeAt(from + k)) !== word.charCodeAt(k)) return false;
+    if (lower(units[from + k]) !== word.charCodeAt(k)) return false;
   return true;
 }
 
@@ -140,19 +191,20 @@ function endsWithAt(text: string, i: number, word: string): boolean {
  * Emits the word starting at `i` (a letter or `_`) lower-cased — or `<hex>` for a hex id of
  * seven characters or more with a digit — hashing it as it is read; returns where it ends.
  */
-function word(text: string, i: number, end: number): number {
-  let h = foldHash;
-  let v = foldValuesHash;
-  let t = tokenHash;
+function word(i: number, end: number): number {
+  let h = hashes[FOLD];
+  let v = hashes[VALUES];
+  let t = hashes[TOKEN];
   let c = 0;
   let hex = true;
   let digits = false;
   let j = i;
   for (; j < end; j++) {
-    const d = text.charCodeAt(j);
-    if (!isWordChar(d)) break;
-    if (isDigit(d)) digits = true;
-    else if (hex && !isHexChar(d)) hex = false;
+    const d = units[j];
+    const k = classes(d);
+    if ((k & WORD) === 0) break;
+    if ((k & DIGIT) !== 0) digits = true;
+    else if ((k & HEX) === 0) hex = false;
     c = lower(d);
     h = Math.imul(h ^ c, 0x01000193);
     v = Math.imul(v ^ c, 0x01000193);
@@ -162,60 +214,58 @@ function word(text: string, i: number, end: number): number {
     emitAll('<hex>');
     return j;
   }
-  foldHash = h;
-  foldValuesHash = v;
-  tokenHash = t;
+  hashes[FOLD] = h;
+  hashes[VALUES] = v;
+  hashes[TOKEN] = t;
   tokenLength += j - i;
   foldPrev = c;
-  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(text.charCodeAt(k)));
+  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(units[k]));
   return j;
 }
 
 function fold(text: string, max: number, numbers: NumberMasking): void {
   const end = Math.min(text.length, max);
+  load(text, end);
   let i = 0;
   while (i < end) {
-    const c = lower(text.charCodeAt(i));
-    if (isDigit(c)) {
+    const c = lower(units[i]);
+    const k = classes(c);
+    if ((k & DIGIT) !== 0) {
       // A hex id, or a number.
       let j = i;
       let hex = true;
       for (; j < end; j++) {
-        const d = text.charCodeAt(j);
+        const d = units[j];
         if (!isWordChar(d)) break;
         if (hex && !isDigit(d) && !isHexChar(d)) hex = false;
       }
       if (hex && j - i >= 7) {
         emitAll('<hex>');
         i = j;
-      } else i = number(text, i, end, numbers);
-    } else if (isWordChar(c)) {
-      i = word(text, i, end);
+      } else i = number(i, end, numbers);
+    } else if ((k & WORD) !== 0) {
+      i = word(i, end);
     } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
       i++;
-    } else if (isSpace(c)) {
+    } else if ((k & SPACE) !== 0) {
       emit(C.Space);
       i++;
     } else if (c === C.Slash) {
-      const next = i + 1 < end ? text.charCodeAt(i + 1) : C.Space;
+      const next = i + 1 < end ? units[i + 1] : C.Space;
       // `a//b` → `a/b`; `dir/ ` → `dir `.
-      if (next === C.Slash || (isSpace(next) && isWordChar(text.charCodeAt(i - 1)))) {
+      if (next === C.Slash || (isSpace(next) && isWordChar(unitAt(i - 1)))) {
         i++;
         continue;
       }
       emit(C.Slash);
       i++;
-      if (endsWithAt(text, i, '/tmp/')) {
-        while (
-          i < end &&
-          (isWordChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || text.charCodeAt(i) === 45)
-        )
-          i++;
+      if (endsWithAt(i, '/tmp/')) {
+        while (i < end && (isWordChar(units[i]) || units[i] === 46 || units[i] === 45)) i++;
         emitAll('<tmp>');
       }
     } else if (
       c === C.Dot &&
-      text.charCodeAt(i + 1) === C.Slash &&
+      unitAt(i + 1) === C.Slash &&
       (foldPrev === C.Space || foldPrev === 61 || foldPrev === 40 || foldPrev === C.Colon)
     ) {
       i += 2; // `./x` → `x`
@@ -228,44 +278,39 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
 }
 
 /** Folds the number at `i` (a word start); returns where it ends. */
-function number(text: string, i: number, end: number, numbers: NumberMasking): number {
-  if (text.charCodeAt(i) === 48 && lower(text.charCodeAt(i + 1)) === 120) {
+function number(i: number, end: number, numbers: NumberMasking): number {
+  if (units[i] === 48 && lower(unitAt(i + 1)) === 120) {
     let j = i + 2;
-    while (j < end && isHexChar(text.charCodeAt(j))) j++;
+    while (j < end && isHexChar(units[j])) j++;
     emitAll('<hex>');
     return j;
   }
   let j = i;
-  while (j < end && isDigit(text.charCodeAt(j))) j++;
-  if (j - i === 4 && startsDate(text, i)) {
-    while (
-      j < end &&
-      (isWordChar(text.charCodeAt(j)) || isTimestampPunctuation(text.charCodeAt(j)))
-    )
-      j++;
+  while (j < end && isDigit(units[j])) j++;
+  if (j - i === 4 && startsDate(i)) {
+    while (j < end && (isWordChar(units[j]) || isTimestampPunctuation(units[j]))) j++;
     emitAll('<ts>');
     return j;
   }
-  if (text.charCodeAt(j) === C.Dot && isDigit(text.charCodeAt(j + 1))) {
+  if (unitAt(j) === C.Dot && isDigit(unitAt(j + 1))) {
     j++;
-    while (j < end && isDigit(text.charCodeAt(j))) j++;
+    while (j < end && isDigit(units[j])) j++;
   }
-  const u1 = lower(text.charCodeAt(j));
-  const u2 = lower(text.charCodeAt(j + 1));
+  const u1 = lower(unitAt(j));
+  const u2 = lower(unitAt(j + 1));
   const unit = u1 === 115 ? 1 : (u1 === 109 || u1 === 117) && u2 === 115 ? 2 : 0;
-  if (unit > 0 && !isWordChar(text.charCodeAt(j + unit))) {
+  if (unit > 0 && !isWordChar(unitAt(j + unit))) {
     emitAll('<t>');
     return j + unit;
   }
-  const position =
-    numbers === 'positions' && (foldPrev === C.Colon || endsWithAt(text, i, 'line '));
+  const position = numbers === 'positions' && (foldPrev === C.Colon || endsWithAt(i, 'line '));
   if (numbers === 'all' || position) {
     // Masked in the hash; kept in the values hash.
-    let v = foldValuesHash;
+    let v = hashes[VALUES];
     emit(C.Hash);
-    for (let k = i; k < j; k++) v = Math.imul(v ^ text.charCodeAt(k), 0x01000193);
-    foldValuesHash = v;
-  } else for (let k = i; k < j; k++) emit(text.charCodeAt(k));
+    for (let k = i; k < j; k++) v = Math.imul(v ^ units[k], 0x01000193);
+    hashes[VALUES] = v;
+  } else for (let k = i; k < j; k++) emit(units[k]);
   return j;
 }
 
@@ -294,7 +339,7 @@ export function normalisedHash(
 ): number {
   startFold(null, 0, null);
   fold(text, max, numbers);
-  return foldHash | 0;
+  return hashes[FOLD] | 0;
 }
 
 /**
@@ -310,7 +355,7 @@ export function normalisedHashes(
 ): number {
   startFold(sketch, offset, null);
   fold(text, max, 'all');
-  return foldHash | 0;
+  return hashes[FOLD] | 0;
 }
 
 /** How many tokens the latest `normalisedHashes` call wrote to its sketch. */
@@ -320,7 +365,7 @@ export function lastSketchLength(): number {
 
 /** The numbers-kept hash of the latest `normalisedHashes` call. */
 export function lastValuesHash(): number {
-  return foldValuesHash | 0;
+  return hashes[VALUES] | 0;
 }
 
 /**
@@ -424,7 +469,10 @@ export interface ErrorSignature {
   syntax: boolean;
 }
 
-const NO_ERROR: ErrorSignature = { hash: 0, label: '', syntax: false };
+/** A new one each time: the caller may set its hash. */
+function noError(): ErrorSignature {
+  return { hash: 0, label: '', syntax: false };
+}
 
 /**
  * What went wrong, insensitive to timings, addresses, ids, temp names and line numbers: the
@@ -433,9 +481,9 @@ const NO_ERROR: ErrorSignature = { hash: 0, label: '', syntax: false };
  * error keeps its position, because where the parser stopped tells one syntax error from the next.
  */
 export function errorSignature(text: string): ErrorSignature {
-  if (!text) return { ...NO_ERROR };
+  if (!text) return noError();
   const { lines, location } = errorLines(text);
-  if (lines.length === 0) return { ...NO_ERROR };
+  if (lines.length === 0) return noError();
   const syntax = lines.some((l) => SYNTAX.test(l));
   const kept = lines.slice(0, 4);
   if (syntax && location) kept.push(location);

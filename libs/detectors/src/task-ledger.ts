@@ -25,6 +25,11 @@ const CHANGE_VERB = String.raw`\b(?:touch|modify|change|edit|alter|update|rewrit
 export const PATH_TOKEN = /`([^`\s]+)`|([\w.\/*-]+)/g;
 const FILE_NAME =
   /^[\w-]+\.(?:py|ts|tsx|js|jsx|java|go|rs|rb|php|c|h|cpp|cs|kt|swift|json|ya?ml|toml|cfg|ini|md|txt|sql|sh|lock|xml|gradle|html|css)$/;
+const NEGATED = new RegExp(NEGATION);
+const CHANGES = new RegExp(CHANGE_VERB);
+const CHANGES_TESTS = new RegExp(`${CHANGE_VERB}[^.]*\\btests?\\b|\\btests?\\b[^.]*${CHANGE_VERB}`);
+/** A sentence from its negation on. */
+const FROM_NEGATION = new RegExp(`${NEGATION}.*`);
 /** How much of a task the ledger reads. */
 export const TASK_SCAN_MAX = 16_384;
 /** How much of one sentence the constraint patterns read. */
@@ -40,6 +45,8 @@ function pathsIn(text: string): string[] {
       if (token.includes('/') || /\.\w+$/.test(token)) out.push(token);
       continue;
     }
+    // Neither a path nor a file name without a `/` or a `.`: most words end here.
+    if (!m[2].includes('/') && !m[2].includes('.')) continue;
     const token = m[2].replace(/^[./]*\//, '').replace(/[.,:;)]+$/, '');
     const slash = token.indexOf('/');
     if (slash > 0 && /^[\w.-]+$/.test(token.slice(0, slash))) out.push(token);
@@ -66,16 +73,16 @@ export function extractLedger(fullTask: string): TaskLedger {
     .filter(Boolean);
   for (const sentence of sentences) {
     const lower = sentence.toLowerCase();
-    const negated = new RegExp(NEGATION).test(lower);
+    const negated = NEGATED.test(lower);
     if (
       negated &&
-      new RegExp(`${CHANGE_VERB}[^.]*\\btests?\\b|\\btests?\\b[^.]*${CHANGE_VERB}`).test(lower) &&
-      !/\badd\w*\b[^.]*\btests?\b/.test(lower.replace(new RegExp(`${NEGATION}.*`), ''))
+      CHANGES_TESTS.test(lower) &&
+      !/\badd\w*\b[^.]*\btests?\b/.test(lower.replace(FROM_NEGATION, ''))
     ) {
       constraints.push({ kind: 'no_test_edits', text: sentence });
     }
-    if (negated && new RegExp(CHANGE_VERB).test(lower)) {
-      const after = sentence.slice(lower.search(new RegExp(CHANGE_VERB)));
+    if (negated && CHANGES.test(lower)) {
+      const after = sentence.slice(lower.search(CHANGES));
       for (const path of pathsIn(after))
         constraints.push({ kind: 'no_edit_path', path, text: sentence });
     }
@@ -108,10 +115,13 @@ export function extractLedger(fullTask: string): TaskLedger {
         text: sentence,
       });
     }
-    const banned = [
-      ...lower.matchAll(/\b(?:don'?t|do not|never)\s+use\s+`?([\w.@/+-]+)`?/g),
-      ...lower.matchAll(/\buse\s+`?[\w.@/+-]+`?\s+instead\s+of\s+`?([\w.@/+-]+)`?/g),
-    ];
+    // Both patterns need a "use".
+    const banned = lower.includes('use')
+      ? [
+          ...lower.matchAll(/\b(?:don'?t|do not|never)\s+use\s+`?([\w.@/+-]+)`?/g),
+          ...lower.matchAll(/\buse\s+`?[\w.@/+-]+`?\s+instead\s+of\s+`?([\w.@/+-]+)`?/g),
+        ]
+      : [];
     for (const m of banned) {
       const name = m[1].replace(/[.,;:]+$/, '');
       constraints.push({

@@ -1,5 +1,5 @@
 import type { Detector, DetectorInput, Finding } from '../finding.js';
-import { shortStringify } from '../fingerprint.js';
+import { anyOf } from '../any-of.js';
 
 const NAME = 'rules/destructive-action@1';
 
@@ -22,6 +22,7 @@ const SPACE_RUN = /\s+/;
  * a run of flag letters.
  */
 export function recursiveForcedRmTargets(command: string): string | null {
+  if (!command.includes('rm')) return null;
   for (const m of command.matchAll(RM)) {
     const rest = command.slice(m.index + 3, m.index + 3 + 512);
     const stop = rest.search(/[;&|]/);
@@ -93,6 +94,9 @@ export const PATTERNS: DestructivePattern[] = [
   },
 ];
 
+/** Matches wherever one of the patterns does: most commands are read once, not once a pattern. */
+const ANY_PATTERN = anyOf(PATTERNS.map((p) => p.re));
+
 const DESTRUCTIVE_TOOL =
   /^(delete|drop|destroy|purge|wipe|truncate)_|_(delete|drop|destroy|purge|wipe)_(all|many|bulk|batch)|^bulk_delete|delete_all/i;
 
@@ -115,9 +119,7 @@ export const destructiveAction: Detector = {
   detect({ window, step }: DetectorInput): Finding[] {
     if (step.type !== 'call') return [];
     const allowed = window.ledger?.allowsDestruction ?? [];
-    const raw =
-      step.use.command ??
-      (step.use.kind === 'other' ? shortStringify(step.args ?? '', DESTRUCTIVE_SCAN_MAX) : '');
+    const raw = step.use.command ?? step.rendered ?? '';
     const text = raw.length > DESTRUCTIVE_SCAN_MAX ? raw.slice(0, DESTRUCTIVE_SCAN_MAX) : raw;
     const production =
       window.env === undefined || window.env === 'production' || window.env === 'unknown';
@@ -127,9 +129,11 @@ export const destructiveAction: Detector = {
     const rmTargets = recursiveForcedRmTargets(text);
     if (rmTargets !== null && !rmTargetsAreDisposable(rmTargets) && !isAllowed('delete'))
       return [finding(step.seq, '`rm -rf`', step.action.summary, env, production)];
-    for (const pattern of PATTERNS) {
-      if (!pattern.re.test(text) || isAllowed(pattern.verb)) continue;
-      return [finding(step.seq, pattern.label, step.action.summary, env, production)];
+    if (ANY_PATTERN.test(text)) {
+      for (const pattern of PATTERNS) {
+        if (!pattern.re.test(text) || isAllowed(pattern.verb)) continue;
+        return [finding(step.seq, pattern.label, step.action.summary, env, production)];
+      }
     }
     if (
       DESTRUCTIVE_TOOL.test(step.action.toolName) &&

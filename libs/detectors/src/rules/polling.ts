@@ -1,3 +1,5 @@
+import { anyOf } from '../any-of.js';
+
 /**
  * Commands whose repetition is normal: waiting on a build, a rollout, a server or a log.
  * Matched against the call's summary (the shell command, or `tool(args)`).
@@ -17,6 +19,9 @@ const WAITING_COMMANDS = [
   /\b(check|get|poll|wait)_?(status|job|build|deploy|run)/i,
 ];
 
+/** Matches wherever one of them does: most summaries are read once, not once a pattern. */
+const ANY_WAITING = anyOf(WAITING_COMMANDS);
+
 export function isWaitingCommand(summary: string): boolean {
-  return WAITING_COMMANDS.some((re) => re.test(summary));
+  return ANY_WAITING.test(summary) && WAITING_COMMANDS.some((re) => re.test(summary));
 }

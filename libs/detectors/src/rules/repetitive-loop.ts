@@ -28,6 +28,8 @@ export function mostRepeatedChunk(text: string): { chunk: string; count: number 
   }
   // Aligned chunks miss a period that is not a divisor of 50; count the text's own period too.
   for (let period = 2; period <= 200 && period * 10 <= limit; period++) {
+    // Not even one repeat: too short a run to count.
+    if (text.charCodeAt(period) !== text.charCodeAt(0)) continue;
     const unit = text.slice(0, period);
     let reps = 1;
     while (text.startsWith(unit, reps * period) && reps * period < limit) reps++;
@@ -174,6 +176,8 @@ function messageLoops(
       ),
     ];
   }
+  // No chunk occurs more often than the reply has room for: a short one is not read.
+  if (step.text.length < thresholds.chunkRepeats * CHUNK) return [];
   const { chunk, count } = mostRepeatedChunk(step.text);
   if (count >= thresholds.chunkRepeats) {
     const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
