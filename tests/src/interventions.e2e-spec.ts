@@ -143,6 +143,59 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     assert.equal(n, 2);
   });
 
+  it('publishes guidance on the guidance topic, and again once a publication left unacknowledged has lost its lease', async () => {
+    const t = await tenantWith({});
+    const events = loadSample('looping-session', randomUUID()).slice(0, 4);
+    const reader = createKafka({ brokers: BROKERS, clientId: 'wink-tests-guidance' }).consumer({
+      groupId: `guidance-${randomUUID()}`,
+    });
+    const published: string[] = [];
+    const topicDeliveries = async () =>
+      (await infra.db.query(
+        `SELECT intervention_id, status FROM deliveries WHERE tenant_id = $1 AND channel = 'topic'`,
+        [t.tenantId],
+      )) as Array<{ intervention_id: string; status: string }>;
+    try {
+      await reader.connect();
+      await reader.subscribe({ topic: physicalTopic(TOPICS.guidance), fromBeginning: true });
+      await reader.run({
+        eachMessage: async ({ message }) => {
+          const g = decodeMessage(TOPICS.guidance, message.value);
+          if (g.ok && g.value.tenantId === t.tenantId) published.push(g.value.interventionId);
+        },
+      });
+      await t.client.record(events);
+      const [first] = await waitFor(
+        async () => {
+          const rows = await topicDeliveries();
+          return rows.length > 0 && rows.every((r) => r.status === 'delivered') ? rows : null;
+        },
+        10_000,
+        'the guidance to be published and marked delivered',
+      );
+      await waitFor(
+        async () => published.includes(first.intervention_id),
+        10_000,
+        'the guidance on the topic',
+      );
+      // As if the instance that stored it had stopped before the broker acknowledged it.
+      await infra.db.query(
+        `UPDATE deliveries SET status = 'pending', delivered_at = NULL, next_attempt_at = now()
+          WHERE intervention_id = $1 AND channel = 'topic'`,
+        [first.intervention_id],
+      );
+      await waitFor(
+        async () =>
+          published.filter((id) => id === first.intervention_id).length === 2 &&
+          (await topicDeliveries()).every((r) => r.status === 'delivered'),
+        20_000,
+        'the sweep to publish it again and mark it delivered',
+      );
+    } finally {
+      await reader.disconnect();
+    }
+  });
+
   it('signs webhook deliveries, retries them with backoff, and a halt is still visible to a polling host', async () => {
     const receiver = new WebhookReceiver((n) => (n <= 2 ? 500 : 204));
     const url = await receiver.start();

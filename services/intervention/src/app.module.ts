@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiKeyGuard, serviceModules } from '@wink/platform';
 import type { InterventionConfig } from './config.js';
+import { GuidanceClaims } from './guidance/guidance-claims.js';
+import { GuidancePublisher } from './guidance/guidance-publisher.js';
 import { GuidanceNotifier } from './guidance/guidance-notifier.js';
 import { GuidanceController } from './guidance/guidance.controller.js';
 import { GuidanceRepository } from './guidance/guidance.repository.js';
@@ -28,6 +30,8 @@ export class InterventionModule {
         { provide: INTERVENTION_CONFIG, useValue: config },
         ApiKeyGuard,
         GuidanceRepository,
+        GuidanceClaims,
+        GuidancePublisher,
         GuidanceNotifier,
         InterventionService,
         TenantPolicies,

@@ -21,6 +21,7 @@ import { ApiKeyGuard, ApiKeyHash, RequireScope, parseOr400, TenantId } from '@wi
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { ConnectionSlots } from './connection-slots.js';
+import { GuidanceClaims } from './guidance-claims.js';
 import { GuidanceNotifier } from './guidance-notifier.js';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 import {
@@ -59,6 +60,7 @@ export class GuidanceController {
   constructor(
     @Inject(INTERVENTION_CONFIG) private readonly config: InterventionConfig,
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
+    @Inject(GuidanceClaims) private readonly claims: GuidanceClaims,
     @Inject(GuidanceNotifier) private readonly notifier: GuidanceNotifier,
     @Inject(ApiKeyGuard) private readonly keys: ApiKeyGuard,
   ) {
@@ -192,7 +194,7 @@ export class GuidanceController {
 
   private claim(channel: 'poll' | 'sse', tenantId: string, sessionId: string) {
     claimQueries.inc({ channel });
-    return this.repo.claimFor(channel, tenantId, sessionId);
+    return this.claims.claim(channel, tenantId, sessionId);
   }
 
   /** One of the tenant's slots, or a 429 with Retry-After when it holds its share. */

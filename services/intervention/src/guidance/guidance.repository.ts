@@ -13,7 +13,10 @@ export interface PolicyInput extends Omit<PolicyState, 'cohort'> {
 
 export const GUIDANCE_CHANNEL = 'wink_guidance';
 
-/** How guidance reaches a host. `topic` is recorded when published; the others when handed over. */
+/**
+ * How guidance reaches a host. `topic` is queued (pending) with the guidance and marked delivered
+ * once the broker acknowledged it; the others are recorded when handed over.
+ */
 export type Channel = 'poll' | 'sse' | 'webhook' | 'topic';
 
 interface GuidanceRow {
@@ -122,16 +125,19 @@ export class GuidanceRepository {
 
   /**
    * In one statement (so at once or not at all): marks the earlier guidance the batch found
-   * recurring, stores the new guidance once each (ids are deterministic), queues webhook
-   * deliveries for tenants that have a webhook, and wakes the long-polls and streams of the
+   * recurring, stores the new guidance once each (ids are deterministic), queues the publication
+   * of `published` on the guidance topic (leased for `leaseMs`, see `GuidancePublisher`) and
+   * webhook deliveries for tenants that have a webhook, and wakes the long-polls and streams of the
    * sessions concerned with one NOTIFY per few sessions (a payload holds at most 8000 bytes).
    * Resolves with how many webhook deliveries it queued.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
     recurred: string[],
+    published: GuidanceV1[],
+    leaseMs: number,
   ): Promise<number> {
-    if (issued.length === 0 && recurred.length === 0) return 0;
+    if (issued.length === 0 && recurred.length === 0 && published.length === 0) return 0;
     const g = issued.map((i) => i.guidance);
     const [counts] = await queryRows<{ hooks: string }>(
       this.db,
@@ -154,6 +160,11 @@ export class GuidanceRepository {
          INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
          SELECT s.intervention_id, 'webhook', s.tenant_id, 'pending', now()
            FROM stored s JOIN webhooks w ON w.tenant_id = s.tenant_id
+         ON CONFLICT DO NOTHING RETURNING 1
+       ), queued AS (
+         INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
+         SELECT id, 'topic', tenant, 'pending', now() + $19::int * interval '1 millisecond'
+           FROM unnest($17::uuid[], $18::uuid[]) AS t(id, tenant)
          ON CONFLICT DO NOTHING RETURNING 1
        ), woken AS (
          SELECT k, (row_number() OVER () - 1) / 8 AS chunk
@@ -179,52 +190,114 @@ export class GuidanceRepository {
         issued.map((i) => i.first),
         recurred,
         GUIDANCE_CHANNEL,
+        published.map((x) => x.interventionId),
+        published.map((x) => x.tenantId),
+        leaseMs,
       ],
     );
     return Number(counts.hooks);
   }
 
-  async recordPublished(interventionIds: string[], tenantIds: string[]): Promise<void> {
+  /** Marks the guidance the broker acknowledged as delivered on the topic. */
+  async markPublished(interventionIds: string[]): Promise<void> {
     if (interventionIds.length === 0) return;
     await this.db.query(
-      `INSERT INTO deliveries (intervention_id, channel, tenant_id, status, attempts, delivered_at)
-       SELECT id, 'topic', tenant, 'delivered', 1, now() FROM unnest($1::uuid[], $2::uuid[]) AS t(id, tenant)
-       ON CONFLICT DO NOTHING`,
-      [interventionIds, tenantIds],
+      `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
+                             next_attempt_at = NULL
+        WHERE intervention_id = ANY($1::uuid[]) AND channel = 'topic' AND status = 'pending'`,
+      [interventionIds],
+    );
+  }
+
+  /** Gives up publishing guidance that no longer meets the guidance contract. */
+  async markUnpublishable(interventionId: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'dead', next_attempt_at = NULL, last_error = $2
+        WHERE intervention_id = $1 AND channel = 'topic' AND status = 'pending'`,
+      [interventionId, error],
     );
   }
 
   /**
-   * Hands the session's guidance not yet given on `channel` to that channel, oldest first, and
-   * records the delivery once (the primary key makes a second claim of the same row a no-op).
+   * Leases for `leaseMs` up to `limit` pending topic deliveries whose lease has run out (their
+   * publisher stopped or failed before the broker acknowledged), and returns their guidance.
+   */
+  async leaseUnpublished(limit: number, leaseMs: number): Promise<GuidanceV1[]> {
+    const rows = await queryRows<
+      GuidanceRow & { tenant_id: string; signature: string; cohort: string }
+    >(
+      this.db,
+      `WITH due AS (
+         SELECT intervention_id FROM deliveries
+          WHERE channel = 'topic' AND status = 'pending' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE deliveries d SET next_attempt_at = now() + $2::int * interval '1 millisecond'
+           FROM due WHERE d.intervention_id = due.intervention_id AND d.channel = 'topic'
+         RETURNING d.intervention_id
+       )
+       SELECT g.* FROM guidance g JOIN leased USING (intervention_id) ORDER BY g.created_at`,
+      [limit, leaseMs],
+    );
+    return rows.map((r) => ({
+      v: 1,
+      interventionId: r.intervention_id,
+      tenantId: r.tenant_id,
+      sessionId: r.session_id,
+      verdictIds: r.verdict_ids,
+      category: r.category as GuidanceV1['category'],
+      subtype: r.subtype as GuidanceV1['subtype'],
+      signature: r.signature,
+      severity: r.severity,
+      text: r.text,
+      cohort: r.cohort,
+      atSeq: seqOf(r.at_seq),
+      createdAt: r.created_at.getTime(),
+      sourceReceivedAt: r.source_received_at.getTime(),
+    }));
+  }
+
+  /**
+   * Hands each session's guidance not yet given on its channel to that channel, in one statement
+   * for all of them, and records each delivery once (the primary key makes a second claim of the
+   * same row a no-op). Resolves with what was claimed, oldest first.
    */
   async claimFor(
-    channel: 'poll' | 'sse',
-    tenantId: string,
-    sessionId: string,
-  ): Promise<DeliveredGuidance[]> {
-    const rows = await queryRows<GuidanceRow>(
+    claims: Array<{ channel: 'poll' | 'sse'; tenantId: string; sessionId: string }>,
+  ): Promise<Array<{ tenantId: string; channel: 'poll' | 'sse'; guidance: DeliveredGuidance }>> {
+    if (claims.length === 0) return [];
+    const rows = await queryRows<GuidanceRow & { tenant_id: string; channel: 'poll' | 'sse' }>(
       this.db,
-      `WITH pending AS (
-         SELECT intervention_id, tenant_id FROM guidance g
-          WHERE tenant_id = $1 AND session_id = $2
-            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.intervention_id = g.intervention_id AND d.channel = $3)
+      `WITH wanted AS (
+         SELECT DISTINCT tenant_id, session_id, channel
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS w(tenant_id, session_id, channel)
+       ), pending AS (
+         SELECT g.intervention_id, g.tenant_id, w.channel FROM wanted w
+           JOIN guidance g ON g.tenant_id = w.tenant_id AND g.session_id = w.session_id
+          WHERE NOT EXISTS (SELECT 1 FROM deliveries d
+                             WHERE d.intervention_id = g.intervention_id AND d.channel = w.channel)
+          ORDER BY g.intervention_id, w.channel
        ), claimed AS (
          INSERT INTO deliveries (intervention_id, channel, tenant_id, status, attempts, delivered_at)
-         SELECT intervention_id, $3, tenant_id, 'delivered', 1, now() FROM pending
+         SELECT intervention_id, channel, tenant_id, 'delivered', 1, now() FROM pending
          ON CONFLICT DO NOTHING
-         RETURNING intervention_id
+         RETURNING intervention_id, channel
+       ), marked AS (
+         UPDATE guidance g
+            SET delivered_at = coalesce(g.delivered_at, now()),
+                delivered_seq = coalesce(g.delivered_seq,
+                  (SELECT last_seq FROM sessions s WHERE s.tenant_id = g.tenant_id AND s.session_id = g.session_id))
+          WHERE g.intervention_id IN (SELECT intervention_id FROM claimed)
+         RETURNING g.intervention_id, g.tenant_id, g.session_id, g.severity, g.category, g.subtype,
+                   g.text, g.at_seq, g.verdict_ids, g.created_at, g.source_received_at
        )
-       UPDATE guidance g
-          SET delivered_at = coalesce(g.delivered_at, now()),
-              delivered_seq = coalesce(g.delivered_seq,
-                (SELECT last_seq FROM sessions s WHERE s.tenant_id = g.tenant_id AND s.session_id = g.session_id))
-         FROM claimed WHERE g.intervention_id = claimed.intervention_id
-       RETURNING g.intervention_id, g.session_id, g.severity, g.category, g.subtype, g.text, g.at_seq,
-                 g.verdict_ids, g.created_at, g.source_received_at`,
-      [tenantId, sessionId, channel],
+       SELECT m.*, c.channel FROM marked m JOIN claimed c USING (intervention_id)`,
+      [claims.map((c) => c.tenantId), claims.map((c) => c.sessionId), claims.map((c) => c.channel)],
     );
-    return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map(toDelivered);
+    return rows
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+      .map((r) => ({ tenantId: r.tenant_id, channel: r.channel, guidance: toDelivered(r) }));
   }
 
   /** Records the host's acknowledgement; null when the tenant has no such guidance. */

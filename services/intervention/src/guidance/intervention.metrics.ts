@@ -33,7 +33,7 @@ export const outcomes = counter('wink_outcomes_total', 'Interventions that reach
 ]);
 export const claimQueries = counter(
   'wink_guidance_claim_queries_total',
-  'Queries long-polls and streams made for their guidance',
+  'Claims long-polls and streams made for their guidance (claims made together share a query)',
   ['channel'],
 );
 export const waitingSessions = gauge(

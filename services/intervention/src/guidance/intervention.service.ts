@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { deterministicUuid, TOPICS, type GuidanceV1, type VerdictV1 } from '@wink/contracts';
-import { TypedProducer } from '@wink/kafka';
+import { deterministicUuid, type GuidanceV1, type VerdictV1 } from '@wink/contracts';
 import { decide } from '../policy/policy.js';
 import { renderGuidance } from '../policy/templates.js';
 import { TenantExperiments } from '../policy/tenant-experiments.js';
 import { TenantPolicies } from '../policy/tenant-policies.js';
 import { GuidanceRepository, type PolicyInput } from './guidance.repository.js';
+import { encodeGuidance, GuidancePublisher, PUBLISH_LEASE_MS } from './guidance-publisher.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { dropped, eventToGuidance, issued, outcomes } from './intervention.metrics.js';
 
@@ -18,9 +18,9 @@ const misbehaviourOf = (v: VerdictV1) => `${sessionOf(v)}\u0000${v.subtype}\u000
 /**
  * Turns verdicts into guidance under the tenant's policy, a batch at a time: one query reads the
  * policy state of every verdict, the policy decides in order (each decision seeing the ones
- * before it in the batch), one statement stores the guidance, then one produce publishes it. A
- * redelivered verdict maps to the same guidance id and is published again rather than stored
- * twice.
+ * before it in the batch), one statement stores the guidance and queues its publication, which
+ * the batch does not wait for. A redelivered verdict maps to the same guidance id and is published
+ * again rather than stored twice.
  */
 @Injectable()
 export class InterventionService {
@@ -28,7 +28,7 @@ export class InterventionService {
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
     @Inject(TenantPolicies) private readonly policies: TenantPolicies,
     @Inject(TenantExperiments) private readonly experiments: TenantExperiments,
-    @Inject(TypedProducer) private readonly producer: TypedProducer,
+    @Inject(GuidancePublisher) private readonly publisher: GuidancePublisher,
     @Inject(WebhookDispatcher) private readonly webhooks: WebhookDispatcher,
   ) {}
 
@@ -96,15 +96,11 @@ export class InterventionService {
       issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
       eventToGuidance.observe((guidance.createdAt - guidance.sourceReceivedAt) / 1000);
     });
-    if ((await this.repo.storeDecisions(issuedNow, [...recurred])) > 0) this.webhooks.wake();
-    await this.producer.send(
-      TOPICS.guidance,
-      published.map((g) => ({ key: g.sessionId, value: g })),
-    );
-    await this.repo.recordPublished(
-      published.map((g) => g.interventionId),
-      published.map((g) => g.tenantId),
-    );
+    // Encoded first: guidance breaking its contract fails the batch before anything is stored.
+    const outgoing = published.map(encodeGuidance);
+    if ((await this.repo.storeDecisions(issuedNow, [...recurred], published, PUBLISH_LEASE_MS)) > 0)
+      this.webhooks.wake();
+    this.publisher.publish(outgoing);
     return published;
   }
 
