@@ -3,7 +3,8 @@
 // its agents' next steps through ingest's HTTP API every `tickMs`, one session in four looping among clean ones. With `poll`, every looping
 // session holds a guidance long-poll open, as a host waiting for guidance does, and the time from
 // posting the step a guidance names (its atSeq) to receiving that guidance is recorded, so the
-// latency is measured from outside, through the public API. Prints one JSON line.
+// latency is measured from outside, through the public API, each with when its step was posted
+// (seconds into the load) so that the start-up can be told from the steady state. Prints one JSON line.
 //   node bench/lib/fleet-load.mjs '{"url":…,"apiKey":…,"rate":…,"seconds":…,"hosts":1,"tickMs":20,"poll":true,"run":…}'
 import { cleanSession, loopingSession, sendAtRate } from './load.mjs';
 
@@ -24,7 +25,10 @@ const {
 
 /** sessionId → when each of its steps was posted (index = seq). */
 const postedAt = new Map();
+/** `{ at, ms }`: the step was posted `at` seconds into the load, its guidance came `ms` later. */
 const latencies = [];
+const startedAt = performance.now();
+const startedAtEpochMs = Date.now();
 const polls = new Set();
 let guided = 0;
 let loopingSent = 0;
@@ -51,7 +55,8 @@ async function awaitGuidance(sessionId) {
       if (guidance.length === 0) continue;
       const first = guidance.reduce((a, b) => (a.atSeq <= b.atSeq ? a : b));
       const sent = postedAt.get(sessionId)?.[first.atSeq];
-      if (sent !== undefined) latencies.push(received - sent);
+      if (sent !== undefined)
+        latencies.push({ at: (sent - startedAt) / 1000, ms: received - sent });
       guided++;
       return;
     } catch (error) {
@@ -106,6 +111,7 @@ console.log(
     sent,
     sessions: sessionCount,
     seconds: elapsed,
+    startedAtEpochMs,
     latencies,
     guided,
     pollFailures,
