@@ -72,4 +72,10 @@ describe('one pattern for many', () => {
     }
     assert.equal(any.test('{"reservation_id":"ZFA04Y","cabin":"economy"}'), false);
   });
+
+  it('refuses patterns a case-folded union would not pre-check soundly', () => {
+    for (const re of [/ab(?!c)/, /x[^a-z]y/, /(a)\1/i, /a/g, /a/s])
+      assert.throws(() => anyOf([/rm/, re]), /cannot pre-check/, String(re));
+    assert.doesNotThrow(() => anyOf([/ab(?!c)/i, /x[^;&|]y/]));
+  });
 });

@@ -1,8 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
 import { describeFailure, isMessageFailure } from './failure-kind.js';
 
+const { KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
+
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+const brokerRefusal = (type: string, retriable: boolean) =>
+  new KafkaJSProtocolError(
+    Object.assign(new Error(`the broker says ${type}`), { type, code: 0, retriable }),
+  );
+/** As kafkajs' retrier gives up on a refusal it will not retry: the refusal is its cause. */
+const givenUpOn = (error: Error) =>
+  Object.assign(new KafkaJSNonRetriableError(error), { cause: error });
 
 describe('isMessageFailure', () => {
   it('blames the message for Postgres data, integrity and limit errors, contract violations and code errors', () => {
@@ -26,6 +36,14 @@ describe('isMessageFailure', () => {
     assert.ok(
       isMessageFailure(new TypeError("Cannot read properties of undefined (reading 'name')")),
     );
+  });
+
+  it('blames the message for the broker refusing its records, as thrown or given up on', () => {
+    assert.ok(isMessageFailure(brokerRefusal('MESSAGE_TOO_LARGE', false)));
+    assert.ok(isMessageFailure(givenUpOn(brokerRefusal('MESSAGE_TOO_LARGE', false))));
+    assert.ok(isMessageFailure(givenUpOn(brokerRefusal('INVALID_RECORD', false))));
+    assert.ok(!isMessageFailure(givenUpOn(brokerRefusal('NOT_LEADER_FOR_PARTITION', true))));
+    assert.ok(!isMessageFailure(givenUpOn(brokerRefusal('TOPIC_AUTHORIZATION_FAILED', false))));
   });
 
   it('blames the world for connection, shutdown, serialization, schema and unknown errors', () => {

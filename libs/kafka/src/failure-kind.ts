@@ -5,18 +5,32 @@
  *
  * Only failures known to be about the data count as the message's: Postgres data exceptions,
  * integrity violations and program limits (SQLSTATE classes 22, 23, 54), a payload that breaks a
- * topic's contract on the way out, and the JavaScript errors a handler's own code throws on an
- * input it did not expect. Everything else, unknown errors included, is treated as transient.
+ * topic's contract on the way out, the broker refusing the records themselves (too large, or
+ * invalid), and the JavaScript errors a handler's own code throws on an input it did not expect.
+ * Everything else, unknown errors included, is treated as transient.
  */
 const DATA_SQLSTATE_CLASSES = new Set(['22', '23', '54']);
 const CODE_ERRORS = new Set(['TypeError', 'RangeError', 'SyntaxError', 'URIError']);
+const RECORD_REJECTIONS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
 
 export function isMessageFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const sqlState = sqlStateOf(error);
   if (sqlState !== null) return DATA_SQLSTATE_CLASSES.has(sqlState.slice(0, 2));
   if (error.name === 'ContractViolation') return true;
+  if (isRecordRejection(error)) return true;
   return CODE_ERRORS.has(error.name) && !isNetworkError(error);
+}
+
+/** kafkajs throws a refusal it will not retry wrapped, as the `cause` of a non-retriable error. */
+function isRecordRejection(error: Error): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++)
+    if (
+      e.name === 'KafkaJSProtocolError' &&
+      RECORD_REJECTIONS.has(String((e as { type?: unknown }).type))
+    )
+      return true;
+  return false;
 }
 
 function sqlStateOf(error: Error): string | null {

@@ -15,6 +15,8 @@ function claimsOver(stored: Array<{ tenantId: string; sessionId: string; id: str
   const repo = {
     claimFor: async (claims: Claims) => {
       statements.push(claims);
+      if (claims.some((c) => c.tenantId === 'not-a-uuid'))
+        throw Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' });
       const rows = [];
       for (const { channel, tenantId, sessionId } of claims)
         for (const g of stored) {
@@ -59,5 +61,18 @@ describe('GuidanceClaims', () => {
       [first, second].map((g) => g.length),
       [1, 0],
     );
+  });
+
+  it('fails only the claim a statement failed on, claiming the others alone', async () => {
+    const { claims, statements } = claimsOver([{ tenantId: 't1', sessionId: 's1', id: 'g1' }]);
+    const [good, bad] = await Promise.allSettled([
+      claims.claim('poll', 't1', 's1'),
+      claims.claim('poll', 'not-a-uuid', 's1'),
+    ]);
+    assert.deepEqual(good.status === 'fulfilled' && good.value.map((g) => g.interventionId), [
+      'g1',
+    ]);
+    assert.equal(bad.status, 'rejected');
+    assert.equal(statements.length, 3);
   });
 });

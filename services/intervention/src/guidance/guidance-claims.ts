@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isMessageFailure } from '@wink/kafka';
 import { Coalescer } from '@wink/platform';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 
@@ -9,19 +10,26 @@ interface Claim {
   claimed: DeliveredGuidance[];
 }
 
+/** Most claims one statement makes. */
+const MAX_CLAIMS = 500;
+
+// Postgres spells a uuid in lower case, whatever spelling the claim came with.
 const keyOf = (c: { channel: string; tenantId: string; sessionId: string }) =>
-  `${c.channel}\u0000${c.tenantId}\u0000${c.sessionId}`;
+  `${c.channel}\u0000${c.tenantId.toLowerCase()}\u0000${c.sessionId}`;
 
 /**
  * The claims of waiting long-polls and streams, merged: the connections one notification wakes
  * (up to eight sessions, or a whole batch's), or that open together, claim in one statement, one
  * at a time, rather than each holding a pooled connection the intervention's verdict batches
- * wait for.
+ * wait for. A statement failing on one claim's data is made again for each claim alone, so only
+ * that one fails.
  */
 @Injectable()
 export class GuidanceClaims {
   private readonly claims = new Coalescer<Claim>((claims) => this.claimAll(claims), {
     gatherTurn: true,
+    maxItems: MAX_CLAIMS,
+    retryAloneOn: isMessageFailure,
   });
 
   constructor(@Inject(GuidanceRepository) private readonly repo: GuidanceRepository) {}
@@ -45,7 +53,7 @@ export class GuidanceClaims {
     for (const claim of claims) if (!first.has(keyOf(claim))) first.set(keyOf(claim), claim);
     for (const { tenantId, channel, guidance } of rows)
       first
-        .get(keyOf({ channel, tenantId, sessionId: guidance.sessionId }))!
-        .claimed.push(guidance);
+        .get(keyOf({ channel, tenantId, sessionId: guidance.sessionId }))
+        ?.claimed.push(guidance);
   }
 }

@@ -22,26 +22,51 @@ const guidance = (n: number): GuidanceV1 => ({
   sourceReceivedAt: 1_700_000_000_000,
 });
 
-/** A publisher over a producer failing the first `failures` sends, and a repository recording. */
-function publisherOver(failures = 0, due: GuidanceV1[] = []) {
+const tooLarge = () =>
+  Object.assign(new Error('the broker says MESSAGE_TOO_LARGE'), {
+    name: 'KafkaJSProtocolError',
+    type: 'MESSAGE_TOO_LARGE',
+  });
+
+/**
+ * A publisher over a producer failing the first `failures` sends and refusing any send carrying
+ * session `refused`, and a repository recording what it is told; `pages` are the sweep's leases.
+ */
+function publisherOver(failures = 0, ...pages: GuidanceV1[][]) {
   const sends: string[][] = [];
   const marked: string[][] = [];
   const unpublishable: string[] = [];
+  const attempts: string[][] = [];
   let failing = failures;
+  let release = () => {};
+  const held = { until: Promise.resolve() };
   const producer = {
     sendRaw: async (_topic: string, messages: Array<{ key: string }>) => {
+      await held.until;
       if (failing-- > 0) throw new Error('broker unavailable');
+      if (messages.some((m) => m.key === 'refused')) throw tooLarge();
       sends.push(messages.map((m) => m.key));
     },
   } as unknown as TypedProducer;
   const repo = {
     markPublished: async (ids: string[]) => void marked.push(ids),
     markUnpublishable: async (id: string) => void unpublishable.push(id),
-    leaseUnpublished: async () => due.splice(0),
+    recordPublishFailure: async (ids: string[]) => void attempts.push(ids),
+    leaseUnpublished: async () => pages.shift() ?? [],
   } as unknown as GuidanceRepository;
   const publisher = new GuidancePublisher(repo, producer);
   const settled = () => publisher.onApplicationShutdown();
-  return { publisher, sends, marked, unpublishable, settled };
+  const hold = () => (held.until = new Promise<void>((r) => (release = r)));
+  return {
+    publisher,
+    sends,
+    marked,
+    unpublishable,
+    attempts,
+    settled,
+    hold,
+    release: () => release(),
+  };
 }
 
 describe('GuidancePublisher', () => {
@@ -59,6 +84,43 @@ describe('GuidancePublisher', () => {
     p.publisher.publish([encodeGuidance(guidance(1))]);
     await p.settled();
     assert.deepEqual([p.sends, p.marked], [[], []]);
+    assert.deepEqual(p.attempts, [[guidance(1).interventionId]]);
+    assert.deepEqual(p.unpublishable, []);
+  });
+
+  it('sets aside guidance the broker refuses and publishes the rest of its write without it', async () => {
+    const p = publisherOver();
+    const refused = { ...guidance(2), sessionId: 'refused' };
+    p.publisher.publish([guidance(1), refused, guidance(3)].map(encodeGuidance));
+    await p.settled();
+    assert.deepEqual(p.unpublishable, [refused.interventionId]);
+    assert.deepEqual(p.sends.flat().sort(), ['s1', 's3']);
+    assert.deepEqual(p.attempts, []);
+  });
+
+  it('leaves to its own publish the guidance it is still publishing when the sweep leases it', async () => {
+    const p = publisherOver(0, [guidance(1), guidance(2)]);
+    p.hold();
+    const first = p.publisher.publish([encodeGuidance(guidance(1))]);
+    const swept = p.publisher.sweep();
+    await new Promise((r) => setImmediate(r));
+    p.release();
+    await Promise.all([first, swept]);
+    await p.settled();
+    assert.deepEqual(p.sends.flat().sort(), ['s1', 's2']);
+  });
+
+  it('sweeps page after page while pages come back full', async () => {
+    const page = (from: number) =>
+      Array.from({ length: 500 }, (_, i) => ({
+        ...guidance(0),
+        interventionId: `00000000-0000-4000-8000-${String(from + i).padStart(12, '0')}`,
+        sessionId: `s${from + i}`,
+      }));
+    const p = publisherOver(0, page(0), page(500), [guidance(1)]);
+    await p.publisher.sweep();
+    await p.settled();
+    assert.equal(p.sends.flat().length, 1001);
   });
 
   it('sweeps publications whose lease ran out, and sets aside one that no longer meets the contract', async () => {

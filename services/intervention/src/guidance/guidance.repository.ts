@@ -209,7 +209,16 @@ export class GuidanceRepository {
     );
   }
 
-  /** Gives up publishing guidance that no longer meets the guidance contract. */
+  /** Records a publication the broker did not acknowledge; it stays pending for the sweep. */
+  async recordPublishFailure(interventionIds: string[], error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET attempts = attempts + 1, last_error = $2
+        WHERE intervention_id = ANY($1::uuid[]) AND channel = 'topic' AND status = 'pending'`,
+      [interventionIds, error],
+    );
+  }
+
+  /** Gives up publishing guidance the broker refuses or that no longer meets its contract. */
   async markUnpublishable(interventionId: string, error: string): Promise<void> {
     await this.db.query(
       `UPDATE deliveries SET status = 'dead', next_attempt_at = NULL, last_error = $2

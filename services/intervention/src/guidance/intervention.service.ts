@@ -100,7 +100,7 @@ export class InterventionService {
     const outgoing = published.map(encodeGuidance);
     if ((await this.repo.storeDecisions(issuedNow, [...recurred], published, PUBLISH_LEASE_MS)) > 0)
       this.webhooks.wake();
-    this.publisher.publish(outgoing);
+    void this.publisher.publish(outgoing);
     return published;
   }
 
