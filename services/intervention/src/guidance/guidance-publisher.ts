@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ContractViolation, encodeMessage, TOPICS, type GuidanceV1 } from '@wink/contracts';
 import { describeFailure, isMessageFailure, TypedProducer } from '@wink/kafka';
-import { Coalescer } from '@wink/platform';
+import { Coalescer, RepeatingJob } from '@wink/platform';
 import { GuidanceRepository } from './guidance.repository.js';
 
 /**
@@ -50,9 +50,12 @@ export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationS
   });
   /** Publications queued or in flight here, by intervention id: the sweep leaves them be. */
   private readonly pending = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweeps = new RepeatingJob(
+    () => this.sweep(),
+    SWEEP_MS,
+    () => undefined, // sweepPages logs its own failures
+  );
   private sweeping: Promise<void> | null = null;
-  private stopped = false;
 
   constructor(
     @Inject(GuidanceRepository) private readonly repo: GuidanceRepository,
@@ -60,12 +63,11 @@ export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweeps.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.sweeps.stop();
     await this.sweeping;
     await Promise.all(this.pending.values());
   }
@@ -109,7 +111,7 @@ export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationS
     try {
       let due: GuidanceV1[];
       do {
-        if (this.stopped) return;
+        if (this.sweeps.stopped) return;
         due = await this.repo.leaseUnpublished(SWEEP_LIMIT, PUBLISH_LEASE_MS);
         const outgoing: OutgoingGuidance[] = [];
         for (const g of due) {
