@@ -19,3 +19,4 @@ export * from './authenticate-before-body.js';
 export * from './platform-env.js';
 export * from './repeating-job.js';
 export * from './coalescer.js';
+export * from './merged-writes.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { encodeMessage, TOPICS } from '@wink/contracts';
 import { observe, type DetectorThresholds, type ToolSchemas } from '@wink/detectors';
-import { isMessageFailure, TypedProducer, type ConsumedMessage, type Poisoned } from '@wink/kafka';
-import { Coalescer } from '@wink/platform';
+import { TypedProducer, type ConsumedMessage, type Poisoned } from '@wink/kafka';
+import { mergedWrites, type Coalescer } from '@wink/platform';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 import { SessionWindows } from './session-windows.js';
@@ -27,11 +27,9 @@ export class ClassifierService {
   private readonly log = new Logger(ClassifierService.name);
   private readonly windows: SessionWindows;
   /**
-   * The verdicts of the partition batches of one fetch (kafkajs hands them over together) go in
-   * one produce. Sent one by one they queued behind each other on the producer's one request in
-   * flight, and the next fetch waited for the last: a burst of verdicts delayed every partition.
-   * A merged produce failing on its data is retried batch by batch, so only the batch at fault
-   * fails (and is bisected by the consumer).
+   * The verdicts of the partition batches of one fetch go in one produce: sent one by one they
+   * queued behind each other on the producer's one request in flight, and the next fetch waited
+   * for the last, so a burst of verdicts delayed every partition.
    */
   private readonly verdicts: Coalescer<{ key: string; value: Buffer }>;
 
@@ -49,10 +47,7 @@ export class ClassifierService {
       config.CLASSIFIER_MAX_SESSIONS_PER_TENANT,
       tenantOfKey,
     );
-    this.verdicts = new Coalescer((verdicts) => producer.sendRaw(TOPICS.verdicts, verdicts), {
-      gatherTurn: true,
-      retryAloneOn: isMessageFailure,
-    });
+    this.verdicts = mergedWrites((verdicts) => producer.sendRaw(TOPICS.verdicts, verdicts));
   }
 
   /**

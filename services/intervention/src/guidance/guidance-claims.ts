@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isMessageFailure } from '@wink/kafka';
-import { Coalescer } from '@wink/platform';
+import { mergedWrites } from '@wink/platform';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 
 interface Claim {
@@ -26,10 +25,8 @@ const keyOf = (c: { channel: string; tenantId: string; sessionId: string }) =>
  */
 @Injectable()
 export class GuidanceClaims {
-  private readonly claims = new Coalescer<Claim>((claims) => this.claimAll(claims), {
-    gatherTurn: true,
+  private readonly claims = mergedWrites<Claim>((claims) => this.claimAll(claims), {
     maxItems: MAX_CLAIMS,
-    retryAloneOn: isMessageFailure,
   });
 
   constructor(@Inject(GuidanceRepository) private readonly repo: GuidanceRepository) {}

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ContractViolation, encodeMessage, TOPICS, type GuidanceV1 } from '@wink/contracts';
 import { describeFailure, isMessageFailure, TypedProducer } from '@wink/kafka';
-import { Coalescer, RepeatingJob } from '@wink/platform';
+import { mergedWrites, RepeatingJob } from '@wink/platform';
 import { GuidanceRepository } from './guidance.repository.js';
 
 /**
@@ -44,10 +44,7 @@ export const encodeGuidance = (g: GuidanceV1): OutgoingGuidance => ({
 @Injectable()
 export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(GuidancePublisher.name);
-  private readonly sends = new Coalescer<OutgoingGuidance>((items) => this.send(items), {
-    gatherTurn: true,
-    retryAloneOn: isMessageFailure,
-  });
+  private readonly sends = mergedWrites<OutgoingGuidance>((items) => this.send(items));
   /** Publications queued or in flight here, by intervention id: the sweep leaves them be. */
   private readonly pending = new Map<string, Promise<void>>();
   private readonly sweeps = new RepeatingJob(

@@ -2,14 +2,20 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@wink/contracts';
 import { RethrowToTransport, type ConsumedMessage } from '@wink/kafka';
-import type { Coalescer } from '@wink/platform';
+import { mergedWrites, type Coalescer } from '@wink/platform';
 import { HistoryWriter } from './history-writer.js';
-import { mergedWrites } from './merged-writes.js';
+
+/**
+ * Large batches (a backlog) gain little from merging: past 2,000 rows they keep their own
+ * statements, in parallel (6, as kafkajs runs partitions).
+ */
+const LIMITS = { maxItems: 2000, maxInFlight: 6 };
 
 /**
  * Each batch is one partition's, written with the batches handed over beside it (`mergedWrites`);
  * the transport commits its offsets after the write commits.
  */
+
 @Controller()
 @UseFilters(RethrowToTransport)
 export class HistoryConsumer {
@@ -17,8 +23,8 @@ export class HistoryConsumer {
   private readonly verdicts: Coalescer<ConsumedMessage<typeof TOPICS.verdicts>>;
 
   constructor(@Inject(HistoryWriter) writer: HistoryWriter) {
-    this.events = mergedWrites((m) => writer.writeEvents(m));
-    this.verdicts = mergedWrites((m) => writer.writeVerdicts(m));
+    this.events = mergedWrites((m) => writer.writeEvents(m), LIMITS);
+    this.verdicts = mergedWrites((m) => writer.writeVerdicts(m), LIMITS);
   }
 
   @EventPattern(TOPICS.events)
