@@ -127,7 +127,7 @@ describe('bounded guidance connections (real Kafka, real Postgres)', () => {
     for (const res of await Promise.all(polls)) assert.equal(res.status, 200);
   });
 
-  it('waiting connections query only when notified, and the notifier forgets sessions nobody waits on', async () => {
+  it('waiting connections claim only when notified, and the notifier forgets sessions nobody waits on', async () => {
     for (const a of open.splice(0)) a.abort();
     await waitFor(
       async () => (await metric('wink_guidance_waiting_sessions')) === 0,
@@ -135,7 +135,7 @@ describe('bounded guidance connections (real Kafka, real Postgres)', () => {
       "the first test's connections to close",
     );
     const tenant = await newTenant(db);
-    const opened = await metric('wink_guidance_claim_queries_total');
+    const opened = await metric('wink_guidance_claims_total');
     const quiet = await newTenant(db);
     const idle = await Promise.all(
       ['idle-1', 'idle-2'].map((s) => stream(quiet.apiKey, `${s}-${randomUUID()}`)),
@@ -143,13 +143,13 @@ describe('bounded guidance connections (real Kafka, real Postgres)', () => {
     const events = loadSample('looping-session', randomUUID().slice(0, 8));
     const watched = await stream(tenant.apiKey, events[0].sessionId);
     for (const s of [...idle, watched]) assert.equal(s.res.status, 200);
-    // Each stream queries once as it opens.
+    // Each stream claims once as it opens.
     await waitFor(
-      async () => (await metric('wink_guidance_claim_queries_total')) - opened >= 3,
+      async () => (await metric('wink_guidance_claims_total')) - opened >= 3,
       10_000,
-      'the three streams to make their first query',
+      'the three streams to make their first claim',
     );
-    const before = await metric('wink_guidance_claim_queries_total');
+    const before = await metric('wink_guidance_claims_total');
 
     assert.equal(
       (await postEvents(pipeline.services.ingest.url, tenant.apiKey, events)).status,
@@ -163,8 +163,8 @@ describe('bounded guidance connections (real Kafka, real Postgres)', () => {
     const [{ n }] = await db.query('SELECT count(*)::int AS n FROM guidance WHERE tenant_id = $1', [
       tenant.tenantId,
     ]);
-    const queries = (await metric('wink_guidance_claim_queries_total')) - before;
-    assert.ok(queries >= 1 && queries <= n, `${queries} queries for ${n} notifications`);
+    const claims = (await metric('wink_guidance_claims_total')) - before;
+    assert.ok(claims >= 1 && claims <= n, `${claims} claims for ${n} notifications`);
 
     for (const s of [...idle, watched]) s.close();
     for (const a of open) a.abort();

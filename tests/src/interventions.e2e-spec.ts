@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeMessage, TOPICS } from '@wink/contracts';
 import { verifyWebhookSignature, WinkClient, type Guidance } from '@wink/client';
+import { Partitioners } from 'kafkajs';
 import { createKafka, physicalTopic } from '@wink/kafka';
 import { runSimulatedAgent, seededRandom } from '@wink/simulator';
 import { BROKERS, newTenant, waitFor } from './harness/infrastructure.js';
@@ -143,6 +144,57 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
     assert.equal(n, 2);
   });
 
+  it('hands each of several sessions waiting on both channels at once only its own guidance, once per channel', async () => {
+    const [a, b] = await Promise.all([tenantWith({}), tenantWith({})]);
+    const suffixes = [randomUUID(), randomUUID(), randomUUID()];
+    const sessionsOfA = suffixes.map((sfx) => loadSample('looping-session', sfx));
+    // The same session id under another tenant: a merged claim must keep tenants apart.
+    const sessionOfB = sessionsOfA[0].map((e) => ({ ...e, eventId: `${e.eventId}-b` }));
+    const waiting = [
+      ...sessionsOfA.map((events) => ({ tenant: a, sessionId: events[0].sessionId })),
+      { tenant: b, sessionId: sessionOfB[0].sessionId },
+    ].map((w) => ({ ...w, streamed: [] as Guidance[], polled: [] as Guidance[] }));
+    const abort = new AbortController();
+    const streams = waiting.map((w) =>
+      w.tenant.client.streamGuidance(w.sessionId, (g) => w.streamed.push(g), abort.signal),
+    );
+    const polls = waiting.map(async (w) => {
+      while (w.polled.length < 2 && !abort.signal.aborted)
+        w.polled.push(...(await w.tenant.client.guidance(w.sessionId, 5000)));
+    });
+    await Promise.all([a.client.record(sessionsOfA.flat()), b.client.record(sessionOfB)]);
+    await waitFor(
+      async () => waiting.every((w) => w.streamed.length >= 2 && w.polled.length >= 2),
+      20_000,
+      'two guidance on every stream and every long-poll',
+    );
+    abort.abort();
+    await Promise.all([...streams, ...polls.map((p) => p.catch(() => undefined))]);
+    for (const w of waiting) {
+      const stored = (
+        (await infra.db.query(
+          `SELECT intervention_id FROM guidance WHERE tenant_id = $1 AND session_id = $2`,
+          [w.tenant.tenantId, w.sessionId],
+        )) as Array<{ intervention_id: string }>
+      )
+        .map((r) => r.intervention_id)
+        .sort();
+      assert.equal(stored.length, 2);
+      for (const got of [w.streamed, w.polled])
+        assert.deepEqual(got.map((g) => g.interventionId).sort(), stored);
+    }
+    const deliveries = await infra.db.query(
+      `SELECT channel, count(*)::int AS n, count(DISTINCT intervention_id)::int AS distinct_n
+         FROM deliveries WHERE tenant_id = ANY($1::uuid[]) AND channel IN ('poll', 'sse')
+        GROUP BY channel ORDER BY channel`,
+      [[a.tenantId, b.tenantId]],
+    );
+    assert.deepEqual(deliveries, [
+      { channel: 'poll', n: 8, distinct_n: 8 },
+      { channel: 'sse', n: 8, distinct_n: 8 },
+    ]);
+  });
+
   it('publishes guidance on the guidance topic, and again once a publication left unacknowledged has lost its lease', async () => {
     const t = await tenantWith({});
     const events = loadSample('looping-session', randomUUID()).slice(0, 4);
@@ -193,6 +245,87 @@ describe('interventions end to end: policy, channels, outcomes (real Kafka, real
       );
     } finally {
       await reader.disconnect();
+    }
+  });
+
+  it("publishes a redelivered verdict's guidance again only while its publication is pending and unleased", async () => {
+    const t = await tenantWith({});
+    const events = loadSample('looping-session', randomUUID());
+    const kafka = createKafka({ brokers: BROKERS, clientId: 'wink-tests-redelivery' });
+    const reader = kafka.consumer({ groupId: `redelivery-${randomUUID()}` });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const verdicts = new Map<string, { key: Buffer | null; value: Buffer }>();
+    const published: string[] = [];
+    try {
+      await Promise.all([reader.connect(), producer.connect()]);
+      await reader.subscribe({
+        topics: [physicalTopic(TOPICS.guidance), physicalTopic(TOPICS.verdicts)],
+        fromBeginning: true,
+      });
+      await reader.run({
+        eachMessage: async ({ topic, message }) => {
+          if (topic === physicalTopic(TOPICS.verdicts)) {
+            const v = decodeMessage(TOPICS.verdicts, message.value);
+            if (v.ok && v.value.tenantId === t.tenantId)
+              verdicts.set(v.value.verdictId, { key: message.key, value: message.value! });
+            return;
+          }
+          const g = decodeMessage(TOPICS.guidance, message.value);
+          if (g.ok && g.value.tenantId === t.tenantId) published.push(g.value.interventionId);
+        },
+      });
+      await t.client.record(events);
+      const rows = (await waitFor(
+        async () => {
+          const found = await infra.db.query(
+            `SELECT g.intervention_id, g.verdict_ids[1] AS verdict_id
+               FROM guidance g JOIN deliveries d USING (intervention_id)
+              WHERE g.tenant_id = $1 AND d.channel = 'topic' AND d.status = 'delivered'
+              ORDER BY g.at_seq`,
+            [t.tenantId],
+          );
+          return found.length >= 2 &&
+            found.every((r: { intervention_id: string }) => published.includes(r.intervention_id))
+            ? found
+            : null;
+        },
+        20_000,
+        'two guidance of the looping session published and marked delivered',
+      )) as Array<{ intervention_id: string; verdict_id: string }>;
+      const [dead, stale] = rows;
+      await waitFor(
+        async () => verdicts.has(dead.verdict_id) && verdicts.has(stale.verdict_id),
+        10_000,
+        'the two verdicts read back from their topic',
+      );
+      await infra.db.query(
+        `UPDATE deliveries SET status = 'dead', next_attempt_at = NULL
+          WHERE intervention_id = $1 AND channel = 'topic'`,
+        [dead.intervention_id],
+      );
+      // As if its publisher had stopped before the broker acknowledged it, and its lease ran out.
+      await infra.db.query(
+        `UPDATE deliveries SET status = 'pending', delivered_at = NULL, next_attempt_at = now()
+          WHERE intervention_id = $1 AND channel = 'topic'`,
+        [stale.intervention_id],
+      );
+      // Both redelivered in order, on the session's partition: the guidance topic keeps that order.
+      await producer.send({
+        topic: physicalTopic(TOPICS.verdicts),
+        messages: [dead, stale].map((r) => verdicts.get(r.verdict_id)!),
+      });
+      await waitFor(
+        async () => published.filter((id) => id === stale.intervention_id).length === 2,
+        20_000,
+        'the pending guidance published again',
+      );
+      assert.equal(
+        published.filter((id) => id === dead.intervention_id).length,
+        1,
+        'guidance set aside as dead is not published again',
+      );
+    } finally {
+      await Promise.all([reader.disconnect(), producer.disconnect()]);
     }
   });
 

@@ -25,7 +25,7 @@ import { GuidanceClaims } from './guidance-claims.js';
 import { GuidanceNotifier } from './guidance-notifier.js';
 import { GuidanceRepository, type DeliveredGuidance } from './guidance.repository.js';
 import {
-  claimQueries,
+  claimsMade,
   deliveryToAck,
   delivered,
   guidanceToDelivery,
@@ -193,7 +193,7 @@ export class GuidanceController {
   }
 
   private claim(channel: 'poll' | 'sse', tenantId: string, sessionId: string) {
-    claimQueries.inc({ channel });
+    claimsMade.inc({ channel });
     return this.claims.claim(channel, tenantId, sessionId);
   }
 

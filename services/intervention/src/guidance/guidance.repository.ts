@@ -129,17 +129,21 @@ export class GuidanceRepository {
    * of `published` on the guidance topic (leased for `leaseMs`, see `GuidancePublisher`) and
    * webhook deliveries for tenants that have a webhook, and wakes the long-polls and streams of the
    * sessions concerned with one NOTIFY per few sessions (a payload holds at most 8000 bytes).
-   * Resolves with how many webhook deliveries it queued.
+   * A redelivered verdict's publication is leased again only while it is still pending and no
+   * publisher holds its lease: one already published, set aside as dead or in flight elsewhere is
+   * left alone. Resolves with how many webhook deliveries it queued and the ids of the guidance
+   * whose publication it leased, for the caller to publish.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
     recurred: string[],
     published: GuidanceV1[],
     leaseMs: number,
-  ): Promise<number> {
-    if (issued.length === 0 && recurred.length === 0 && published.length === 0) return 0;
+  ): Promise<{ hooks: number; leased: Set<string> }> {
+    if (issued.length === 0 && recurred.length === 0 && published.length === 0)
+      return { hooks: 0, leased: new Set() };
     const g = issued.map((i) => i.guidance);
-    const [counts] = await queryRows<{ hooks: string }>(
+    const [counts] = await queryRows<{ hooks: string; leased: string[] }>(
       this.db,
       `WITH recurred AS (
          UPDATE guidance SET outcome = 'recurred', outcome_at = now()
@@ -165,12 +169,15 @@ export class GuidanceRepository {
          INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
          SELECT id, 'topic', tenant, 'pending', now() + $19::int * interval '1 millisecond'
            FROM unnest($17::uuid[], $18::uuid[]) AS t(id, tenant)
-         ON CONFLICT DO NOTHING RETURNING 1
+         ON CONFLICT (intervention_id, channel) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+          WHERE deliveries.status = 'pending' AND deliveries.next_attempt_at <= now()
+         RETURNING intervention_id
        ), woken AS (
          SELECT k, (row_number() OVER () - 1) / 8 AS chunk
            FROM (SELECT DISTINCT tenant_id || ':' || session_id AS k FROM stored) keys
        )
        SELECT (SELECT count(*) FROM recurred) AS recurred, (SELECT count(*) FROM hooks) AS hooks,
+              ARRAY(SELECT intervention_id::text FROM queued) AS leased,
               (SELECT count(pg_notify($16, payload)) FROM (
                  SELECT json_agg(k)::text AS payload FROM woken GROUP BY chunk) p) AS notified`,
       [
@@ -195,7 +202,7 @@ export class GuidanceRepository {
         leaseMs,
       ],
     );
-    return Number(counts.hooks);
+    return { hooks: Number(counts.hooks), leased: new Set(counts.leased) };
   }
 
   /** Marks the guidance the broker acknowledged as delivered on the topic. */

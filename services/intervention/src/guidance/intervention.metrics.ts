@@ -31,9 +31,9 @@ export const deliveryToAck = histogram(
 export const outcomes = counter('wink_outcomes_total', 'Interventions that reached an outcome', [
   'outcome',
 ]);
-export const claimQueries = counter(
-  'wink_guidance_claim_queries_total',
-  'Claims long-polls and streams made for their guidance (claims made together share a query)',
+export const claimsMade = counter(
+  'wink_guidance_claims_total',
+  'Claims long-polls and streams made for their guidance (claims made together share a statement)',
   ['channel'],
 );
 export const waitingSessions = gauge(

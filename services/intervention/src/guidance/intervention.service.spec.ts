@@ -27,7 +27,10 @@ const verdict = (n: number): VerdictV1 => ({
 });
 
 /** A service whose repository finds nothing stored for any verdict; `store` stands for the statement. */
-function serviceStoring(store: () => Promise<number> = async () => 0) {
+function serviceStoring(
+  store: (published: GuidanceV1[]) => Promise<Set<string>> = async (published) =>
+    new Set(published.map((g) => g.interventionId)),
+) {
   const steps: string[] = [];
   const queued: string[][] = [];
   const repo = {
@@ -36,7 +39,7 @@ function serviceStoring(store: () => Promise<number> = async () => 0) {
     storeDecisions: async (_issued: unknown[], _recurred: string[], published: GuidanceV1[]) => {
       steps.push('store');
       queued.push(published.map((g) => g.sessionId));
-      return store();
+      return { hooks: 0, leased: await store(published) };
     },
   } as unknown as GuidanceRepository;
   const policies = {
@@ -61,6 +64,15 @@ describe('InterventionService', () => {
     );
     assert.deepEqual(s.queued, [['session-1', 'session-2']]);
     assert.deepEqual(s.steps, ['store', 'publish session-1,session-2']);
+  });
+
+  it('publishes only the guidance whose publication the statement leased', async () => {
+    const s = serviceStoring(
+      async (published) =>
+        new Set(published.filter((g) => g.sessionId === 'session-2').map((g) => g.interventionId)),
+    );
+    await s.service.handle([verdict(1), verdict(2)]);
+    assert.deepEqual(s.steps, ['store', 'publish session-2']);
   });
 
   it('publishes nothing when the guidance could not be stored', async () => {

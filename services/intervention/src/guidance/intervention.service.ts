@@ -19,8 +19,8 @@ const misbehaviourOf = (v: VerdictV1) => `${sessionOf(v)}\u0000${v.subtype}\u000
  * Turns verdicts into guidance under the tenant's policy, a batch at a time: one query reads the
  * policy state of every verdict, the policy decides in order (each decision seeing the ones
  * before it in the batch), one statement stores the guidance and queues its publication, which
- * the batch does not wait for. A redelivered verdict maps to the same guidance id and is published
- * again rather than stored twice.
+ * the batch does not wait for. A redelivered verdict maps to the same guidance id: it is not stored
+ * twice, and published again only if its publication is still pending with no lease held on it.
  */
 @Injectable()
 export class InterventionService {
@@ -98,9 +98,14 @@ export class InterventionService {
     });
     // Encoded first: guidance breaking its contract fails the batch before anything is stored.
     const outgoing = published.map(encodeGuidance);
-    if ((await this.repo.storeDecisions(issuedNow, [...recurred], published, PUBLISH_LEASE_MS)) > 0)
-      this.webhooks.wake();
-    void this.publisher.publish(outgoing);
+    const { hooks, leased } = await this.repo.storeDecisions(
+      issuedNow,
+      [...recurred],
+      published,
+      PUBLISH_LEASE_MS,
+    );
+    if (hooks > 0) this.webhooks.wake();
+    void this.publisher.publish(outgoing.filter((g) => leased.has(g.interventionId)));
     return published;
   }
 
