@@ -98,6 +98,7 @@ const intervention: Settings<typeof InterventionEnv> = {
   GUIDANCE_MAX_WAIT_MS: '30000',
   WEBHOOK_MAX_ATTEMPTS: '6',
   WEBHOOK_BACKOFF_MS: '1000',
+  WEBHOOK_BACKOFF_MAX_MS: '300000',
   WEBHOOK_TIMEOUT_MS: '5000',
 };
 const recorder: Settings<typeof RecorderEnv> = {

@@ -20,6 +20,7 @@ export const InterventionEnv = BaseEnv.extend({
   GUIDANCE_RECHECK_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().positive().max(86_400_000).default(300_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Deliveries in flight per tenant (per instance): a slow endpoint delays only its tenant. */
   WEBHOOK_TENANT_CONCURRENCY: z.coerce.number().int().positive().default(4),

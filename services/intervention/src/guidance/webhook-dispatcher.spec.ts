@@ -4,13 +4,14 @@ import type { TypedProducer } from '@wink/kafka';
 import type { WebhookEgress } from '@wink/platform';
 import type { InterventionConfig } from '../config.js';
 import type { DueWebhook, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
-import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { backoffMs, WebhookDispatcher } from './webhook-dispatcher.js';
 
 const config = {
   WEBHOOK_MAX_IN_FLIGHT: 64,
   WEBHOOK_TENANT_CONCURRENCY: 4,
   WEBHOOK_MAX_ATTEMPTS: 6,
   WEBHOOK_BACKOFF_MS: 1000,
+  WEBHOOK_BACKOFF_MAX_MS: 300_000,
   WEBHOOK_TIMEOUT_MS: 5000,
 } as InterventionConfig;
 
@@ -78,5 +79,37 @@ describe('WebhookDispatcher', () => {
     await settle();
     assert.equal(leases.length, 5, 'the safety poll, 5 s after the start');
     await dispatcher.onApplicationShutdown();
+  });
+
+  it('wakes at each failed delivery’s own retry time, the later ones too', async () => {
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'] });
+    const second = { ...due, interventionId: 'i2', attempts: 2 };
+    const { dispatcher, leases, failures } = dispatcherLeasing([[], [due, second]]);
+    await dispatcher.onApplicationBootstrap();
+    await settle();
+    dispatcher.wake();
+    await settle();
+    assert.equal(failures.length, 2, 'both deliveries failed, due again in 1 s and in 4 s');
+    const leased = leases.length;
+    mock.timers.tick(1100);
+    await settle();
+    assert.equal(leases.length, leased + 1, 'the first retry fell due');
+    mock.timers.tick(2000);
+    await settle();
+    assert.equal(leases.length, leased + 1, 'nothing between the two');
+    mock.timers.tick(1000);
+    await settle();
+    assert.equal(leases.length, leased + 2, 'the second retry fell due');
+    await dispatcher.onApplicationShutdown();
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from the base for each failed attempt, up to its maximum', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4].map((attempt) => backoffMs(1000, attempt, 300_000)),
+      [1000, 2000, 4000, 8000],
+    );
+    assert.equal(backoffMs(1000, 40, 300_000), 300_000);
   });
 });

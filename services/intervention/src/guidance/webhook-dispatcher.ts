@@ -28,9 +28,12 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `t=${timestamp},v1=${digest}`;
 }
 
-/** Exponential backoff: base, 2×base, 4×base… for the attempt that just failed (1-based). */
-export function backoffMs(base: number, attempt: number): number {
-  return base * 2 ** (attempt - 1);
+/**
+ * Exponential backoff: base, 2×base, 4×base… for the attempt that just failed (1-based), at most
+ * `max` (a timer further out than about 24.8 days would fire at once).
+ */
+export function backoffMs(base: number, attempt: number, max: number): number {
+  return Math.min(max, base * 2 ** (attempt - 1));
 }
 
 /**
@@ -48,7 +51,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** A wake-up came while a lease was under way: lease again after it. */
   private wanted = false;
   private stopped = false;
-  private readonly retries = new Set<NodeJS.Timeout>();
+  /** When each failed delivery is due again; one timer waits for the earliest. */
+  private retriesDue: number[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimerAt = Infinity;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busy = new Map<string, number>();
 
@@ -68,7 +74,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const retry of this.retries) clearTimeout(retry);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.leasing;
     await Promise.all(this.inFlight);
   }
@@ -166,7 +172,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     webhookFailures.inc({ final: String(final) });
     const retryAt = final
       ? null
-      : new Date(Date.now() + backoffMs(this.config.WEBHOOK_BACKOFF_MS, attempt));
+      : new Date(
+          Date.now() +
+            backoffMs(this.config.WEBHOOK_BACKOFF_MS, attempt, this.config.WEBHOOK_BACKOFF_MAX_MS),
+        );
     // Dead-lettered before the row is marked dead: a failed produce leaves it to be retried.
     if (final) {
       await this.producer.send(TOPICS.deadLetter, [
@@ -197,15 +206,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private wakeAt(at: Date): void {
-    const retry = setTimeout(
+    // The lease compares with Postgres' clock: a little late, so the retry is due there too.
+    this.retriesDue.push(at.getTime() + RETRY_WAKE_SLACK_MS);
+    this.armRetryTimer();
+  }
+
+  /** Sets the one retry timer for the earliest retry still to come, if it is not set for it. */
+  private armRetryTimer(): void {
+    if (this.stopped || this.retriesDue.length === 0) return;
+    const next = this.retriesDue.reduce((a, b) => (a < b ? a : b));
+    if (this.retryTimer && this.retryTimerAt <= next) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimerAt = next;
+    this.retryTimer = setTimeout(
       () => {
-        this.retries.delete(retry);
+        this.retryTimer = null;
+        this.retriesDue = this.retriesDue.filter((due) => due > next);
         this.wake();
+        this.armRetryTimer();
       },
-      // The lease compares with Postgres' clock: a little late, so the retry is due there too.
-      Math.max(0, at.getTime() - Date.now()) + RETRY_WAKE_SLACK_MS,
+      Math.max(0, next - Date.now()),
     );
-    retry.unref();
-    this.retries.add(retry);
+    this.retryTimer.unref();
   }
 }
