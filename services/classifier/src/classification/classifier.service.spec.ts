@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOPICS, type EventRecordV1, type TrajectoryEvent } from '@wink/contracts';
+import { decodeMessage, TOPICS, type EventRecordV1, type TrajectoryEvent } from '@wink/contracts';
 import { withOverrides } from '@wink/detectors';
 import type { ConsumedMessage, TypedProducer } from '@wink/kafka';
 import type { ClassifierConfig } from '../config.js';
@@ -17,11 +17,12 @@ const FAILURE = 'FAIL tests/dates.test.ts > parses ISO weeks\nAssertionError: ex
 function loopingBatch(
   sessionId: string,
   partition: number,
+  { runs = 6, firstOffset = 0 } = {},
 ): ConsumedMessage<typeof TOPICS.events>[] {
   const bodies: Array<Pick<TrajectoryEvent, 'kind'> & Partial<TrajectoryEvent>> = [
     { kind: 'task', role: 'user', text: 'Fix the failing date test.' },
   ];
-  for (let i = 0; i < 6; i++)
+  for (let i = 0; i < runs; i++)
     bodies.push(
       {
         kind: 'tool_call',
@@ -51,7 +52,7 @@ function loopingBatch(
     return {
       topic: TOPICS.events,
       partition,
-      offset: String(seq),
+      offset: String(firstOffset + seq),
       key: sessionId,
       value,
       bytes: Buffer.alloc(0),
@@ -59,10 +60,10 @@ function loopingBatch(
   });
 }
 
-type Send = (topic: string, messages: { key: string | null }[]) => Promise<void>;
+type Send = (topic: string, messages: { key: string | null; value: Buffer }[]) => Promise<void>;
 
 /** A classifier whose producer records each produce and acknowledges it when told to. */
-function classifier(send?: Send) {
+function classifier(send?: Send, history = {} as WindowHistory) {
   const produced: { key: string | null }[][] = [];
   const acks: Array<(error?: Error) => void> = [];
   const producer = {
@@ -87,7 +88,7 @@ function classifier(send?: Send) {
       CLASSIFIER_MAX_SESSIONS_PER_TENANT: 100,
     } as ClassifierConfig,
     producer,
-    {} as WindowHistory,
+    history,
     rules,
     { observe: () => undefined } as unknown as JudgeScheduler,
     { waitForRecorded: async () => true } as unknown as RecorderProgress,
@@ -110,7 +111,57 @@ const settledYet = async (promise: Promise<unknown>) => {
   return settled;
 };
 
+/** The ids of the verdicts each produce carried. */
+const verdictIds = (produced: { value: Buffer }[][]) =>
+  produced.map((messages) =>
+    messages.map((m) => {
+      const decoded = decodeMessage(TOPICS.verdicts, m.value);
+      assert.ok(decoded.ok);
+      return decoded.value.verdictId;
+    }),
+  );
+
+/** One session looping and one that ran its failing test twice, then moved on, in one batch. */
+const twoSessions = () => [
+  ...loopingBatch('looping', 0),
+  ...loopingBatch('twice', 0, { runs: 2, firstOffset: 13 }),
+];
+
 describe('ClassifierService', () => {
+  it('feeds its windows once from a batch handed again after its produce failed, producing the same verdicts', async () => {
+    const reference: { value: Buffer }[][] = [];
+    const recording = classifier(async (_topic, messages) => void reference.push(messages));
+    await recording.service.classify(twoSessions());
+    assert.ok(reference.flat().length > 0, 'the looping session has verdicts');
+
+    const sent: { value: Buffer }[][] = [];
+    let fails = 1;
+    const { service } = classifier(async (_topic, messages) => {
+      if (fails-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded');
+      sent.push(messages);
+    });
+    await assert.rejects(service.classify(twoSessions()));
+    await service.classify(twoSessions());
+    assert.deepEqual(verdictIds(sent), verdictIds(reference));
+  });
+
+  it('rebuilds the windows of a partition another worker held meanwhile, and only then', async () => {
+    const asked: Array<{ sessionId: string; beforeSeq: number }[]> = [];
+    const history = {
+      recent: async (_tenantId: string, requests: { sessionId: string; beforeSeq: number }[]) => {
+        asked.push(requests);
+        return new Map();
+      },
+    } as unknown as WindowHistory;
+    const { service } = classifier(async () => undefined, history);
+    const session = loopingBatch('a', 0, { runs: 6, firstOffset: 100 });
+    await service.classify(session.slice(0, 5));
+    await service.classify(session.slice(5, 9));
+    assert.deepEqual(asked, [], 'a batch following on from the last uses the windows held');
+    await service.classify(session.slice(11));
+    assert.deepEqual(asked, [[{ sessionId: 'a', beforeSeq: 11 }]]);
+  });
+
   it("publishes the verdicts of a fetch's partition batches in one produce, each batch done once it is acknowledged", async () => {
     const { service, produced, acks } = classifier();
     const batches = [

@@ -15,6 +15,17 @@ import { RecorderProgress } from './recorder-progress.js';
 /** Events read back to rebuild a window: enough for the action window and the runs detectors count. */
 const HISTORY_EVENTS = 64;
 
+type EncodedVerdict = { key: string; value: Buffer };
+
+/**
+ * What this worker has fed its windows from one partition: the offset after the last event, and
+ * the verdicts of fed events whose produce is not yet acknowledged.
+ */
+interface PartitionFeed {
+  next: number;
+  unacknowledged: Map<number, EncodedVerdict[]>;
+}
+
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
 const tenantOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
 
@@ -31,7 +42,8 @@ export class ClassifierService {
    * queued behind each other on the producer's one request in flight, and the next fetch waited
    * for the last, so a burst of verdicts delayed every partition.
    */
-  private readonly verdicts: Coalescer<{ key: string; value: Buffer }>;
+  private readonly verdicts: Coalescer<EncodedVerdict>;
+  private readonly feeds = new Map<number, PartitionFeed>();
 
   constructor(
     @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
@@ -54,31 +66,48 @@ export class ClassifierService {
    * Classifies one partition's batch and publishes its verdicts in one produce (shared with the
    * other batches of its fetch); resolves once they are acknowledged. An event the
    * detectors throw on, or whose verdict breaks the verdict contract, is returned to be set aside
-   * rather than failing the batch: replaying the batch would feed its other events to their
-   * windows twice.
+   * rather than failing the batch.
+   *
+   * A batch handed again after its produce failed is not fed to the windows twice, which would
+   * make every session look as if it repeated its steps: its events already fed are skipped and
+   * their verdicts produced from what was kept. A batch that starts past the partition's last fed
+   * event means another worker held the partition meanwhile: its windows lack those events, so
+   * they are dropped and rebuilt from Postgres.
    */
   async classify(
     messages: ConsumedMessage<typeof TOPICS.events>[],
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const records = messages.map((m) => m.value);
     const keys = records.map((r) => sessionKey(r.tenantId, r.event.sessionId));
+    const feed = this.feedFrom(messages[0].partition, Number(messages[0].offset));
     this.windows.pin(keys);
     try {
       await this.rules.prefetch(
         records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
       );
-      await this.rebuildUnknownWindows(messages, keys);
-      return await this.classifyInOrder(messages, keys);
+      const rebuilt = await this.rebuildUnknownWindows(messages, keys);
+      return await this.classifyInOrder(messages, keys, feed, rebuilt);
     } finally {
       this.windows.unpin(keys);
     }
   }
 
+  private feedFrom(partition: number, firstOffset: number): PartitionFeed {
+    const feed = this.feeds.get(partition);
+    if (feed && firstOffset <= feed.next) return feed;
+    if (feed) this.windows.evictPartition(partition);
+    const fresh = { next: firstOffset, unacknowledged: new Map<number, EncodedVerdict[]>() };
+    this.feeds.set(partition, fresh);
+    return fresh;
+  }
+
   private async classifyInOrder(
     messages: ConsumedMessage<typeof TOPICS.events>[],
     keys: string[],
+    feed: PartitionFeed,
+    rebuilt: Set<string>,
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
-    const verdicts: { key: string; value: Buffer }[] = [];
+    const verdicts: EncodedVerdict[] = [];
     const poisoned: Poisoned<ConsumedMessage<typeof TOPICS.events>>[] = [];
     // A batch's events are mostly of one tenant's agent: its rules are looked up once per run.
     let rules = null as {
@@ -87,9 +116,16 @@ export class ClassifierService {
       options: { thresholds: DetectorThresholds; tools?: ToolSchemas };
     } | null;
     for (const [i, message] of messages.entries()) {
+      const offset = Number(message.offset);
+      // Fed before, unless its window was lost since and rebuilt from what precedes the batch.
+      if (offset < feed.next && !rebuilt.has(keys[i])) {
+        verdicts.push(...(feed.unacknowledged.get(offset) ?? []));
+        continue;
+      }
+      feed.next = Math.max(feed.next, offset + 1);
       try {
         const record = message.value;
-        const window = this.windows.get(keys[i]) ?? this.windows.create(keys[i]);
+        const window = this.windows.get(keys[i]) ?? this.windows.create(keys[i], message.partition);
         const { tenantId } = record;
         const agentName = record.event.agent.name;
         if (rules?.tenantId !== tenantId || rules.agentName !== agentName) {
@@ -103,23 +139,28 @@ export class ClassifierService {
           return { key: verdict.sessionId, value: encodeMessage(TOPICS.verdicts, verdict) };
         });
         verdicts.push(...encoded);
+        if (encoded.length > 0) feed.unacknowledged.set(offset, encoded);
         this.judge.observe(record, window, findings, rules.options.thresholds.judgeEverySteps);
       } catch (error) {
         poisoned.push({ message, error, attempts: 1 });
       }
     }
     if (verdicts.length > 0) await this.verdicts.submit(verdicts);
+    const last = Number(messages.at(-1)!.offset);
+    for (const offset of feed.unacknowledged.keys())
+      if (offset <= last) feed.unacknowledged.delete(offset);
     return poisoned;
   }
 
   /**
    * Windows for sessions this worker has not seen (a partition taken over, a restart, an eviction)
    * come from Postgres, once the recorder has written every event of the partition before them.
+   * Resolves with the sessions whose windows it made.
    */
   private async rebuildUnknownWindows(
     messages: ConsumedMessage<typeof TOPICS.events>[],
     keys: string[],
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const firstSeq = new Map<string, { tenantId: string; sessionId: string; seq: number }>();
     let firstUnknown: ConsumedMessage | null = null;
     for (const [i, message] of messages.entries()) {
@@ -134,7 +175,7 @@ export class ClassifierService {
       : true;
     const byTenant = new Map<string, { sessionId: string; beforeSeq: number }[]>();
     for (const [key, { tenantId, sessionId, seq }] of firstSeq) {
-      const window = this.windows.create(key);
+      const window = this.windows.create(key, messages[0].partition);
       if (seq === 0) continue;
       // Cleared below for each session whose whole record came back.
       window.partial = true;
@@ -161,5 +202,6 @@ export class ClassifierService {
         });
       }
     }
+    return new Set(firstSeq.keys());
   }
 }

@@ -7,10 +7,10 @@ const tenantOf = (key: string) => key.split('/')[0];
 describe('SessionWindows', () => {
   it('evicts the least recently used session beyond the bound', () => {
     const windows = new SessionWindows(2, 8, 10, tenantOf);
-    windows.create('t/a');
-    windows.create('t/b');
+    windows.create('t/a', 0);
+    windows.create('t/b', 0);
     windows.get('t/a');
-    windows.create('t/c');
+    windows.create('t/c', 0);
     assert.equal(windows.size, 2);
     assert.ok(windows.get('t/a'));
     assert.equal(windows.get('t/b'), undefined);
@@ -19,8 +19,8 @@ describe('SessionWindows', () => {
 
   it("keeps each tenant to its share: a flood evicts the flooder's own sessions", () => {
     const windows = new SessionWindows(10, 8, 4, tenantOf);
-    for (const s of ['1', '2', '3']) windows.create(`quiet/${s}`);
-    for (let i = 0; i < 1000; i++) windows.create(`noisy/${i}`);
+    for (const s of ['1', '2', '3']) windows.create(`quiet/${s}`, 0);
+    for (let i = 0; i < 1000; i++) windows.create(`noisy/${i}`, 0);
     assert.equal(windows.heldBy('noisy'), 4);
     assert.equal(windows.heldBy('quiet'), 3);
     for (const s of ['1', '2', '3']) assert.ok(windows.get(`quiet/${s}`), `quiet/${s} kept`);
@@ -30,9 +30,9 @@ describe('SessionWindows', () => {
 
   it('recreating a session replaces its window without counting it twice', () => {
     const windows = new SessionWindows(10, 8, 2, tenantOf);
-    windows.create('t/a');
-    windows.create('t/a');
-    windows.create('t/b');
+    windows.create('t/a', 0);
+    windows.create('t/a', 0);
+    windows.create('t/b', 0);
     assert.equal(windows.heldBy('t'), 2);
     assert.ok(windows.get('t/a'));
   });
@@ -41,11 +41,11 @@ describe('SessionWindows', () => {
     const windows = new SessionWindows(10, 8, 2, tenantOf);
     const batch = ['t/a', 't/b', 't/c'];
     windows.pin(batch);
-    for (const key of batch) windows.create(key);
+    for (const key of batch) windows.create(key, 0);
     assert.equal(windows.heldBy('t'), 3);
     for (const key of batch) assert.ok(windows.get(key), `${key} kept while pinned`);
     windows.unpin(batch);
-    windows.create('t/d');
+    windows.create('t/d', 0);
     assert.equal(windows.heldBy('t'), 2);
     assert.equal(windows.get('t/a'), undefined);
     assert.ok(windows.get('t/d'));
@@ -55,12 +55,12 @@ describe('SessionWindows', () => {
     const windows = new SessionWindows(10, 8, 1, tenantOf);
     windows.pin(['t/a']);
     windows.pin(['t/a']);
-    windows.create('t/a');
+    windows.create('t/a', 0);
     windows.unpin(['t/a']);
-    windows.create('t/b');
+    windows.create('t/b', 0);
     assert.ok(windows.get('t/a'), 'still pinned by the other batch');
     windows.unpin(['t/a']);
-    windows.create('t/c');
+    windows.create('t/c', 0);
     assert.equal(windows.get('t/a'), undefined);
   });
 });

@@ -15,6 +15,8 @@ export class SessionWindows {
   private readonly byTenant = new Map<string, Set<string>>();
   /** Keys in use by batches being classified, with how many batches use each. */
   private readonly pinned = new Map<string, number>();
+  /** The events partition each window's session is read from. */
+  private readonly partitionOf = new Map<string, number>();
 
   constructor(
     private readonly maxSessions: number,
@@ -61,10 +63,11 @@ export class SessionWindows {
     return window;
   }
 
-  create(key: string): SessionWindow {
+  create(key: string, partition: number): SessionWindow {
     const window = new SessionWindow(this.windowCapacity);
     const tenantId = this.tenantOf(key);
     this.evict(key);
+    this.partitionOf.set(key, partition);
     const own = this.byTenant.get(tenantId) ?? new Set<string>();
     this.byTenant.set(tenantId, own);
     this.trim(own, this.maxPerTenant - 1);
@@ -72,6 +75,13 @@ export class SessionWindows {
     own.add(key);
     this.trim(this.windows, this.maxSessions);
     return window;
+  }
+
+  /** Forgets every window of the partition's sessions. */
+  evictPartition(partition: number): void {
+    const victims: string[] = [];
+    for (const [key, p] of this.partitionOf) if (p === partition) victims.push(key);
+    for (const key of victims) this.evict(key);
   }
 
   /** Evicts the least recently used unpinned keys of `held` until it holds at most `max`. */
@@ -87,6 +97,7 @@ export class SessionWindows {
 
   private evict(key: string): void {
     if (!this.windows.delete(key)) return;
+    this.partitionOf.delete(key);
     const tenantId = this.tenantOf(key);
     const own = this.byTenant.get(tenantId);
     own?.delete(key);
