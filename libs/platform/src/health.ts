@@ -51,10 +51,6 @@ export function kafkaCheck(kafka: Kafka): HealthCheck {
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
 
-  /**
-   * 200 when every critical dependency answers (`degraded` if an optional one does not), 503
-   * when a critical one is down; each check is listed `up` or `down`.
-   */
   /** Liveness: the process answers. */
   @Get('health/live')
   live(): { status: 'ok' } {
@@ -67,6 +63,10 @@ export class HealthController {
     await this.health(res);
   }
 
+  /**
+   * 200 when every critical dependency answers (`degraded` if an optional one does not), 503
+   * when a critical one is down; each check is listed `up` or `down`.
+   */
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
     const results = await Promise.all(this.checks.map((c) => withTimeout(c.check())));
