@@ -21,3 +21,4 @@ export * from './repeating-job.js';
 export * from './coalescer.js';
 export * from './merged-writes.js';
 export * from './refreshing-cache.js';
+export * from './warm-up.js';
