@@ -17,9 +17,9 @@ const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }
 /**
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
  * after): every connection of its Postgres pool open, its producer's topic metadata fetched, its
- * own code run. At start the first requests came concurrently, each opening a connection or
- * waiting on metadata, their acknowledgements seconds slow. A step that fails is logged and
- * skipped: the service works without it, only colder.
+ * own code run. Cold, the first requests came concurrently, each opening a connection or
+ * waiting on metadata, and were acknowledged slowest. A step that fails is logged and skipped:
+ * the service works without it, only colder.
  */
 export async function warmUp(
   app: INestApplicationContext,
