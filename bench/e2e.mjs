@@ -7,7 +7,8 @@
 // for the whole run and for the steps posted after the first `--warmup` seconds: at the start the
 // services are cold and the load generator, catching up with slow first acknowledgements, starts
 // up to `--agents` sessions at once, whose loops then come due together.
-//   npm run bench:e2e -- [--rate 2000] [--seconds 20] [--warmup 5] [--hosts 1] [--agents 1000] [--tick-ms 20]
+// With `--by-second`, the same per second of the run: which seconds the whole run's tail is from.
+//   npm run bench:e2e -- [--rate 2000] [--seconds 20] [--warmup 5] [--hosts 1] [--agents 1000] [--tick-ms 20] [--by-second]
 import { parseArgs } from 'node:util';
 import { percentile as pct } from './lib/load.mjs';
 
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     hosts: { type: 'string', default: '1' },
     agents: { type: 'string', default: '1000' },
     'tick-ms': { type: 'string', default: '20' },
+    'by-second': { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
@@ -67,3 +69,77 @@ console.log(
       .map(([name, s]) => `${name} ${((s / r.cpu.seconds) * 100).toFixed(0)}%`)
       .join(', '),
 );
+if (values['by-second']) {
+  // Where the whole run's tail comes from. Each second of the load: the events handed to a post
+  // and the sessions started; the posts' acknowledgements (p50, max); and, by when the step a
+  // guidance names was posted, the latency at the long-poll and its two stored stages.
+  const bucket = (rows, secondOf) => {
+    const out = [];
+    for (const row of rows) (out[Math.floor(secondOf(row))] ??= []).push(row);
+    return out;
+  };
+  const q = (xs, p) => (xs.length ? pct(sorted(xs), p).toFixed(0) : '-');
+  const polls = bucket(load.latencies, (l) => l.at);
+  const stages = bucket(r.stages, stageSeconds);
+  const acks = bucket(load.acks, (a) => a.at);
+  const columns = [
+    ['second', (s) => s],
+    ['posted', (s) => load.postedPerSecond[s] ?? 0],
+    ['started', (s) => load.startedPerSecond[s] ?? 0],
+    [
+      'ack p50',
+      (s) =>
+        q(
+          (acks[s] ?? []).map((a) => a.ms),
+          50,
+        ),
+    ],
+    [
+      'ack max',
+      (s) =>
+        q(
+          (acks[s] ?? []).map((a) => a.ms),
+          100,
+        ),
+    ],
+    ['guided', (s) => (polls[s] ?? []).length],
+    [
+      'p50',
+      (s) =>
+        q(
+          (polls[s] ?? []).map((l) => l.ms),
+          50,
+        ),
+    ],
+    [
+      'p99',
+      (s) =>
+        q(
+          (polls[s] ?? []).map((l) => l.ms),
+          99,
+        ),
+    ],
+    [
+      '→verdict p99',
+      (s) =>
+        q(
+          (stages[s] ?? []).map((x) => Number(x.classify)),
+          99,
+        ),
+    ],
+    [
+      '→guidance p99',
+      (s) =>
+        q(
+          (stages[s] ?? []).map((x) => Number(x.intervene)),
+          99,
+        ),
+    ],
+  ];
+  const seconds = Math.max(polls.length, stages.length, load.postedPerSecond.length);
+  console.log(columns.map(([name]) => name.padStart(8)).join(' '));
+  for (let s = 0; s < seconds; s++)
+    console.log(
+      columns.map(([name, of]) => String(of(s)).padStart(Math.max(8, name.length))).join(' '),
+    );
+}

@@ -23,6 +23,21 @@ const {
   run,
 } = JSON.parse(process.argv[2]);
 
+/**
+ * Opens `n` keep-alive connections to `base` (undici keeps them for the next requests), as a
+ * host that has been running has them: otherwise the first second's posts and long-polls each
+ * open their own while the clock runs, and the acknowledgements they wait for start the
+ * host's other agents meanwhile.
+ */
+const openConnections = (base, n) =>
+  Promise.all(
+    Array.from({ length: n }, () => fetch(`${base}/health/live`).then((res) => res.text())),
+  );
+await Promise.all([
+  openConnections(url.ingest, 50),
+  poll ? openConnections(url.guidance, Math.ceil((hosts * agentsPerHost) / LOOPING_EVERY)) : null,
+]);
+
 /** sessionId → when each of its steps was posted (index = seq). */
 const postedAt = new Map();
 /** `{ at, ms }`: the step was posted `at` seconds into the load, its guidance came `ms` later. */
@@ -34,6 +49,10 @@ let guided = 0;
 let loopingSent = 0;
 let pollFailures = 0;
 let stopping = false;
+/** Events handed to a batch and sessions started, per second of the load. */
+const postedPerSecond = [];
+const startedPerSecond = [];
+const secondNow = () => Math.floor((performance.now() - startedAt) / 1000);
 
 /** Long-polls a session's guidance until its first one arrives (or the load is over). */
 async function awaitGuidance(sessionId) {
@@ -70,12 +89,14 @@ async function awaitGuidance(sessionId) {
 function* stamped(id, events, looping) {
   const times = [];
   postedAt.set(id, times);
+  startedPerSecond[secondNow()] = (startedPerSecond[secondNow()] ?? 0) + 1;
   if (looping && poll) {
     const waiting = awaitGuidance(id).finally(() => polls.delete(waiting));
     polls.add(waiting);
   }
   for (const event of events) {
     times[event.seq] = performance.now();
+    postedPerSecond[secondNow()] = (postedPerSecond[secondNow()] ?? 0) + 1;
     yield event;
   }
   if (looping) loopingSent++;
@@ -113,6 +134,9 @@ console.log(
     seconds: elapsed,
     startedAtEpochMs,
     latencies,
+    acks: results.flatMap((r) => r.acks),
+    postedPerSecond: Array.from(postedPerSecond, (n) => n ?? 0),
+    startedPerSecond: Array.from(startedPerSecond, (n) => n ?? 0),
     guided,
     pollFailures,
     loopingSent,

@@ -105,7 +105,9 @@ export async function sendAtRate({
 
   let sent = 0;
   let failure = null;
+  const acks = []; // { at, ms }: a post's start, seconds into the run, and its acknowledgement
   const started = Date.now();
+  const startedPerf = performance.now();
   const inFlight = new Set();
   const more = () =>
     seconds === undefined
@@ -117,6 +119,7 @@ export async function sendAtRate({
       await new Promise((r) => setTimeout(r, tickMs)); // let acknowledgements free a session
       continue;
     }
+    const postedAt = performance.now();
     const post = fetch(`${url}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
@@ -126,6 +129,8 @@ export async function sendAtRate({
         if (res.status !== 202)
           throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
         sent += events.length;
+        const now = performance.now();
+        acks.push({ at: (postedAt - startedPerf) / 1000, ms: now - postedAt });
       })
       .catch((error) => {
         failure ??= error;
@@ -140,7 +145,7 @@ export async function sendAtRate({
   }
   await Promise.all(inFlight);
   if (failure) throw failure;
-  return { sent, sessions, seconds: (Date.now() - started) / 1000 };
+  return { sent, sessions, acks, seconds: (Date.now() - started) / 1000 };
 }
 
 export const percentile = (sorted, p) =>

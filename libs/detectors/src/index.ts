@@ -8,3 +8,4 @@ export * from './task-ledger.js';
 export * from './tool-kinds.js';
 export * from './tool-schemas.js';
 export { isWaitingCommand } from './rules/polling.js';
+export * from './warm-up.js';

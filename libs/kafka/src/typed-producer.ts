@@ -87,6 +87,21 @@ export class TypedProducer {
     return this.producer.disconnect();
   }
 
+  /**
+   * Fetches the topics' metadata (partitions and their leaders) now, which the first send to each
+   * would otherwise wait for; sends nothing.
+   */
+  async warm(topics: Topic[]): Promise<void> {
+    if (topics.length === 0) return;
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: topics.map((topic) => ({
+        topic: physicalTopic(topic, this.naming),
+        messages: [],
+      })),
+    });
+  }
+
   async send<T extends Topic>(topic: T, messages: OutgoingMessage<T>[]): Promise<void> {
     if (messages.length === 0) return;
     const encoded = messages.map((m) => ({ key: m.key, value: encodeMessage(topic, m.value) }));

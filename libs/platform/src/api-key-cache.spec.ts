@@ -57,6 +57,34 @@ describe('ApiKeyCache', () => {
     await c.cache.lookup('c');
     assert.equal(c.asked(), 4, 'a, a again, b, c');
   });
+
+  it('asks Postgres once for the concurrent first requests of a key', async () => {
+    const c = cacheWith([GRANT]);
+    const grants = await Promise.all([1, 2, 3].map(() => c.cache.lookup('h')));
+    assert.deepEqual(grants, [GRANT, GRANT, GRANT]);
+    assert.equal(c.asked(), 1);
+  });
+
+  it('does not keep, nor share with later requests, a lookup under way when its key is revoked', async () => {
+    let release!: () => void;
+    const asked: string[] = [];
+    const cache = new ApiKeyCache(
+      async (hash) => {
+        const first = asked.push(hash) === 1;
+        if (first) await new Promise<void>((resolve) => (release = resolve));
+        return first ? GRANT : null;
+      },
+      { ttlMs: 1000, unknownTtlMs: 500, max: 10, now: () => 0 },
+    );
+    const before = cache.lookup('h');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    cache.forget('h');
+    assert.equal(await cache.lookup('h'), null, 'a request after the revocation asks again');
+    release();
+    assert.deepEqual(await before, GRANT, 'the request before it had its answer');
+    assert.equal(await cache.lookup('h'), null, 'the older answer was not kept');
+    assert.equal(asked.length, 2);
+  });
 });
 
 describe('WindowLimiter', () => {

@@ -18,6 +18,8 @@ export interface ApiKeyCacheOptions {
  */
 export class ApiKeyCache {
   private readonly entries = new Map<string, { grant: KeyGrant | null; until: number }>();
+  /** Lookups under way: the concurrent first requests of a key ask Postgres once. */
+  private readonly asking = new Map<string, Promise<KeyGrant | null>>();
   private readonly now: () => number;
 
   constructor(
@@ -31,25 +33,36 @@ export class ApiKeyCache {
     const now = this.now();
     const hit = this.entries.get(keyHash);
     if (hit && hit.until > now) return hit.grant;
-    let grant: KeyGrant | null;
-    try {
-      grant = await this.fetch(keyHash);
-    } catch (error) {
-      throw new KeyCheckUnavailable(String(error));
-    }
-    this.entries.delete(keyHash);
-    if (this.entries.size >= this.options.max)
-      this.entries.delete(this.entries.keys().next().value!);
-    const ttl = grant ? this.options.ttlMs : this.options.unknownTtlMs;
-    this.entries.set(keyHash, { grant, until: now + ttl });
-    return grant;
+    const under = this.asking.get(keyHash);
+    if (under) return under;
+    const asking: Promise<KeyGrant | null> = this.fetch(keyHash).then(
+      (grant) => {
+        // A revocation heard meanwhile dropped this lookup: its answer may predate it.
+        if (this.asking.get(keyHash) !== asking) return grant;
+        this.asking.delete(keyHash);
+        this.entries.delete(keyHash);
+        if (this.entries.size >= this.options.max)
+          this.entries.delete(this.entries.keys().next().value!);
+        const ttl = grant ? this.options.ttlMs : this.options.unknownTtlMs;
+        this.entries.set(keyHash, { grant, until: now + ttl });
+        return grant;
+      },
+      (error: unknown) => {
+        if (this.asking.get(keyHash) === asking) this.asking.delete(keyHash);
+        throw new KeyCheckUnavailable(String(error));
+      },
+    );
+    this.asking.set(keyHash, asking);
+    return asking;
   }
 
   forget(keyHash: string): void {
     this.entries.delete(keyHash);
+    this.asking.delete(keyHash);
   }
 
   clear(): void {
     this.entries.clear();
+    this.asking.clear();
   }
 }

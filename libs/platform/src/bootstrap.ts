@@ -12,6 +12,7 @@ import { HttpSecurityEnv, metricsAccess, securityHeaders } from './http-security
 import { authenticateBeforeBody } from './authenticate-before-body.js';
 import { inSequence } from './in-sequence.js';
 import { plainJsonBody } from './plain-json-body.js';
+import { warmUp, type WarmUpOptions } from './warm-up.js';
 
 /**
  * Tuning for a consumer that is latency-critical and whose committed offsets nobody waits on (the
@@ -40,11 +41,14 @@ export interface BootstrapOptions {
   jsonBodyLimit?: number;
   /** Last set-up on the application before it listens (e.g. serving an OpenAPI document). */
   beforeListen?: (app: NestExpressApplication) => void;
+  /** What to warm before the service consumes or answers (its Postgres pool in any case). */
+  warmUp?: WarmUpOptions;
 }
 
 /**
  * Starts a service: HTTP (health and any API) plus, for consumers, the Kafka transport in the
- * same process. SIGTERM / SIGINT close the consumer first (finishing its in-flight batch), then
+ * same process, once warm (see `warmUp`): its health answers, and its consumer joins its group,
+ * only then. SIGTERM / SIGINT close the consumer first (finishing its in-flight batch), then
  * HTTP and connections.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<NestExpressApplication> {
@@ -65,6 +69,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
   );
   app.useBodyParser('json', { limit: jsonBodyLimit });
   app.enableShutdownHooks();
+  await warmUp(app, options.warmUp ?? {}, logger, options.service);
   if (options.consume) {
     const strategy = new KafkaBatchTransport({
       kafka: app.get<Kafka>(KAFKA),

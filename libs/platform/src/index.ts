@@ -20,3 +20,5 @@ export * from './platform-env.js';
 export * from './repeating-job.js';
 export * from './coalescer.js';
 export * from './merged-writes.js';
+export * from './refreshing-cache.js';
+export * from './warm-up.js';

@@ -1,4 +1,5 @@
-import { CONSUMER_GROUPS } from '@wink/contracts';
+import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
+import { warmUpDetectors } from '@wink/detectors';
 import { bootstrapService, LATENCY_CRITICAL_CONSUMER } from '@wink/platform';
 import { ClassifierModule } from './app.module.js';
 import { loadClassifierConfig } from './config.js';
@@ -15,4 +16,5 @@ await bootstrapService({
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     ...LATENCY_CRITICAL_CONSUMER,
   },
+  warmUp: { produces: [TOPICS.verdicts], run: () => warmUpDetectors() },
 });

@@ -1,4 +1,6 @@
+import { TOPICS } from '@wink/contracts';
 import { bootstrapService } from '@wink/platform';
+import { warmUpEventPath } from './events/warm-up.js';
 import { IngestModule } from './app.module.js';
 import { loadIngestConfig } from './config.js';
 
@@ -13,4 +15,5 @@ await bootstrapService({
   // Agents, SDKs and the CLI never fetch from ingest conditionally: an ETag (a SHA-1 of every
   // answer, acknowledgements included) would be waste.
   beforeListen: (app) => app.set('etag', false),
+  warmUp: { produces: [TOPICS.events], run: () => warmUpEventPath() },
 });

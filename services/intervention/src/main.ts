@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS } from '@wink/contracts';
+import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import { bootstrapService, LATENCY_CRITICAL_CONSUMER } from '@wink/platform';
 import { InterventionModule } from './app.module.js';
 import { loadInterventionConfig } from './config.js';
@@ -15,4 +15,5 @@ await bootstrapService({
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     ...LATENCY_CRITICAL_CONSUMER,
   },
+  warmUp: { produces: [TOPICS.guidance] },
 });

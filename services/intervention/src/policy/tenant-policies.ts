@@ -1,16 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { policyOf } from '@wink/persistence';
+import { RefreshingCache } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import type { PolicySettings } from './policy.js';
 
-const TTL_MS = 30_000;
+/** A tenant's policy change reaches its verdicts within this long. */
+const MAX_AGE_MS = 30_000;
 
-/** Each tenant's policy: the service's defaults with the tenant's overrides, cached briefly. */
+/**
+ * Each tenant's policy: the service's defaults with the tenant's overrides, cached briefly and
+ * reloaded in the background, so only a tenant's first verdicts wait for Postgres.
+ */
 @Injectable()
 export class TenantPolicies {
-  private readonly cache = new Map<string, { settings: PolicySettings; until: number }>();
+  private readonly log = new Logger(TenantPolicies.name);
+  private readonly cache = new RefreshingCache<PolicySettings>({
+    ttlMs: MAX_AGE_MS / 2,
+    maxAgeMs: MAX_AGE_MS,
+    maxEntries: 10_000,
+    onError: (error) =>
+      this.log.warn({ msg: "using a tenant's last policy", error: String(error) }),
+  });
 
   constructor(
     @Inject(INTERVENTION_CONFIG) private readonly config: InterventionConfig,
@@ -26,12 +38,10 @@ export class TenantPolicies {
     };
   }
 
-  async for(tenantId: string): Promise<PolicySettings> {
-    const hit = this.cache.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.settings;
-    const settings = { ...this.defaults(), ...(await policyOf(this.db, tenantId)) };
-    this.cache.set(tenantId, { settings, until: Date.now() + TTL_MS });
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
-    return settings;
+  for(tenantId: string): Promise<PolicySettings> {
+    return this.cache.value(tenantId, async () => ({
+      ...this.defaults(),
+      ...(await policyOf(this.db, tenantId)),
+    }));
   }
 }

@@ -1,0 +1,51 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Topic } from '@wink/contracts';
+import { TypedProducer } from '@wink/kafka';
+import { DataSource } from 'typeorm';
+import type { JsonLogger } from './json-logger.js';
+
+export interface WarmUpOptions {
+  /** The topics the service produces to: their metadata is fetched before the first send. */
+  produces?: Topic[];
+  /** The service's own warm-up, e.g. its per-event code run on synthetic input. */
+  run?: (app: INestApplicationContext) => unknown;
+}
+
+/** The Postgres pool's size, as `createDataSource` set it. */
+const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }).extra?.max ?? 10;
+
+/**
+ * Makes a service warm before it takes traffic (its consumer joins and its port answers only
+ * after): every connection of its Postgres pool open, its producer's topic metadata fetched, its
+ * own code run. Cold, the first requests came concurrently, each opening a connection or
+ * waiting on metadata, and were acknowledged slowest. A step that fails is logged and skipped:
+ * the service works without it, only colder.
+ */
+export async function warmUp(
+  app: INestApplicationContext,
+  options: WarmUpOptions,
+  log: JsonLogger,
+  service: string,
+): Promise<void> {
+  const started = performance.now();
+  const steps: Array<[string, () => unknown]> = [
+    [
+      'postgres',
+      () => {
+        const db = app.get(DataSource, { strict: false });
+        return Promise.all(Array.from({ length: poolSize(db) }, () => db.query('SELECT 1')));
+      },
+    ],
+  ];
+  if (options.produces?.length)
+    steps.push(['kafka', () => app.get(TypedProducer, { strict: false }).warm(options.produces!)]);
+  if (options.run) steps.push(['service', () => options.run!(app)]);
+  for (const [step, run] of steps) {
+    try {
+      await run();
+    } catch (error) {
+      log.warn({ msg: 'warm-up step failed', step, error: String(error) }, service);
+    }
+  }
+  log.log({ msg: 'warm', ms: Math.round(performance.now() - started) }, service);
+}
