@@ -14,17 +14,25 @@ const CHUNK = 50;
 
 const finding = findingsOf('reasoning_problem', 'repetitive_loop', NAME);
 
-/** The most repeated ~50-character chunk of a reply, and how often it occurs. */
-export function mostRepeatedChunk(text: string): { chunk: string; count: number } {
-  const counts = new Map<string, number>();
+/**
+ * The most repeated ~50-character chunk of a reply and how often it occurs, when that is at
+ * least `atLeast` times; else null.
+ */
+export function repeatedChunk(
+  text: string,
+  atLeast: number,
+): { chunk: string; count: number } | null {
   let best = { chunk: '', count: 0 };
   const limit = Math.min(text.length, 32_768);
-  for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
-    const chunk = text.slice(i, i + CHUNK);
-    if (!chunk.trim()) continue;
-    const n = (counts.get(chunk) ?? 0) + 1;
-    counts.set(chunk, n);
-    if (n > best.count) best = { chunk, count: n };
+  if (alignedStartsRepeat(text, limit, atLeast)) {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
+      const chunk = text.slice(i, i + CHUNK);
+      if (!chunk.trim()) continue;
+      const n = (counts.get(chunk) ?? 0) + 1;
+      counts.set(chunk, n);
+      if (n > best.count) best = { chunk, count: n };
+    }
   }
   // Aligned chunks miss a period that is not a divisor of 50; count the text's own period too.
   for (let period = 2; period <= 200 && period * 10 <= limit; period++) {
@@ -37,7 +45,22 @@ export function mostRepeatedChunk(text: string): { chunk: string; count: number 
     if (reps * period >= 10 * Math.max(CHUNK, period) && count > best.count)
       best = { chunk: unit, count };
   }
-  return best;
+  return best.count >= atLeast ? best : null;
+}
+
+/**
+ * Whether the first two characters of `atLeast` aligned chunks are the same: as many chunks are
+ * the same only then, and their starts are counted without cutting a chunk out.
+ */
+function alignedStartsRepeat(text: string, limit: number, atLeast: number): boolean {
+  const starts = new Map<number, number>();
+  for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
+    const start = text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1);
+    const n = (starts.get(start) ?? 0) + 1;
+    if (n >= atLeast) return true;
+    starts.set(start, n);
+  }
+  return false;
 }
 
 /** `cmd` for a reason: one line, short. */
@@ -178,8 +201,9 @@ function messageLoops(
   }
   // No chunk occurs more often than the reply has room for: a short one is not read.
   if (step.text.length < thresholds.chunkRepeats * CHUNK) return [];
-  const { chunk, count } = mostRepeatedChunk(step.text);
-  if (count >= thresholds.chunkRepeats) {
+  const repeated = repeatedChunk(step.text, thresholds.chunkRepeats);
+  if (repeated) {
+    const { chunk, count } = repeated;
     const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
     return [
       finding(
