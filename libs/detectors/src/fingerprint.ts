@@ -1,3 +1,4 @@
+import { sortedKeys } from './sorted-keys.js';
 import { asciiBytes } from './utf8.js';
 
 /** The two 32-bit halves of `fingerprint`, fed text piece by piece. */
@@ -129,7 +130,7 @@ function digest(value: unknown, f: Fingerprinter): void {
     }
     f.add(']');
   } else {
-    const keys = Object.keys(value as object).sort();
+    const keys = sortedKeys(value as object);
     f.add('{');
     for (let i = 0; i < keys.length; i++) {
       if (i > 0) f.add(',');

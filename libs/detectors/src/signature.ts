@@ -1,3 +1,4 @@
+import { sortedKeys } from './sorted-keys.js';
 import { asciiBytes } from './utf8.js';
 
 /**
@@ -427,8 +428,7 @@ export function actionText(name: string, args: unknown, max = 512): string {
     else if (v === null || typeof v !== 'object') out += `${String(v)} `;
     else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
     else {
-      const keys = Object.keys(v).sort();
-      for (const k of keys) {
+      for (const k of sortedKeys(v)) {
         out += `${k}= `;
         visit((v as Record<string, unknown>)[k], depth + 1);
       }

@@ -51,7 +51,9 @@ export const brokenInstruction: Detector = {
     if (step.type !== 'call' || !window.ledger) return [];
     const paths = changedPaths(input);
     const command = step.use.kind === 'shell' ? step.use.command : null;
-    for (const [i, constraint] of window.ledger.constraints.entries()) {
+    const { constraints } = window.ledger;
+    for (let i = 0; i < constraints.length; i++) {
+      const constraint = constraints[i];
       const what = violation(constraint, command, paths);
       if (!what) continue;
       return [

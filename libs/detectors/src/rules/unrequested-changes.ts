@@ -9,6 +9,7 @@ const MASS_FORMAT =
   /\b(prettier\s+(--write|-w)\s+(\.|\*\*|src\b)|black\s+\.(\s|$)|ruff\s+format\s+\.(\s|$)|gofmt\s+-w\s+\.(\s|$)|go\s+fmt\s+\.\/\.\.\.|cargo\s+fmt\b|npm\s+run\s+(format|fmt)\b|clang-format\s+-i\s+\S*\*)/;
 const WEAKENED_TEST =
   /@pytest\.mark\.skip|pytest\.skip\(|@unittest\.skip|\b(it|test|describe)\.skip\(|\bx(it|describe|test)\(|@Ignore\b|@Disabled\b|t\.Skip\(|#\[ignore\]|assert\s+True\b|expect\(true\)\.toBe\(true\)/;
+const RM_TEST = /\b(rm|git\s+rm)\s+(?:-\w+\s+)*([^\s;&|]+)/;
 const DEPENDENCY_FILE =
   /(^|\/)(package\.json|requirements[^/]*\.txt|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile|pom\.xml|build\.gradle(\.kts)?)$/;
 
@@ -90,7 +91,7 @@ export const unrequestedChanges: Detector = {
           ),
         ];
       }
-      const rmTest = /\b(rm|git\s+rm)\s+(?:-\w+\s+)*([^\s;&|]+)/.exec(command);
+      const rmTest = RM_TEST.exec(command);
       if (rmTest && isTestPath(rmTest[2])) {
         return [
           finding(
