@@ -1,4 +1,10 @@
-import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import {
+  NO_FINDINGS,
+  findingsOf,
+  type Detector,
+  type DetectorInput,
+  type Finding,
+} from '../finding.js';
 
 const NAME = 'rules/false-completion@1';
 
@@ -21,13 +27,13 @@ const finding = findingsOf('reasoning_problem', 'false_completion', NAME);
  */
 export const falseCompletion: Detector = {
   name: NAME,
-  detect({ window, step }: DetectorInput): Finding[] {
+  detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant') {
       const text = step.text.slice(0, 4000);
-      if (!CLAIM_WORD.test(text)) return [];
+      if (!CLAIM_WORD.test(text)) return NO_FINDINGS;
       const claimsTests = CLAIMS_TESTS_PASS.test(text);
       const claimsDone = CLAIMS_DONE.test(text);
-      if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return [];
+      if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return NO_FINDINGS;
       const last = window.lastTest;
       if (last?.failed) {
         return [
@@ -51,13 +57,14 @@ export const falseCompletion: Detector = {
           ),
         ];
       }
-      return [];
+      return NO_FINDINGS;
     }
     if (step.type === 'end') {
       const ledger = window.ledger;
-      if (window.partial) return [];
-      if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0) return [];
-      if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return [];
+      if (window.partial) return NO_FINDINGS;
+      if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0)
+        return NO_FINDINGS;
+      if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return NO_FINDINGS;
       return [
         finding(
           'claim:deliverable-untouched',
@@ -68,6 +75,6 @@ export const falseCompletion: Detector = {
         ),
       ];
     }
-    return [];
+    return NO_FINDINGS;
   },
 };

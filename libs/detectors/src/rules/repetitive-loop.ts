@@ -1,5 +1,6 @@
 import { fingerprint } from '../fingerprint.js';
 import {
+  NO_FINDINGS,
   findingsOf,
   reaches,
   type Detector,
@@ -83,10 +84,10 @@ export function quoted(summary: string): string {
  */
 export const repetitiveLoop: Detector = {
   name: NAME,
-  detect({ window, step, thresholds }: DetectorInput): Finding[] {
+  detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant')
       return messageLoops(window, step, thresholds);
-    if (step.type !== 'result') return [];
+    if (step.type !== 'result') return NO_FINDINGS;
     const a = step.action;
     const cycle = cycleEndingNow(window, thresholds);
     if (!cycle || (cycle.failing && !cycle.tests)) {
@@ -116,9 +117,9 @@ export const repetitiveLoop: Detector = {
 };
 
 /** The same lines patched again right after a patch of them went through (`rewrites.ts`). */
-function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): Finding[] {
+function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): readonly Finding[] {
   const r = window.rewrites?.found;
-  if (!r) return [];
+  if (!r) return NO_FINDINGS;
   const [first, again] = r.steps;
   return [
     finding(
@@ -137,9 +138,10 @@ function redundantLook(
   window: DetectorInput['window'],
   a: Extract<DetectorInput['step'], { type: 'result' }>['action'],
   thresholds: DetectorInput['thresholds'],
-): Finding[] {
+): readonly Finding[] {
   const seen = window.redundancy;
-  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads)) return [];
+  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads))
+    return NO_FINDINGS;
   return [
     finding(
       `loop:look:${a.actionFp}`,
@@ -162,10 +164,10 @@ function messageLoops(
   window: DetectorInput['window'],
   step: Extract<DetectorInput['step'], { type: 'message' }>,
   thresholds: DetectorInput['thresholds'],
-): Finding[] {
+): readonly Finding[] {
   const m = window.message;
   if (m.empties > 0) {
-    if (!reaches(m.empties, thresholds.emptyReplies)) return [];
+    if (!reaches(m.empties, thresholds.emptyReplies)) return NO_FINDINGS;
     return [
       finding(
         'loop:empty-replies',
@@ -200,7 +202,7 @@ function messageLoops(
     ];
   }
   // No chunk occurs more often than the reply has room for: a short one is not read.
-  if (step.text.length < thresholds.chunkRepeats * CHUNK) return [];
+  if (step.text.length < thresholds.chunkRepeats * CHUNK) return NO_FINDINGS;
   const repeated = repeatedChunk(step.text, thresholds.chunkRepeats);
   if (repeated) {
     const { chunk, count } = repeated;
@@ -215,5 +217,5 @@ function messageLoops(
       ),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 }

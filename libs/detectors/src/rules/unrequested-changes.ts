@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 import { isTestPath } from '../tool-kinds.js';
 
 const NAME = 'rules/unrequested-changes@1';
@@ -34,8 +34,8 @@ function finding(signature: string, seq: number, reason: string, confidence: num
  */
 export const unrequestedChanges: Detector = {
   name: NAME,
-  detect({ window, step }: DetectorInput): Finding[] {
-    if (step.type !== 'call') return [];
+  detect({ window, step }: DetectorInput): readonly Finding[] {
+    if (step.type !== 'call') return NO_FINDINGS;
     const ledger = window.ledger;
     const { use } = step;
     const command = use.kind === 'shell' ? (use.command ?? '') : '';
@@ -120,6 +120,6 @@ export const unrequestedChanges: Detector = {
         ];
       }
     }
-    return [];
+    return NO_FINDINGS;
   },
 };
