@@ -3,6 +3,7 @@
 // else the bundled samples and importer fixtures. Run: npm run bench:detectors
 // Before/after on a loaded machine: `npm run bench:detectors -- --baseline PATH/TO/dist/index.js`
 // (another build of @wink/detectors) alternates rounds of both and prints medians and ratios.
+// Whether the two builds find the same, event by event: bench/detectors-diff.mjs.
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';

@@ -11,8 +11,13 @@ import { encodeRange } from './utf8.js';
 const PROBES = 3;
 const SCAN_HEAD = 8192;
 const SCAN_TAIL = 2048;
-const FILE_EXTENSION =
-  /\.(py|pyi|ipynb|ts|tsx|js|jsx|mjs|cjs|java|kt|scala|go|rs|rb|php|c|h|cc|cpp|hpp|cs|swift|m|sh|bash|ps1|json|ya?ml|toml|cfg|ini|conf|env|lock|xml|gradle|properties|md|rst|txt|csv|log|sql|html|css|scss|vue|svelte|proto|tf|mk|dockerfile|gz|zip|tar|jar|whl|png|jpe?g|svg|pdf)$/i;
+/** The file extensions that make a name a path, lower case: letters and digits only. */
+const EXTENSIONS = (
+  'py pyi ipynb ts tsx js jsx mjs cjs java kt scala go rs rb php c h cc cpp hpp cs swift m sh ' +
+  'bash ps1 json yaml yml toml cfg ini conf env lock xml gradle properties md rst txt csv log ' +
+  'sql html css scss vue svelte proto tf mk dockerfile gz zip tar jar whl png jpeg jpg svg pdf'
+).split(' ');
+const FILE_EXTENSION = new RegExp(`\\.(${EXTENSIONS.join('|')})$`, 'i');
 
 /** FNV-1a of the range, case folded: an id the user typed in lower case is the same id. */
 function hashRange(text: string, start: number, end: number): number {
@@ -122,7 +127,17 @@ const SCRATCH = new Uint8Array(3 * (SCAN_HEAD + SCAN_TAIL));
 
 /** `./src/a.py.` → `src/a.py`, `#W2378156` → `W2378156`: names without the punctuation around them. */
 export function normaliseKey(key: string): string {
-  return key.replace(/^[^A-Za-z0-9_]+|[^A-Za-z0-9_]+$/g, '');
+  // `key.replace(/^[^A-Za-z0-9_]+|[^A-Za-z0-9_]+$/g, '')`, without a regex run per key.
+  let s = 0;
+  let e = key.length;
+  while (s < e && !isWordCode(key.charCodeAt(s))) s++;
+  while (e > s && !isWordCode(key.charCodeAt(e - 1))) e--;
+  return s === 0 && e === key.length ? key : key.slice(s, e);
+}
+
+/** `[A-Za-z0-9_]` */
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
@@ -219,54 +234,67 @@ export class ContextKeys {
     // Of tool output only tokens holding a marked byte count: the bytes between them are
     // passed over one test each, and a token is read when one of its bytes is marked.
     const wanted = told ? 1 : DIGIT_SLASH_UNDERSCORE_AT | DOT;
+    const into = told ? this.told : this.seen;
     let i = 0;
     while (i < n) {
       while (i < n && (TOKEN_BYTE[b[i]] & wanted) === 0) i++;
       if (i === n) break;
       let start = i;
       while (start > 0 && TOKEN_BYTE[b[start - 1]] !== 0) start--;
-      // The token's marks, and its extent without its leading and trailing `./-`: [s, e).
+      // The token's marks, its extent without its leading and trailing `./-` ([s, e)), and its
+      // last `/` and `.` before that end (-1: none), in one pass.
       let marks = 0;
       let s = -1;
       let e = 0;
+      let slash = -1;
+      let dot = -1;
+      let lastSlash = -1;
+      let lastDot = -1;
       for (i = start; i < n; i++) {
-        const f = TOKEN_BYTE[b[i]];
+        const c = b[i];
+        const f = TOKEN_BYTE[c];
         if (f === 0) break;
         marks |= f;
         if ((f & TRIM) === 0) {
           if (s < 0) s = i;
           e = i + 1;
-        }
+          lastSlash = slash;
+          lastDot = dot;
+        } else if (c === 47) slash = i;
+        else if (c === 46) dot = i;
       }
-      if (s >= 0 && e - s >= 3) this.token(b, s, e, marks, told);
+      if (s < 0 || e - s < 3) continue;
+      if (
+        !told &&
+        (marks & DIGIT_SLASH_UNDERSCORE_AT) === 0 &&
+        !(lastDot >= s && hasExtension(b, lastDot + 1, e))
+      )
+        continue;
+      into.add(hashBytes(b, s, e));
+      if (lastSlash >= s && e - lastSlash - 1 >= 3) into.add(hashBytes(b, lastSlash + 1, e));
     }
   }
+}
 
-  private token(b: Uint8Array, s: number, e: number, marks: number, told: boolean): void {
-    if (
-      !told &&
-      (marks & DIGIT_SLASH_UNDERSCORE_AT) === 0 &&
-      !((marks & DOT) !== 0 && hasExtension(b, s, e))
-    )
-      return;
-    const into = told ? this.told : this.seen;
-    into.add(hashBytes(b, s, e));
-    const slash = lastIndexIn(b, 47, s, e);
-    if (slash >= 0 && e - slash - 1 >= 3) into.add(hashBytes(b, slash + 1, e));
+/** Extensions as numbers, base 37 (a letter or a digit a place): at most ten places, exact. */
+const EXTENSION_CODES = new Set(
+  EXTENSIONS.map((x) => extensionCode(new TextEncoder().encode(x), 0, x.length)),
+);
+
+/** The base-37 code of `b[s, e)` case folded, or -1 if it is no extension's (too long, or not alphanumeric). */
+function extensionCode(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 10) return -1;
+  let code = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i] | 32;
+    const digit = c >= 97 && c <= 122 ? c - 96 : b[i] >= 48 && b[i] <= 57 ? b[i] - 21 : -1;
+    if (digit < 0) return -1;
+    code = code * 37 + digit;
   }
+  return code;
 }
 
-/** `FILE_EXTENSION.test` of the token `b[s, e)`: only the part from the last dot can match. */
+/** `FILE_EXTENSION.test` of `.${b[s, e)}`, where `b[s, e)` holds no dot. */
 function hasExtension(b: Uint8Array, s: number, e: number): boolean {
-  const dot = lastIndexIn(b, 46, s, e);
-  if (dot < 0) return false;
-  let ext = '';
-  for (let i = dot; i < e; i++) ext += String.fromCharCode(b[i]);
-  return FILE_EXTENSION.test(ext);
-}
-
-/** The last position of the byte in `b[s, e)`, or -1 (never searching before `s`). */
-function lastIndexIn(b: Uint8Array, c: number, s: number, e: number): number {
-  for (let i = e - 1; i >= s; i--) if (b[i] === c) return i;
-  return -1;
+  return s < e && EXTENSION_CODES.has(extensionCode(b, s, e));
 }

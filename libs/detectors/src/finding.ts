@@ -36,9 +36,12 @@ export interface DetectorInput {
 }
 
 /** A pure, deterministic function of the window and the step just taken. */
+/** What a detector returns when it finds nothing: one shared empty list, not a new one an event. */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 export interface Detector {
   name: string;
-  detect(input: DetectorInput): Finding[];
+  detect(input: DetectorInput): readonly Finding[];
 }
 
 /** Whether a run of `length` repeats has just reached `threshold` or another multiple of it. */

@@ -1,3 +1,4 @@
+import { sortedKeys } from './sorted-keys.js';
 import { asciiBytes } from './utf8.js';
 
 /** The two 32-bit halves of `fingerprint`, fed text piece by piece. */
@@ -52,6 +53,23 @@ class Fingerprinter {
 }
 
 const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** `(h >>> 0).toString(16)`, without its cost: Number's radix conversion is many times slower. */
+export function hex32(h: number): string {
+  const a = h >>> 0;
+  const digits = String.fromCharCode(
+    HEX[a >>> 28],
+    HEX[(a >>> 24) & 15],
+    HEX[(a >>> 20) & 15],
+    HEX[(a >>> 16) & 15],
+    HEX[(a >>> 12) & 15],
+    HEX[(a >>> 8) & 15],
+    HEX[(a >>> 4) & 15],
+    HEX[a & 15],
+  );
+  const zeros = a === 0 ? 7 : Math.clz32(a) >>> 2;
+  return zeros === 0 ? digits : digits.slice(zeros);
+}
 
 /** A 64-bit FNV-1a style hash as 16 hex chars: cheap, stable, and enough to tell steps apart. */
 export function fingerprint(text: string): string {
@@ -112,7 +130,7 @@ function digest(value: unknown, f: Fingerprinter): void {
     }
     f.add(']');
   } else {
-    const keys = Object.keys(value as object).sort();
+    const keys = sortedKeys(value as object);
     f.add('{');
     for (let i = 0; i < keys.length; i++) {
       if (i > 0) f.add(',');

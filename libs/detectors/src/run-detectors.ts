@@ -34,11 +34,13 @@ export interface ObserveOptions {
   detectors?: readonly Detector[];
 }
 
+const DEFAULTS: ObserveOptions = Object.freeze({});
+
 /** Adds the event to the session's window and returns what every detector finds at this step. */
 export function observe(
   window: SessionWindow,
   event: TrajectoryEvent,
-  options: ObserveOptions = {},
+  options: ObserveOptions = DEFAULTS,
 ): Finding[] {
   const step = window.push(event);
   if (!step) return [];

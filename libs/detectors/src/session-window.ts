@@ -2,6 +2,7 @@ import type { TrajectoryEvent } from '@wink/contracts';
 import {
   boundedFingerprint,
   fingerprint,
+  hex32,
   shortStringify,
   valueFingerprint,
 } from './fingerprint.js';
@@ -466,7 +467,7 @@ export class SessionWindow {
       err.hash = normalisedHash(resultText({ output, error }, 512), 1024, 'positions') || 1;
     const outcome = outcomeOf(action.failed, output, error, err.hash);
     const rejected = !action.failed && !erred && rejectsStep(output, error);
-    action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${(outcome >>> 0).toString(16)}`;
+    action.resultFp = `${action.failed ? 'f' : 'o'}${exitCode ?? ''}:${hex32(outcome)}`;
     // Spelled out: a spread copies into a slower, differently shaped object.
     const completed: CompletedAction = {
       callSeq: action.callSeq,
@@ -548,7 +549,7 @@ export class SessionWindow {
       this.timeouts.count = 0;
       return;
     }
-    const errorFp = (errorHash >>> 0).toString(16);
+    const errorFp = hex32(errorHash);
     if (this.errorRun && this.errorRun.errorFp === errorFp) {
       this.errorRun.count++;
       if (this.run && this.run.sameAction < this.errorRun.count)

@@ -34,6 +34,17 @@ describe('normalised signatures', () => {
     );
   });
 
+  it('fold a text alike whether its units are read as bytes (all ASCII) or one by one', () => {
+    // A no-break space folds as a space does, and makes the text not ASCII.
+    const long = `ls  -la ./src//app.py:42 at 2024-05-13T10:00:01Z in 0.21s deadbeef01 `.repeat(6);
+    for (const text of [long, long.slice(0, 40)]) {
+      const wide = text.replace('  ', ' \u00a0');
+      assert.equal(normalisedHash(wide), normalisedHash(text));
+      assert.equal(normaliseText(wide), normaliseText(text));
+      assert.notEqual(normalisedHash(`${text}é`), normalisedHash(text));
+    }
+  });
+
   it('give the numbers-masked and the numbers-kept hash from one pass', () => {
     const masked = normalisedHashes('ls 5 "a"');
     const values = lastValuesHash();

@@ -1,4 +1,5 @@
-import { copyUnits } from './utf8.js';
+import { sortedKeys } from './sorted-keys.js';
+import { asciiBytes } from './utf8.js';
 
 /**
  * Signatures that see through noise: an action or an error reduced to what stays the same when
@@ -147,18 +148,24 @@ function isTimestampPunctuation(c: number): boolean {
 }
 
 /**
- * The units the fold reads, copied once into a typed array: read faster than a string, one
- * `charCodeAt` at a time. The fold reads up to 8 units past its end; `unitAt` gives -1 outside
- * the text (where `charCodeAt` gives NaN: every test here is false for both, and -1 keeps the
- * arithmetic on small integers).
+ * The units the fold reads, in a typed array: read faster than a string, one `charCodeAt` at a
+ * time — an ASCII text's bytes as `asciiBytes` encodes them, any other text's units copied. The
+ * fold reads up to 8 units past its end; `unitAt` gives -1 outside the text (where `charCodeAt`
+ * gives NaN: every test here is false for both, and -1 keeps the arithmetic on small integers).
  */
-let units = new Uint16Array(SIGNATURE_INPUT_MAX + READ_AHEAD);
+let units: Uint8Array | Uint16Array = new Uint16Array(0);
+let wideUnits = new Uint16Array(SIGNATURE_INPUT_MAX + READ_AHEAD);
 let unitCount = 0;
 
 function load(text: string, end: number): void {
   const n = Math.min(text.length, end + READ_AHEAD);
-  if (n > units.length) units = new Uint16Array(n);
-  copyUnits(text, n, units);
+  const bytes = asciiBytes(text, 0, n);
+  if (bytes !== null) units = bytes;
+  else {
+    if (n > wideUnits.length) wideUnits = new Uint16Array(n);
+    for (let i = 0; i < n; i++) wideUnits[i] = text.charCodeAt(i);
+    units = wideUnits;
+  }
   unitCount = n;
 }
 
@@ -421,8 +428,7 @@ export function actionText(name: string, args: unknown, max = 512): string {
     else if (v === null || typeof v !== 'object') out += `${String(v)} `;
     else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
     else {
-      const keys = Object.keys(v).sort();
-      for (const k of keys) {
+      for (const k of sortedKeys(v)) {
         out += `${k}= `;
         visit((v as Record<string, unknown>)[k], depth + 1);
       }

@@ -46,23 +46,47 @@ export function classifyTool(name: string, args: unknown): ToolUse {
     newText,
   });
 
-  if (/^str_replace_editor$|^text_editor/i.test(name)) {
+  const named = nameKind(name);
+  if (named === 'editor') {
     const sub = command ?? '';
     if (sub === 'view') return use('read');
     if (sub === 'create') return use('write');
     return use('edit');
   }
   if (
-    SHELL.test(name) ||
-    (command !== null && !READ.test(name) && !EDIT.test(name) && !WRITE.test(name))
+    named === 'shell' ||
+    (command !== null && named !== 'read' && named !== 'edit' && named !== 'write')
   ) {
     return { kind: 'shell', command: command ?? '', path: null, oldText: null, newText: null };
   }
-  if (READ.test(name)) return use('read');
-  if (EDIT.test(name)) return use('edit');
-  if (WRITE.test(name)) return use('write');
-  if (DELETE.test(name)) return use('delete');
-  return use('other');
+  return use(named);
+}
+
+type NameKind = ToolKind | 'editor';
+
+/** What a tool's name alone says it does: the first of the name patterns that matches. */
+function classifyName(name: string): NameKind {
+  if (/^str_replace_editor$|^text_editor/i.test(name)) return 'editor';
+  if (SHELL.test(name)) return 'shell';
+  if (READ.test(name)) return 'read';
+  if (EDIT.test(name)) return 'edit';
+  if (WRITE.test(name)) return 'write';
+  if (DELETE.test(name)) return 'delete';
+  return 'other';
+}
+
+// A session calls a few tools many times: each name is matched against the patterns once.
+const NAME_KINDS = new Map<string, NameKind>();
+const NAME_KINDS_MAX = 512;
+
+function nameKind(name: string): NameKind {
+  let kind = NAME_KINDS.get(name);
+  if (kind === undefined) {
+    if (NAME_KINDS.size >= NAME_KINDS_MAX) NAME_KINDS.clear();
+    kind = classifyName(name);
+    NAME_KINDS.set(name, kind);
+  }
+  return kind;
 }
 
 const TEST_COMMAND =

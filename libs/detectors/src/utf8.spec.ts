@@ -4,7 +4,7 @@ import { anyOf } from './any-of.js';
 import { ContextKeys } from './context-keys.js';
 import { fingerprint } from './fingerprint.js';
 import { PATTERNS } from './rules/destructive-action.js';
-import { asciiBytes, copyUnits } from './utf8.js';
+import { asciiBytes } from './utf8.js';
 
 const units = (text: string) => Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
 
@@ -16,14 +16,6 @@ describe('text read as bytes', () => {
     assert.equal(asciiBytes(text, 0, 20), null, 'a short range is read as it is');
     assert.equal(asciiBytes(`${text}é`, 0, text.length + 1), null);
     assert.equal(asciiBytes(`${text}\ud83d`, 0, text.length + 1), null, 'a lone surrogate');
-  });
-
-  it('copies units, in bulk or one at a time, the same', () => {
-    for (const text of ['x'.repeat(300), `${'x'.repeat(150)}€𝄞\ud800${'y'.repeat(150)}`]) {
-      const into = new Uint16Array(text.length);
-      copyUnits(text, text.length, into);
-      assert.deepEqual(Array.from(into), units(text));
-    }
   });
 
   it('hashes a long text the same whether it is ASCII-read or not', () => {

@@ -31,10 +31,3 @@ export function asciiBytes(text: string, from: number, to: number): Uint8Array |
   const { read, written } = encodeRange(text, from, to, ASCII);
   return read === n && written === n ? ASCII : null;
 }
-
-/** The first `n` units of `text` into `into` (at least `n` long), in bulk when they are ASCII. */
-export function copyUnits(text: string, n: number, into: Uint16Array): void {
-  const bytes = asciiBytes(text, 0, n);
-  if (bytes !== null) into.set(bytes.subarray(0, n));
-  else for (let i = 0; i < n; i++) into[i] = text.charCodeAt(i);
-}

@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 import { pathsChangedByCommand, isTestPath } from '../tool-kinds.js';
 import { pathMatches, type Constraint } from '../task-ledger.js';
 
@@ -46,12 +46,14 @@ function violation(constraint: Constraint, command: string | null, paths: string
  */
 export const brokenInstruction: Detector = {
   name: NAME,
-  detect(input: DetectorInput): Finding[] {
+  detect(input: DetectorInput): readonly Finding[] {
     const { window, step } = input;
-    if (step.type !== 'call' || !window.ledger) return [];
+    if (step.type !== 'call' || !window.ledger) return NO_FINDINGS;
     const paths = changedPaths(input);
     const command = step.use.kind === 'shell' ? step.use.command : null;
-    for (const [i, constraint] of window.ledger.constraints.entries()) {
+    const { constraints } = window.ledger;
+    for (let i = 0; i < constraints.length; i++) {
+      const constraint = constraints[i];
       const what = violation(constraint, command, paths);
       if (!what) continue;
       return [
@@ -67,6 +69,6 @@ export const brokenInstruction: Detector = {
         },
       ];
     }
-    return [];
+    return NO_FINDINGS;
   },
 };

@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 import { anyOf } from '../any-of.js';
 
 const NAME = 'rules/destructive-action@1';
@@ -116,8 +116,8 @@ function rmTargetsAreDisposable(targets: string): boolean {
  */
 export const destructiveAction: Detector = {
   name: NAME,
-  detect({ window, step }: DetectorInput): Finding[] {
-    if (step.type !== 'call') return [];
+  detect({ window, step }: DetectorInput): readonly Finding[] {
+    if (step.type !== 'call') return NO_FINDINGS;
     const allowed = window.ledger?.allowsDestruction ?? [];
     const raw = step.use.command ?? step.rendered ?? '';
     const text = raw.length > DESTRUCTIVE_SCAN_MAX ? raw.slice(0, DESTRUCTIVE_SCAN_MAX) : raw;
@@ -143,7 +143,7 @@ export const destructiveAction: Detector = {
         finding(step.seq, `\`${step.action.toolName}\``, step.action.summary, env, production),
       ];
     }
-    return [];
+    return NO_FINDINGS;
   },
 };
 

@@ -1,4 +1,10 @@
-import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import {
+  NO_FINDINGS,
+  findingsOf,
+  type Detector,
+  type DetectorInput,
+  type Finding,
+} from '../finding.js';
 
 const NAME = 'rules/false-completion@1';
 
@@ -6,6 +12,8 @@ const CLAIMS_TESTS_PASS =
   /\b(all (the )?tests (now )?pass|tests (now |are )?(all )?(pass|passing|green|succeed)|test suite passes|(all|every) tests? (is |are )?(passing|green))\b/i;
 const CLAIMS_DONE =
   /\b(i('ve| have) (fixed|resolved|completed|implemented)|(is|are|has been|have been) (now )?(fixed|resolved)|the (fix|task|change) is (complete|done)|successfully (fixed|resolved|implemented|completed))\b/i;
+/** Every claim above holds one of these words: a reply without any is read once, not twice. */
+const CLAIM_WORD = /test|fixed|resolved|complete|implemented|done/i;
 const HEDGED =
   /\b(not yet|still fail|doesn'?t pass|don'?t pass|failing|should (now )?pass|might|may|if|once|unable|couldn'?t|could not|cannot|can'?t)\b/i;
 
@@ -19,12 +27,13 @@ const finding = findingsOf('reasoning_problem', 'false_completion', NAME);
  */
 export const falseCompletion: Detector = {
   name: NAME,
-  detect({ window, step }: DetectorInput): Finding[] {
+  detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant') {
       const text = step.text.slice(0, 4000);
+      if (!CLAIM_WORD.test(text)) return NO_FINDINGS;
       const claimsTests = CLAIMS_TESTS_PASS.test(text);
       const claimsDone = CLAIMS_DONE.test(text);
-      if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return [];
+      if ((!claimsTests && !claimsDone) || HEDGED.test(text)) return NO_FINDINGS;
       const last = window.lastTest;
       if (last?.failed) {
         return [
@@ -48,13 +57,14 @@ export const falseCompletion: Detector = {
           ),
         ];
       }
-      return [];
+      return NO_FINDINGS;
     }
     if (step.type === 'end') {
       const ledger = window.ledger;
-      if (window.partial) return [];
-      if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0) return [];
-      if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return [];
+      if (window.partial) return NO_FINDINGS;
+      if (!ledger?.asksForChange || ledger.paths.length === 0 || window.edited.size > 0)
+        return NO_FINDINGS;
+      if (/\b(fail|failed|error|abort|cancel|gave up|blocked)/i.test(step.text)) return NO_FINDINGS;
       return [
         finding(
           'claim:deliverable-untouched',
@@ -65,6 +75,6 @@ export const falseCompletion: Detector = {
         ),
       ];
     }
-    return [];
+    return NO_FINDINGS;
   },
 };

@@ -1,4 +1,10 @@
-import { findingsOf, type Detector, type DetectorInput, type Finding } from '../finding.js';
+import {
+  NO_FINDINGS,
+  findingsOf,
+  type Detector,
+  type DetectorInput,
+  type Finding,
+} from '../finding.js';
 import { resultText } from '../session-window.js';
 
 const NAME = 'rules/malformed-arguments@1';
@@ -16,7 +22,7 @@ const finding = findingsOf('tool_call_failure', 'malformed_arguments', NAME);
  */
 export const malformedArguments: Detector = {
   name: NAME,
-  detect({ step, tools }: DetectorInput): Finding[] {
+  detect({ step, tools }: DetectorInput): readonly Finding[] {
     if (step.type === 'call') {
       const { args, action } = step;
       if (typeof args === 'string' && /^\s*[[{]/.test(args)) {
@@ -49,14 +55,14 @@ export const malformedArguments: Detector = {
           ];
         }
       }
-      return [];
+      return NO_FINDINGS;
     }
-    if (step.type !== 'result' || !step.action.failed) return [];
+    if (step.type !== 'result' || !step.action.failed) return NO_FINDINGS;
     const a = step.action;
-    if (a.kind === 'shell') return [];
+    if (a.kind === 'shell') return NO_FINDINGS;
     const text = resultText(a, 4096);
     const match = TOOL_SAYS_MALFORMED.exec(text);
-    if (!match) return [];
+    if (!match) return NO_FINDINGS;
     return [
       finding(
         `args:rejected:${a.toolName}`,

@@ -1,4 +1,5 @@
 import {
+  NO_FINDINGS,
   findingsOf,
   reaches,
   type Detector,
@@ -22,7 +23,7 @@ const finding = findingsOf('reasoning_problem', 'no_progress', NAME);
  */
 export const noProgress: Detector = {
   name: NAME,
-  detect({ window, step, thresholds }: DetectorInput): Finding[] {
+  detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type === 'message') {
       const c = window.condensations;
       if (c.lastSeq === step.seq && reaches(c.count, thresholds.condensations)) {
@@ -36,9 +37,9 @@ export const noProgress: Detector = {
           ),
         ];
       }
-      return [];
+      return NO_FINDINGS;
     }
-    if (step.type !== 'result') return [];
+    if (step.type !== 'result') return NO_FINDINGS;
     const a = step.action;
     const out: Finding[] = [];
     const failure = window.persistentFailure;

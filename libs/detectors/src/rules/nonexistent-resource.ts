@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 
 const NAME = 'rules/nonexistent-resource@2';
 
@@ -12,11 +12,11 @@ const NAME = 'rules/nonexistent-resource@2';
  */
 export const nonexistentResource: Detector = {
   name: NAME,
-  detect({ step, window }: DetectorInput): Finding[] {
-    if (step.type !== 'result') return [];
+  detect({ step, window }: DetectorInput): readonly Finding[] {
+    if (step.type !== 'result') return NO_FINDINGS;
     const missing = window.lookups.latest;
-    if (!missing || missing.resultSeq !== step.seq) return [];
-    if (!missing.repeated && (!missing.invented || window.partial)) return [];
+    if (!missing || missing.resultSeq !== step.seq) return NO_FINDINGS;
+    if (!missing.repeated && (!missing.invented || window.partial)) return NO_FINDINGS;
     const a = step.action;
     const named = missing.resource || missing.key;
     const what = named ? `${missing.kind} \`${named}\`` : `a ${missing.kind}`;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SessionBuilder } from '../testing/session-builder.js';
 import { analyse, subtypes } from '../testing/analyse.js';
 import { withOverrides } from '../thresholds.js';
+import { repeatedChunk } from './repetitive-loop.js';
 
 const FAILING =
   'FAILED tests/test_core.py::test_iso_week - AssertionError: assert 2024-12-30 == 2024-01-01\n1 failed, 13 passed in 0.21s';
@@ -133,6 +134,38 @@ describe('false_completion', () => {
       )
       .say('Done. The tests are passing.');
     assert.deepEqual(subtypes(analyse(none.events)), ['false_completion']);
+  });
+
+  it('reads every form of claim, in any case, against a failing run', () => {
+    for (const claim of [
+      "I've fixed the pager.",
+      'I HAVE RESOLVED it',
+      'i have completed the change',
+      'I have implemented paging.',
+      'The bug is now fixed.',
+      'They are resolved',
+      'It has been fixed',
+      'these have been resolved now',
+      'The fix is complete.',
+      'The task is done.',
+      'the change is complete',
+      'Successfully implemented the pager',
+      'Successfully Completed.',
+      'All the tests now pass.',
+      'Tests are all passing',
+      'The test suite passes',
+      'Every test is green',
+      'all tests are passing',
+    ]) {
+      const s = new SessionBuilder()
+        .bash('npm test', { exitCode: 1, output: '1 failing' })
+        .say(claim);
+      assert.deepEqual(subtypes(analyse(s.events)), ['false_completion'], claim);
+    }
+    const plain = new SessionBuilder()
+      .bash('npm test', { exitCode: 1, output: '1 failing' })
+      .say('I changed the pager to stop at the last page.');
+    assert.deepEqual(analyse(plain.events), []);
   });
 
   it('flags ending as done without touching the file the task named', () => {
@@ -280,5 +313,25 @@ describe('loops as they really happen', () => {
       });
     }
     assert.deepEqual(analyse(s.events), []);
+  });
+});
+
+describe('a reply repeating one chunk', () => {
+  const chunk = 'I will now check the configuration file again. '.padEnd(50, '.');
+
+  it('is flagged when one ~50-character chunk comes back ten times, aligned or at its own period', () => {
+    const aligned = new SessionBuilder().say(`${chunk.repeat(12)}and then stop.`);
+    assert.deepEqual(subtypes(analyse(aligned.events)), ['repetitive_loop']);
+    assert.deepEqual(repeatedChunk(chunk.repeat(12), 10), { chunk, count: 12 });
+    const ownPeriod = 'retrying the request... '.repeat(40);
+    assert.equal(repeatedChunk(ownPeriod, 10)?.chunk, 'retrying the request... ');
+  });
+
+  it('stays quiet on chunks that only start alike, and on fewer repeats than the threshold', () => {
+    const alike = Array.from({ length: 12 }, (_, i) => `${chunk.slice(0, 40)}${i}`.padEnd(50, '-'));
+    assert.equal(repeatedChunk(alike.join(''), 10), null);
+    assert.deepEqual(analyse(new SessionBuilder().say(alike.join('')).events), []);
+    assert.equal(repeatedChunk(chunk.repeat(9), 10), null);
+    assert.deepEqual(repeatedChunk(chunk.repeat(9), 9), { chunk, count: 9 });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  NO_FINDINGS,
   findingsOf,
   reaches,
   type Detector,
@@ -23,8 +24,8 @@ const finding = findingsOf('tool_call_failure', 'repeated_tool_error', NAME);
  */
 export const repeatedToolError: Detector = {
   name: NAME,
-  detect({ window, step, thresholds }: DetectorInput): Finding[] {
-    if (step.type !== 'result') return [];
+  detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
+    if (step.type !== 'result') return NO_FINDINGS;
     const a = step.action;
     const error = window.lastError ? `: ${window.lastError}` : '';
     const cycle = cycleEndingNow(window, thresholds);

@@ -1,5 +1,6 @@
 import { fingerprint } from '../fingerprint.js';
 import {
+  NO_FINDINGS,
   findingsOf,
   reaches,
   type Detector,
@@ -14,17 +15,25 @@ const CHUNK = 50;
 
 const finding = findingsOf('reasoning_problem', 'repetitive_loop', NAME);
 
-/** The most repeated ~50-character chunk of a reply, and how often it occurs. */
-export function mostRepeatedChunk(text: string): { chunk: string; count: number } {
-  const counts = new Map<string, number>();
+/**
+ * The most repeated ~50-character chunk of a reply and how often it occurs, when that is at
+ * least `atLeast` times; else null.
+ */
+export function repeatedChunk(
+  text: string,
+  atLeast: number,
+): { chunk: string; count: number } | null {
   let best = { chunk: '', count: 0 };
   const limit = Math.min(text.length, 32_768);
-  for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
-    const chunk = text.slice(i, i + CHUNK);
-    if (!chunk.trim()) continue;
-    const n = (counts.get(chunk) ?? 0) + 1;
-    counts.set(chunk, n);
-    if (n > best.count) best = { chunk, count: n };
+  if (alignedStartsRepeat(text, limit, atLeast)) {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
+      const chunk = text.slice(i, i + CHUNK);
+      if (!chunk.trim()) continue;
+      const n = (counts.get(chunk) ?? 0) + 1;
+      counts.set(chunk, n);
+      if (n > best.count) best = { chunk, count: n };
+    }
   }
   // Aligned chunks miss a period that is not a divisor of 50; count the text's own period too.
   for (let period = 2; period <= 200 && period * 10 <= limit; period++) {
@@ -37,7 +46,22 @@ export function mostRepeatedChunk(text: string): { chunk: string; count: number 
     if (reps * period >= 10 * Math.max(CHUNK, period) && count > best.count)
       best = { chunk: unit, count };
   }
-  return best;
+  return best.count >= atLeast ? best : null;
+}
+
+/**
+ * Whether the first two characters of `atLeast` aligned chunks are the same: as many chunks are
+ * the same only then, and their starts are counted without cutting a chunk out.
+ */
+function alignedStartsRepeat(text: string, limit: number, atLeast: number): boolean {
+  const starts = new Map<number, number>();
+  for (let i = 0; i + CHUNK <= limit; i += CHUNK) {
+    const start = text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1);
+    const n = (starts.get(start) ?? 0) + 1;
+    if (n >= atLeast) return true;
+    starts.set(start, n);
+  }
+  return false;
 }
 
 /** `cmd` for a reason: one line, short. */
@@ -60,10 +84,10 @@ export function quoted(summary: string): string {
  */
 export const repetitiveLoop: Detector = {
   name: NAME,
-  detect({ window, step, thresholds }: DetectorInput): Finding[] {
+  detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant')
       return messageLoops(window, step, thresholds);
-    if (step.type !== 'result') return [];
+    if (step.type !== 'result') return NO_FINDINGS;
     const a = step.action;
     const cycle = cycleEndingNow(window, thresholds);
     if (!cycle || (cycle.failing && !cycle.tests)) {
@@ -93,9 +117,9 @@ export const repetitiveLoop: Detector = {
 };
 
 /** The same lines patched again right after a patch of them went through (`rewrites.ts`). */
-function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): Finding[] {
+function rewrittenPatch(window: DetectorInput['window'], resultSeq: number): readonly Finding[] {
   const r = window.rewrites?.found;
-  if (!r) return [];
+  if (!r) return NO_FINDINGS;
   const [first, again] = r.steps;
   return [
     finding(
@@ -114,9 +138,10 @@ function redundantLook(
   window: DetectorInput['window'],
   a: Extract<DetectorInput['step'], { type: 'result' }>['action'],
   thresholds: DetectorInput['thresholds'],
-): Finding[] {
+): readonly Finding[] {
   const seen = window.redundancy;
-  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads)) return [];
+  if (!seen || inCycle(window) || !reaches(seen.count, thresholds.redundantReads))
+    return NO_FINDINGS;
   return [
     finding(
       `loop:look:${a.actionFp}`,
@@ -139,10 +164,10 @@ function messageLoops(
   window: DetectorInput['window'],
   step: Extract<DetectorInput['step'], { type: 'message' }>,
   thresholds: DetectorInput['thresholds'],
-): Finding[] {
+): readonly Finding[] {
   const m = window.message;
   if (m.empties > 0) {
-    if (!reaches(m.empties, thresholds.emptyReplies)) return [];
+    if (!reaches(m.empties, thresholds.emptyReplies)) return NO_FINDINGS;
     return [
       finding(
         'loop:empty-replies',
@@ -177,9 +202,10 @@ function messageLoops(
     ];
   }
   // No chunk occurs more often than the reply has room for: a short one is not read.
-  if (step.text.length < thresholds.chunkRepeats * CHUNK) return [];
-  const { chunk, count } = mostRepeatedChunk(step.text);
-  if (count >= thresholds.chunkRepeats) {
+  if (step.text.length < thresholds.chunkRepeats * CHUNK) return NO_FINDINGS;
+  const repeated = repeatedChunk(step.text, thresholds.chunkRepeats);
+  if (repeated) {
+    const { chunk, count } = repeated;
     const shown = chunk.replace(/\s+/g, ' ').trim().slice(0, 40);
     return [
       finding(
@@ -191,5 +217,5 @@ function messageLoops(
       ),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 }

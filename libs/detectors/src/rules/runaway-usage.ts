@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 
 const NAME = 'rules/runaway-usage@1';
 
@@ -10,7 +10,7 @@ const NAME = 'rules/runaway-usage@1';
  */
 export const runawayUsage: Detector = {
   name: NAME,
-  detect({ window, step, thresholds }: DetectorInput): Finding[] {
+  detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     const budget = thresholds.sessionTokenBudget;
     if (step.type === 'usage' && window.tokens > budget && window.tokensBefore <= budget) {
       return [
@@ -44,6 +44,6 @@ export const runawayUsage: Detector = {
         },
       ];
     }
-    return [];
+    return NO_FINDINGS;
   },
 };

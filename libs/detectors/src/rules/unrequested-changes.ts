@@ -1,4 +1,4 @@
-import type { Detector, DetectorInput, Finding } from '../finding.js';
+import { NO_FINDINGS, type Detector, type DetectorInput, type Finding } from '../finding.js';
 import { isTestPath } from '../tool-kinds.js';
 
 const NAME = 'rules/unrequested-changes@1';
@@ -9,6 +9,7 @@ const MASS_FORMAT =
   /\b(prettier\s+(--write|-w)\s+(\.|\*\*|src\b)|black\s+\.(\s|$)|ruff\s+format\s+\.(\s|$)|gofmt\s+-w\s+\.(\s|$)|go\s+fmt\s+\.\/\.\.\.|cargo\s+fmt\b|npm\s+run\s+(format|fmt)\b|clang-format\s+-i\s+\S*\*)/;
 const WEAKENED_TEST =
   /@pytest\.mark\.skip|pytest\.skip\(|@unittest\.skip|\b(it|test|describe)\.skip\(|\bx(it|describe|test)\(|@Ignore\b|@Disabled\b|t\.Skip\(|#\[ignore\]|assert\s+True\b|expect\(true\)\.toBe\(true\)/;
+const RM_TEST = /\b(rm|git\s+rm)\s+(?:-\w+\s+)*([^\s;&|]+)/;
 const DEPENDENCY_FILE =
   /(^|\/)(package\.json|requirements[^/]*\.txt|pyproject\.toml|Cargo\.toml|go\.mod|Gemfile|pom\.xml|build\.gradle(\.kts)?)$/;
 
@@ -33,8 +34,8 @@ function finding(signature: string, seq: number, reason: string, confidence: num
  */
 export const unrequestedChanges: Detector = {
   name: NAME,
-  detect({ window, step }: DetectorInput): Finding[] {
-    if (step.type !== 'call') return [];
+  detect({ window, step }: DetectorInput): readonly Finding[] {
+    if (step.type !== 'call') return NO_FINDINGS;
     const ledger = window.ledger;
     const { use } = step;
     const command = use.kind === 'shell' ? (use.command ?? '') : '';
@@ -90,7 +91,7 @@ export const unrequestedChanges: Detector = {
           ),
         ];
       }
-      const rmTest = /\b(rm|git\s+rm)\s+(?:-\w+\s+)*([^\s;&|]+)/.exec(command);
+      const rmTest = RM_TEST.exec(command);
       if (rmTest && isTestPath(rmTest[2])) {
         return [
           finding(
@@ -119,6 +120,6 @@ export const unrequestedChanges: Detector = {
         ];
       }
     }
-    return [];
+    return NO_FINDINGS;
   },
 };
