@@ -35,10 +35,10 @@ export interface DetectorInput {
   tools?: ToolSchemas;
 }
 
-/** A pure, deterministic function of the window and the step just taken. */
 /** What a detector returns when it finds nothing: one shared empty list, not a new one an event. */
 export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
+/** A pure, deterministic function of the window and the step just taken. */
 export interface Detector {
   name: string;
   detect(input: DetectorInput): readonly Finding[];

@@ -24,6 +24,12 @@ export interface ConsumedMessage<T extends Topic = Topic> {
   value: PayloadOf<T>;
   /** The message as read (its JSON), for handlers that pass it on without serialising again. */
   bytes: Buffer;
+  /**
+   * The offsets of the first and last messages the consumer read in this message's batch, those
+   * set aside before the handler (a broken envelope) and those of a bisected batch's other half
+   * included: a stateful handler can tell a batch following on from its last from a takeover.
+   */
+  read: { first: string; last: string };
 }
 
 /**
@@ -208,6 +214,7 @@ export class BatchConsumer {
     const valid: ConsumedMessage[] = [];
     const poisoned: Array<Poisoned<KafkaMessage> & { failure: PoisonMessageV1['failure'] }> = [];
     const raw = new Map<string, KafkaMessage>();
+    const read = { first: fresh[0]?.offset ?? batch.lastOffset(), last: batch.lastOffset() };
     for (const message of fresh) {
       const decoded = decodeEnvelope(topic, message.value);
       if (!decoded.ok) {
@@ -223,6 +230,7 @@ export class BatchConsumer {
         key: message.key?.toString('utf8') ?? null,
         value: decoded.value,
         bytes: message.value!,
+        read,
       });
     }
     const started = performance.now();

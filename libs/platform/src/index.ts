@@ -18,6 +18,7 @@ export * from './webhooks/pinned-post.js';
 export * from './authenticate-before-body.js';
 export * from './platform-env.js';
 export * from './repeating-job.js';
+export * from './min-heap.js';
 export * from './coalescer.js';
 export * from './merged-writes.js';
 export * from './refreshing-cache.js';

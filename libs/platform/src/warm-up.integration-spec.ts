@@ -63,4 +63,14 @@ describe('warmUp (real Postgres and Kafka)', () => {
     await warmUp(app, { run: failing }, log, 'test');
     assert.equal(ran, 1);
   });
+
+  it('resolves past a step that never finishes', async () => {
+    let ran = 0;
+    const hanging = () => {
+      ran++;
+      return new Promise(() => undefined);
+    };
+    await warmUp(app, { run: hanging, stepTimeoutMs: 50 }, log, 'test');
+    assert.equal(ran, 1);
+  });
 });

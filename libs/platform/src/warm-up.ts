@@ -9,6 +9,8 @@ export interface WarmUpOptions {
   produces?: Topic[];
   /** The service's own warm-up, e.g. its per-event code run on synthetic input. */
   run?: (app: INestApplicationContext) => unknown;
+  /** How long a step may take before it is given up on (default 10 s). */
+  stepTimeoutMs?: number;
 }
 
 /** The Postgres pool's size, as `createDataSource` set it. */
@@ -18,8 +20,8 @@ const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
  * after): every connection of its Postgres pool open, its producer's topic metadata fetched, its
  * own code run. Cold, the first requests came concurrently, each opening a connection or
- * waiting on metadata, and were acknowledged slowest. A step that fails is logged and skipped:
- * the service works without it, only colder.
+ * waiting on metadata, and were acknowledged slowest. A step that fails or hangs (a dependency
+ * down) is logged and skipped: the service works without it, only colder.
  */
 export async function warmUp(
   app: INestApplicationContext,
@@ -40,11 +42,20 @@ export async function warmUp(
   if (options.produces?.length)
     steps.push(['kafka', () => app.get(TypedProducer, { strict: false }).warm(options.produces!)]);
   if (options.run) steps.push(['service', () => options.run!(app)]);
+  const timeoutMs = options.stepTimeoutMs ?? 10_000;
   for (const [step, run] of steps) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await run();
+      await Promise.race([
+        run(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`not done in ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
     } catch (error) {
       log.warn({ msg: 'warm-up step failed', step, error: String(error) }, service);
+    } finally {
+      clearTimeout(timer);
     }
   }
   log.log({ msg: 'warm', ms: Math.round(performance.now() - started) }, service);

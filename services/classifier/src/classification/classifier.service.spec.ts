@@ -13,12 +13,20 @@ import type { WindowHistory } from './window-history.js';
 const TENANT = '6f1c1f7e-5b1a-4d0e-9a59-0c2f3c8f4b11';
 const FAILURE = 'FAIL tests/dates.test.ts > parses ISO weeks\nAssertionError: expected 1 to be 2';
 
+type Events = ConsumedMessage<typeof TOPICS.events>[];
+
+/** The messages as one batch the consumer read, from the first's offset to the last's. */
+const asBatch = (messages: Events): Events => {
+  const read = { first: messages[0].offset, last: messages.at(-1)!.offset };
+  return messages.map((m) => ({ ...m, read }));
+};
+
 /** A session that runs the same failing test again and again, as one partition's batch. */
 function loopingBatch(
   sessionId: string,
   partition: number,
-  { runs = 6, firstOffset = 0 } = {},
-): ConsumedMessage<typeof TOPICS.events>[] {
+  { runs = 6, firstOffset = 0, agent = 'claude-code' } = {},
+): Events {
   const bodies: Array<Pick<TrajectoryEvent, 'kind'> & Partial<TrajectoryEvent>> = [
     { kind: 'task', role: 'user', text: 'Fix the failing date test.' },
   ];
@@ -45,7 +53,7 @@ function loopingBatch(
         sessionId,
         seq,
         ts: new Date(Date.UTC(2026, 10, 20, 14, 0, seq)).toISOString(),
-        agent: { name: 'claude-code' },
+        agent: { name: agent },
         ...body,
       } as TrajectoryEvent,
     };
@@ -56,6 +64,7 @@ function loopingBatch(
       key: sessionId,
       value,
       bytes: Buffer.alloc(0),
+      read: { first: String(firstOffset), last: String(firstOffset + bodies.length - 1) },
     };
   });
 }
@@ -63,7 +72,11 @@ function loopingBatch(
 type Send = (topic: string, messages: { key: string | null; value: Buffer }[]) => Promise<void>;
 
 /** A classifier whose producer records each produce and acknowledges it when told to. */
-function classifier(send?: Send, history = {} as WindowHistory) {
+function classifier(
+  send?: Send,
+  history = {} as WindowHistory,
+  toolsFor: (tenantId: string, agentName: string) => undefined = () => undefined,
+) {
   const produced: { key: string | null }[][] = [];
   const acks: Array<(error?: Error) => void> = [];
   const producer = {
@@ -79,7 +92,7 @@ function classifier(send?: Send, history = {} as WindowHistory) {
   const rules = {
     prefetch: async () => undefined,
     thresholdsFor: () => withOverrides(),
-    toolsFor: () => undefined,
+    toolsFor,
   } as unknown as TenantRules;
   const service = new ClassifierService(
     {
@@ -122,10 +135,11 @@ const verdictIds = (produced: { value: Buffer }[][]) =>
   );
 
 /** One session looping and one that ran its failing test twice, then moved on, in one batch. */
-const twoSessions = () => [
-  ...loopingBatch('looping', 0),
-  ...loopingBatch('twice', 0, { runs: 2, firstOffset: 13 }),
-];
+const twoSessions = () =>
+  asBatch([
+    ...loopingBatch('looping', 0),
+    ...loopingBatch('twice', 0, { runs: 2, firstOffset: 13 }),
+  ]);
 
 describe('ClassifierService', () => {
   it('feeds its windows once from a batch handed again after its produce failed, producing the same verdicts', async () => {
@@ -155,11 +169,39 @@ describe('ClassifierService', () => {
     } as unknown as WindowHistory;
     const { service } = classifier(async () => undefined, history);
     const session = loopingBatch('a', 0, { runs: 6, firstOffset: 100 });
-    await service.classify(session.slice(0, 5));
-    await service.classify(session.slice(5, 9));
+    await service.classify(asBatch(session.slice(0, 5)));
+    // Offset 109 was read and set aside before the handler (a broken envelope): no takeover.
+    await service.classify(
+      session.slice(5, 9).map((m) => ({ ...m, read: { first: '105', last: '109' } })),
+    );
+    await service.classify(asBatch(session.slice(10, 11)));
     assert.deepEqual(asked, [], 'a batch following on from the last uses the windows held');
-    await service.classify(session.slice(11));
-    assert.deepEqual(asked, [[{ sessionId: 'a', beforeSeq: 11 }]]);
+    await service.classify(asBatch(session.slice(12)));
+    assert.deepEqual(asked, [[{ sessionId: 'a', beforeSeq: 12 }]]);
+  });
+
+  it('gives again the events it failed on when a batch is handed again, for them to be set aside', async () => {
+    let fails = 1;
+    const { service } = classifier(
+      async () => {
+        if (fails-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded');
+      },
+      undefined,
+      (_tenantId, agentName) => {
+        if (agentName === 'broken') throw new Error('tool schemas unreadable');
+        return undefined;
+      },
+    );
+    const batch = asBatch([
+      ...loopingBatch('looping', 0),
+      ...loopingBatch('broken', 0, { runs: 1, firstOffset: 13, agent: 'broken' }),
+    ]);
+    await assert.rejects(service.classify(batch));
+    const poisoned = await service.classify(batch);
+    assert.deepEqual(
+      poisoned.map((p) => p.message.offset),
+      ['13', '14', '15'],
+    );
   });
 
   it("publishes the verdicts of a fetch's partition batches in one produce, each batch done once it is acknowledged", async () => {

@@ -18,12 +18,16 @@ const HISTORY_EVENTS = 64;
 type EncodedVerdict = { key: string; value: Buffer };
 
 /**
- * What this worker has fed its windows from one partition: the offset after the last event, and
- * the verdicts of fed events whose produce is not yet acknowledged.
+ * What this worker has fed its windows from one partition: the offset after the last event fed,
+ * the last offset the consumer read, and what the fed events of the batches not yet read past
+ * gave (their verdicts, and the failure of each event the detectors threw on), for the consumer
+ * handing a batch again before it commits it.
  */
 interface PartitionFeed {
   next: number;
-  unacknowledged: Map<number, EncodedVerdict[]>;
+  readThrough: number;
+  verdicts: Map<number, EncodedVerdict[]>;
+  failures: Map<number, unknown>;
 }
 
 const sessionKey = (tenantId: string, sessionId: string) => `${tenantId}\u0000${sessionId}`;
@@ -68,18 +72,19 @@ export class ClassifierService {
    * detectors throw on, or whose verdict breaks the verdict contract, is returned to be set aside
    * rather than failing the batch.
    *
-   * A batch handed again after its produce failed is not fed to the windows twice, which would
-   * make every session look as if it repeated its steps: its events already fed are skipped and
-   * their verdicts produced from what was kept. A batch that starts past the partition's last fed
-   * event means another worker held the partition meanwhile: its windows lack those events, so
-   * they are dropped and rebuilt from Postgres.
+   * A batch handed again before it was committed (its produce or its setting aside failed) is
+   * not fed to the windows twice, which would make every session look as if it repeated its
+   * steps: its events already fed are skipped, and their verdicts and failures given again from
+   * what was kept. A batch that starts past the last offset the consumer read from the partition
+   * means another worker held the partition meanwhile: its windows lack those events, so they are
+   * dropped and rebuilt from Postgres.
    */
   async classify(
     messages: ConsumedMessage<typeof TOPICS.events>[],
   ): Promise<Poisoned<ConsumedMessage<typeof TOPICS.events>>[]> {
     const records = messages.map((m) => m.value);
     const keys = records.map((r) => sessionKey(r.tenantId, r.event.sessionId));
-    const feed = this.feedFrom(messages[0].partition, Number(messages[0].offset));
+    const feed = this.feedFrom(messages[0].partition, messages[0].read);
     this.windows.pin(keys);
     try {
       await this.rules.prefetch(
@@ -92,11 +97,19 @@ export class ClassifierService {
     }
   }
 
-  private feedFrom(partition: number, firstOffset: number): PartitionFeed {
+  private feedFrom(partition: number, read: { first: string; last: string }): PartitionFeed {
+    const first = Number(read.first);
+    const last = Number(read.last);
     const feed = this.feeds.get(partition);
-    if (feed && firstOffset <= feed.next) return feed;
+    if (feed && first <= feed.readThrough + 1) {
+      // The consumer handed the batches before this one for good: it commits no earlier.
+      for (const kept of [feed.verdicts, feed.failures])
+        for (const offset of kept.keys()) if (offset < first) kept.delete(offset);
+      feed.readThrough = Math.max(feed.readThrough, last);
+      return feed;
+    }
     if (feed) this.windows.evictPartition(partition);
-    const fresh = { next: firstOffset, unacknowledged: new Map<number, EncodedVerdict[]>() };
+    const fresh = { next: first, readThrough: last, verdicts: new Map(), failures: new Map() };
     this.feeds.set(partition, fresh);
     return fresh;
   }
@@ -119,7 +132,9 @@ export class ClassifierService {
       const offset = Number(message.offset);
       // Fed before, unless its window was lost since and rebuilt from what precedes the batch.
       if (offset < feed.next && !rebuilt.has(keys[i])) {
-        verdicts.push(...(feed.unacknowledged.get(offset) ?? []));
+        verdicts.push(...(feed.verdicts.get(offset) ?? []));
+        if (feed.failures.has(offset))
+          poisoned.push({ message, error: feed.failures.get(offset), attempts: 1 });
         continue;
       }
       feed.next = Math.max(feed.next, offset + 1);
@@ -139,16 +154,14 @@ export class ClassifierService {
           return { key: verdict.sessionId, value: encodeMessage(TOPICS.verdicts, verdict) };
         });
         verdicts.push(...encoded);
-        if (encoded.length > 0) feed.unacknowledged.set(offset, encoded);
+        if (encoded.length > 0) feed.verdicts.set(offset, encoded);
         this.judge.observe(record, window, findings, rules.options.thresholds.judgeEverySteps);
       } catch (error) {
+        feed.failures.set(offset, error);
         poisoned.push({ message, error, attempts: 1 });
       }
     }
     if (verdicts.length > 0) await this.verdicts.submit(verdicts);
-    const last = Number(messages.at(-1)!.offset);
-    for (const offset of feed.unacknowledged.keys())
-      if (offset <= last) feed.unacknowledged.delete(offset);
     return poisoned;
   }
 

@@ -110,6 +110,17 @@ describe('GuidancePublisher', () => {
     assert.deepEqual(p.sends.flat().sort(), ['s1', 's2']);
   });
 
+  it('publishes guidance it is asked to publish again while still publishing it only once', async () => {
+    const p = publisherOver();
+    p.hold();
+    const first = p.publisher.publish([encodeGuidance(guidance(1))]);
+    const again = p.publisher.publish([encodeGuidance(guidance(1)), encodeGuidance(guidance(2))]);
+    p.release();
+    await Promise.all([first, again]);
+    await p.settled();
+    assert.deepEqual(p.sends.flat().sort(), ['s1', 's2']);
+  });
+
   it('sweeps page after page while pages come back full', async () => {
     const page = (from: number) =>
       Array.from({ length: 500 }, (_, i) => ({

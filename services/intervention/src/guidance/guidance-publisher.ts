@@ -69,9 +69,14 @@ export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationS
     await Promise.all(this.pending.values());
   }
 
-  /** Publishes guidance whose `topic` delivery is queued; never fails (the sweep retries). */
+  /**
+   * Publishes guidance whose `topic` delivery is queued, but for any this instance is still
+   * publishing (leased again meanwhile by its sweep or a redelivered verdict); never fails (the
+   * sweep retries).
+   */
   publish(guidance: OutgoingGuidance[]): Promise<void> {
-    return Promise.all(guidance.map((g) => this.publishOne(g))).then(() => undefined);
+    const notInFlight = guidance.filter((g) => !this.pending.has(g.interventionId));
+    return Promise.all(notInFlight.map((g) => this.publishOne(g))).then(() => undefined);
   }
 
   /**
@@ -112,7 +117,6 @@ export class GuidancePublisher implements OnApplicationBootstrap, OnApplicationS
         due = await this.repo.leaseUnpublished(SWEEP_LIMIT, PUBLISH_LEASE_MS);
         const outgoing: OutgoingGuidance[] = [];
         for (const g of due) {
-          if (this.pending.has(g.interventionId)) continue;
           try {
             outgoing.push(encodeGuidance(g));
           } catch (error) {

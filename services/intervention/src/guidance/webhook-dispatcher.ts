@@ -8,7 +8,7 @@ import {
 import { createHmac } from 'node:crypto';
 import { TOPICS } from '@wink/contracts';
 import { TypedProducer } from '@wink/kafka';
-import { pinnedPost, WebhookEgress, WebhookRefused } from '@wink/platform';
+import { MinHeap, pinnedPost, WebhookEgress, WebhookRefused } from '@wink/platform';
 import { INTERVENTION_CONFIG } from '../tokens.js';
 import type { InterventionConfig } from '../config.js';
 import { delivered, guidanceToDelivery, webhookFailures } from './intervention.metrics.js';
@@ -52,7 +52,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private wanted = false;
   private stopped = false;
   /** When each failed delivery is due again; one timer waits for the earliest. */
-  private retriesDue: number[] = [];
+  private readonly retriesDue = new MinHeap();
   private retryTimer: NodeJS.Timeout | null = null;
   private retryTimerAt = Infinity;
   private readonly inFlight = new Set<Promise<void>>();
@@ -213,15 +213,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   /** Sets the one retry timer for the earliest retry still to come, if it is not set for it. */
   private armRetryTimer(): void {
-    if (this.stopped || this.retriesDue.length === 0) return;
-    const next = this.retriesDue.reduce((a, b) => (a < b ? a : b));
+    const next = this.retriesDue.peek();
+    if (this.stopped || next === undefined) return;
     if (this.retryTimer && this.retryTimerAt <= next) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimerAt = next;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = null;
-        this.retriesDue = this.retriesDue.filter((due) => due > next);
+        while ((this.retriesDue.peek() ?? Infinity) <= next) this.retriesDue.pop();
         this.wake();
         this.armRetryTimer();
       },
