@@ -17,9 +17,8 @@ import {
  * through that lock, so the events and the verdicts of one session are never written at once and
  * the daily-rates refresh, which takes the same lock without waiting, never reads a session
  * half-written. (Triggers mark the sessions whose daily rates changed.) The lock is held to the
- * statement's commit; its writes act on the latest committed rows (an update follows a row to its
- * latest version, and what none updated is upserted), so a snapshot taken before the lock was
- * granted changes nothing.
+ * statement's commit; its writes resolve conflicts against the latest committed rows, so a
+ * snapshot taken before the lock was granted changes nothing.
  */
 const lockedSessions = (from: string) =>
   `locked AS (
@@ -28,27 +27,8 @@ const lockedSessions = (from: string) =>
    )`;
 
 /**
- * What one batch adds to a session row `s` from its totals `n`. The agent is its first event's,
- * kept as first written.
- */
-const mergedSession = (s: string, n: string) =>
-  `model = coalesce(${n}.model, ${s}.model),
-   env = coalesce(${n}.env, ${s}.env),
-   first_seen_at = least(${s}.first_seen_at, ${n}.first_seen_at),
-   last_seen_at = greatest(${s}.last_seen_at, ${n}.last_seen_at),
-   last_seq = greatest(${s}.last_seq, ${n}.last_seq),
-   event_count = ${s}.event_count + ${n}.event_count,
-   first_received_at = least(${s}.first_received_at, ${n}.first_received_at),
-   tool_calls = ${s}.tool_calls + ${n}.tool_calls,
-   tool_failures = ${s}.tool_failures + ${n}.tool_failures,
-   tokens = ${s}.tokens + ${n}.tokens,
-   human_interventions = ${s}.human_interventions + ${n}.human_interventions`;
-
-/**
- * The events of a batch and the session totals of those really inserted. The sessions already
- * stored are updated directly, without the speculative insert and tuple lock of an upsert; the
- * rest are inserted, an upsert still, for a session committed since the statement's snapshot.
- * `arbiter` false: every row must be new (a duplicate fails the statement).
+ * The events of a batch and the session totals of those really inserted. `arbiter` false: every
+ * row must be new (a duplicate fails the statement).
  */
 const eventsSql = (arbiter: boolean) =>
   `WITH incoming AS MATERIALIZED (
@@ -74,27 +54,26 @@ const eventsSql = (arbiter: boolean) =>
                      FILTER (WHERE kind = 'usage'), 0) AS tokens,
             count(*) FILTER (WHERE kind = 'human_intervention')::int AS human_interventions
        FROM inserted GROUP BY tenant_id, session_id
-   ), updated AS (
-     UPDATE sessions s SET ${mergedSession('s', 'n')}
-       FROM per_session n WHERE s.tenant_id = n.tenant_id AND s.session_id = n.session_id
-     RETURNING s.tenant_id, s.session_id
-   ), created AS (
+   ), upserted AS (
      INSERT INTO sessions (tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count,
                            first_received_at, tool_calls, tool_failures, tokens, human_interventions, cohort_point)
      SELECT tenant_id, session_id, agent_name, model, env, first_seen_at, last_seen_at, last_seq, event_count,
             first_received_at, tool_calls, tool_failures, tokens, human_interventions,
-            ${COHORT_POINT_SQL('session_id')}
-       FROM per_session n
-      WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.tenant_id = n.tenant_id AND u.session_id = n.session_id)
-     ON CONFLICT (tenant_id, session_id) DO UPDATE SET ${mergedSession('sessions', 'EXCLUDED')}
+            ${COHORT_POINT_SQL('session_id')} FROM per_session
+     ON CONFLICT (tenant_id, session_id) DO UPDATE SET
+       model = coalesce(EXCLUDED.model, sessions.model),
+       env = coalesce(EXCLUDED.env, sessions.env),
+       first_seen_at = least(sessions.first_seen_at, EXCLUDED.first_seen_at),
+       last_seen_at = greatest(sessions.last_seen_at, EXCLUDED.last_seen_at),
+       last_seq = greatest(sessions.last_seq, EXCLUDED.last_seq),
+       event_count = sessions.event_count + EXCLUDED.event_count,
+       first_received_at = least(sessions.first_received_at, EXCLUDED.first_received_at),
+       tool_calls = sessions.tool_calls + EXCLUDED.tool_calls,
+       tool_failures = sessions.tool_failures + EXCLUDED.tool_failures,
+       tokens = sessions.tokens + EXCLUDED.tokens,
+       human_interventions = sessions.human_interventions + EXCLUDED.human_interventions
    )
    SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
-
-/** What one batch adds to a session's misbehaviour row `m` of a subtype from its totals `n`. */
-const mergedMisbehaviour = (m: string, n: string) =>
-  `verdicts = ${m}.verdicts + ${n}.verdicts,
-   first_at_seq = least(${m}.first_at_seq, ${n}.first_at_seq),
-   first_at = least(${m}.first_at, ${n}.first_at)`;
 
 /** The verdicts of a batch and the per-session misbehaviours of those really inserted, as above. */
 const verdictsSql = (arbiter: boolean) =>
@@ -112,21 +91,14 @@ const verdictsSql = (arbiter: boolean) =>
      SELECT ${arbiter ? 'DISTINCT ON (verdict_id)' : ''} * FROM incoming WHERE (SELECT n FROM locked) > 0
      ${arbiter ? 'ON CONFLICT (verdict_id) DO NOTHING' : ''}
      RETURNING tenant_id, session_id, category, subtype, at_seq, created_at
-   ), per_subtype AS (
-     SELECT tenant_id, session_id, subtype, min(category) AS category, count(*)::int AS verdicts,
-            min(at_seq) AS first_at_seq, min(created_at) AS first_at
-       FROM inserted GROUP BY tenant_id, session_id, subtype
-   ), updated AS (
-     UPDATE session_misbehaviours m SET ${mergedMisbehaviour('m', 'n')}
-       FROM per_subtype n
-      WHERE m.tenant_id = n.tenant_id AND m.session_id = n.session_id AND m.subtype = n.subtype
-     RETURNING m.tenant_id, m.session_id, m.subtype
-   ), created AS (
+   ), rolled_up AS (
      INSERT INTO session_misbehaviours (tenant_id, session_id, subtype, category, verdicts, first_at_seq, first_at)
-     SELECT tenant_id, session_id, subtype, category, verdicts, first_at_seq, first_at FROM per_subtype n
-      WHERE NOT EXISTS (SELECT 1 FROM updated u
-                         WHERE u.tenant_id = n.tenant_id AND u.session_id = n.session_id AND u.subtype = n.subtype)
-     ON CONFLICT (tenant_id, session_id, subtype) DO UPDATE SET ${mergedMisbehaviour('session_misbehaviours', 'EXCLUDED')}
+     SELECT tenant_id, session_id, subtype, min(category), count(*)::int, min(at_seq), min(created_at)
+       FROM inserted GROUP BY tenant_id, session_id, subtype
+     ON CONFLICT (tenant_id, session_id, subtype) DO UPDATE SET
+       verdicts = session_misbehaviours.verdicts + EXCLUDED.verdicts,
+       first_at_seq = least(session_misbehaviours.first_at_seq, EXCLUDED.first_at_seq),
+       first_at = least(session_misbehaviours.first_at, EXCLUDED.first_at)
    )
    SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
 
