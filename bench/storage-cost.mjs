@@ -5,9 +5,11 @@
 // figure is the CPU time of the one Postgres backend doing the writes (/proc/PID/schedstat, ns),
 // median over the repetitions, variants interleaved. Background writers and WAL flushes are not
 // counted. Hot tables are emptied before each run, so every run starts from the same state.
-// --writer-from DIR takes the writer from another built tree (e.g. /work/main), for a before/after.
+// --writer-from DIR takes the writer from another built tree (e.g. /work/main), for a before/after;
+// --compare DIR instead runs that tree's writer and this one's alternately in this process, on the
+// schema as migrated only (each on its own connection), and prints both and their ratio.
 //   npm run bench:storage-cost -- [--rows 20000] [--batch 500] [--reps 5] [--sessions 2000]
-//     [--writer-from DIR]
+//     [--writer-from DIR | --compare DIR]
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '5' },
     sessions: { type: 'string', default: '2000' },
     'writer-from': { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -32,12 +35,14 @@ const base = new URL(
 );
 base.pathname = `${base.pathname}_storage`;
 const { createDataSource, ensureDatabase } = await import('@wink/persistence');
-const writerTree = values['writer-from']
-  ? `file://${values['writer-from'].replace(/\/$/, '')}/`
-  : '../';
+const writerIn = (dir) => `file://${dir.replace(/\/$/, '')}/`;
+const writerTree = values['writer-from'] ? writerIn(values['writer-from']) : '../';
 const { HistoryWriter } = await import(
   `${writerTree}services/recorder/dist/recording/history-writer.js`
 );
+const { HistoryWriter: OtherWriter } = values.compare
+  ? await import(`${writerIn(values.compare)}services/recorder/dist/recording/history-writer.js`)
+  : {};
 const { CATEGORIES, TAXONOMY } = await import('@wink/contracts');
 
 /** What is priced: how to take it away and how to put it back. */
@@ -170,8 +175,11 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const backendPid = async (source) => (await source.query('SELECT pg_backend_pid() AS pid'))[0].pid;
+
 await ensureDatabase(base.toString());
 const db = await createDataSource(base.toString(), 1).initialize();
+let otherDb;
 try {
   await db.runMigrations({ transaction: 'each' });
   for (const p of PRICED) for (const sql of p.restore) await db.query(sql);
@@ -179,10 +187,9 @@ try {
     `INSERT INTO tenants (name) VALUES ($1) RETURNING id::text AS tenant`,
     [`storage-bench-${randomUUID()}`],
   );
-  const writer = new HistoryWriter(db);
-  const [{ pid }] = await db.query('SELECT pg_backend_pid() AS pid');
+  const self = { writer: new HistoryWriter(db), pid: await backendPid(db) };
 
-  async function run(without) {
+  async function run(without, { writer, pid } = self) {
     await db.query(`TRUNCATE ${HOT.join(', ')}`);
     for (const p of without) for (const sql of p.remove) await db.query(sql);
     const { events, verdicts } = backlog(tenant, randomUUID().slice(0, 8));
@@ -197,44 +204,65 @@ try {
     return { event: eventsNs / 1000 / events.length, verdict: verdictsNs / 1000 / verdicts.length };
   }
 
-  const variants = [[], DROPPED, ...PRICED.map((p) => [p]), [STATEMENT_LEVEL_CHANGED_TRIGGER]];
-  const results = new Map(variants.map((v) => [v, []]));
-  await run([]); // warm-up: plans prepared, caches filled
-  for (let r = 0; r < reps; r++) for (const v of variants) results.get(v).push(await run(v));
-  for (const p of DROPPED) for (const sql of p.remove) await db.query(sql); // left as migrated
-
-  const perRow = (v) => ({
-    event: median(results.get(v).map((x) => x.event)),
-    verdict: median(results.get(v).map((x) => x.verdict)),
-  });
-  const { event: allEvent, verdict: allVerdict } = perRow(variants[0]);
-  const migrated = perRow(DROPPED);
-  console.log(
-    `writer of ${values['writer-from'] ?? 'this tree'}; ${rows.toLocaleString('en-US')} events (${sessions} sessions) and ${(rows / 10).toLocaleString('en-US')} verdicts per run, batches of ${batchSize}, ${reps} runs per variant; Postgres backend CPU, medians`,
-  );
-  console.log(
-    `all of the below present: ${allEvent.toFixed(1)} µs per event, ${allVerdict.toFixed(1)} µs per verdict`,
-  );
-  console.log(
-    `as migrated (without the ${DROPPED.length} dropped): ${migrated.event.toFixed(1)} µs per event, ${migrated.verdict.toFixed(1)} µs per verdict`,
-  );
-  console.log('cost of each (with it − without it), per row written:');
-  for (const [i, p] of PRICED.entries()) {
-    const without = perRow(variants[i + 2]);
-    const cost = ['events', 'sessions'].includes(p.table)
-      ? `${(allEvent - without.event).toFixed(1)} µs/event`
-      : `${(allVerdict - without.verdict).toFixed(1)} µs/verdict`;
+  if (values.compare) {
+    otherDb = await createDataSource(base.toString(), 1).initialize();
+    const other = { writer: new OtherWriter(otherDb), pid: await backendPid(otherDb) };
+    const runs = { self: [], other: [] };
+    await run(DROPPED, self); // warm-up of each
+    await run(DROPPED, other);
+    for (let r = 0; r < reps; r++)
+      for (const who of r % 2 ? ['other', 'self'] : ['self', 'other'])
+        runs[who].push(await run(DROPPED, who === 'self' ? self : other));
+    for (const p of DROPPED) for (const sql of p.remove) await db.query(sql); // left as migrated
+    const perRow = (who, kind) => median(runs[who].map((x) => x[kind]));
     console.log(
-      `  ${p.label.padEnd(44)} ${cost.padStart(16)}${DROPPED.includes(p) ? '   (dropped by migration LeanHotIndexes1764700000000)' : ''}`,
+      `schema as migrated; ${rows.toLocaleString('en-US')} events (${sessions} sessions) and ${(rows / 10).toLocaleString('en-US')} verdicts per run, batches of ${batchSize}, ${reps} runs of each writer alternated; Postgres backend CPU, medians`,
+    );
+    for (const kind of ['event', 'verdict'])
+      console.log(
+        `  per ${kind}: this tree ${perRow('self', kind).toFixed(1)} µs, ${values.compare} ${perRow('other', kind).toFixed(1)} µs (${(perRow('self', kind) / perRow('other', kind)).toFixed(2)}×)`,
+      );
+  } else {
+    const variants = [[], DROPPED, ...PRICED.map((p) => [p]), [STATEMENT_LEVEL_CHANGED_TRIGGER]];
+    const results = new Map(variants.map((v) => [v, []]));
+    await run([]); // warm-up: plans prepared, caches filled
+    for (let r = 0; r < reps; r++) for (const v of variants) results.get(v).push(await run(v));
+    for (const p of DROPPED) for (const sql of p.remove) await db.query(sql); // left as migrated
+
+    const perRow = (v) => ({
+      event: median(results.get(v).map((x) => x.event)),
+      verdict: median(results.get(v).map((x) => x.verdict)),
+    });
+    const { event: allEvent, verdict: allVerdict } = perRow(variants[0]);
+    const migrated = perRow(DROPPED);
+    console.log(
+      `writer of ${values['writer-from'] ?? 'this tree'}; ${rows.toLocaleString('en-US')} events (${sessions} sessions) and ${(rows / 10).toLocaleString('en-US')} verdicts per run, batches of ${batchSize}, ${reps} runs per variant; Postgres backend CPU, medians`,
+    );
+    console.log(
+      `all of the below present: ${allEvent.toFixed(1)} µs per event, ${allVerdict.toFixed(1)} µs per verdict`,
+    );
+    console.log(
+      `as migrated (without the ${DROPPED.length} dropped): ${migrated.event.toFixed(1)} µs per event, ${migrated.verdict.toFixed(1)} µs per verdict`,
+    );
+    console.log('cost of each (with it − without it), per row written:');
+    for (const [i, p] of PRICED.entries()) {
+      const without = perRow(variants[i + 2]);
+      const cost = ['events', 'sessions'].includes(p.table)
+        ? `${(allEvent - without.event).toFixed(1)} µs/event`
+        : `${(allVerdict - without.verdict).toFixed(1)} µs/verdict`;
+      console.log(
+        `  ${p.label.padEnd(44)} ${cost.padStart(16)}${DROPPED.includes(p) ? '   (dropped by migration LeanHotIndexes1764700000000)' : ''}`,
+      );
+    }
+    const before = perRow(variants.at(-1));
+    console.log(
+      `schema before migrations LeanHotIndexes1764700000000 and SessionChangesMarkedPerRow1764700001000: ${before.event.toFixed(1)} µs per event, ${before.verdict.toFixed(1)} µs per verdict`,
+    );
+    console.log(
+      `  ${STATEMENT_LEVEL_CHANGED_TRIGGER.label}: ${(before.event - allEvent).toFixed(1)} µs/event more than the row trigger`,
     );
   }
-  const before = perRow(variants.at(-1));
-  console.log(
-    `schema before migrations LeanHotIndexes1764700000000 and SessionChangesMarkedPerRow1764700001000: ${before.event.toFixed(1)} µs per event, ${before.verdict.toFixed(1)} µs per verdict`,
-  );
-  console.log(
-    `  ${STATEMENT_LEVEL_CHANGED_TRIGGER.label}: ${(before.event - allEvent).toFixed(1)} µs/event more than the row trigger`,
-  );
 } finally {
   await db.destroy();
+  await otherDb?.destroy();
 }
