@@ -15,7 +15,15 @@ function message<T extends typeof TOPICS.events | typeof TOPICS.verdicts>(
   value: Record<string, unknown>,
 ): ConsumedMessage<T> {
   const bytes = Buffer.from(JSON.stringify(value));
-  return { topic, partition: 0, offset: '0', key: null, value: value as never, bytes };
+  return {
+    topic,
+    partition: 0,
+    offset: '0',
+    key: null,
+    value: value as never,
+    bytes,
+    read: { first: '0', last: '0' },
+  };
 }
 
 describe('HistoryWriter on the real Postgres: every row once, the rollups counting only new rows', () => {
