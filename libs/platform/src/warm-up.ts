@@ -13,12 +13,18 @@ export interface WarmUpOptions {
   stepTimeoutMs?: number;
 }
 
+/**
+ * Connections opened ahead of traffic: a few, not the whole pool, which every instance of every
+ * service opening at once would take Postgres past its connection limit.
+ */
+const WARM_CONNECTIONS = 4;
+
 /** The Postgres pool's size, as `createDataSource` set it. */
 const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }).extra?.max ?? 10;
 
 /**
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
- * after): every connection of its Postgres pool open, its producer's topic metadata fetched, its
+ * after): a few connections of its Postgres pool open, its producer's topic metadata fetched, its
  * own code run. Cold, the first requests came concurrently, each opening a connection or
  * waiting on metadata, and were acknowledged slowest. A step that fails or hangs (a dependency
  * down) is logged and skipped: the service works without it, only colder.
@@ -35,7 +41,8 @@ export async function warmUp(
       'postgres',
       () => {
         const db = app.get(DataSource, { strict: false });
-        return Promise.all(Array.from({ length: poolSize(db) }, () => db.query('SELECT 1')));
+        const connections = Math.min(poolSize(db), WARM_CONNECTIONS);
+        return Promise.all(Array.from({ length: connections }, () => db.query('SELECT 1')));
       },
     ],
   ];
