@@ -29,44 +29,30 @@ class Fingerprinter {
 
   /** Both halves as 16 lower-case hex digits, zero-padded. */
   hex(): string {
-    const a = this.h1;
-    const b = this.h2;
-    return String.fromCharCode(
-      HEX[(a >>> 28) & 15],
-      HEX[(a >>> 24) & 15],
-      HEX[(a >>> 20) & 15],
-      HEX[(a >>> 16) & 15],
-      HEX[(a >>> 12) & 15],
-      HEX[(a >>> 8) & 15],
-      HEX[(a >>> 4) & 15],
-      HEX[a & 15],
-      HEX[(b >>> 28) & 15],
-      HEX[(b >>> 24) & 15],
-      HEX[(b >>> 20) & 15],
-      HEX[(b >>> 16) & 15],
-      HEX[(b >>> 12) & 15],
-      HEX[(b >>> 8) & 15],
-      HEX[(b >>> 4) & 15],
-      HEX[b & 15],
-    );
+    return hex8(this.h1) + hex8(this.h2);
   }
 }
 
 const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
+/** `h`'s low 32 bits as 8 lower-case hex digits, zero-padded. */
+function hex8(h: number): string {
+  return String.fromCharCode(
+    HEX[(h >>> 28) & 15],
+    HEX[(h >>> 24) & 15],
+    HEX[(h >>> 20) & 15],
+    HEX[(h >>> 16) & 15],
+    HEX[(h >>> 12) & 15],
+    HEX[(h >>> 8) & 15],
+    HEX[(h >>> 4) & 15],
+    HEX[h & 15],
+  );
+}
+
 /** `(h >>> 0).toString(16)`, without its cost: Number's radix conversion is many times slower. */
 export function hex32(h: number): string {
   const a = h >>> 0;
-  const digits = String.fromCharCode(
-    HEX[a >>> 28],
-    HEX[(a >>> 24) & 15],
-    HEX[(a >>> 20) & 15],
-    HEX[(a >>> 16) & 15],
-    HEX[(a >>> 12) & 15],
-    HEX[(a >>> 8) & 15],
-    HEX[(a >>> 4) & 15],
-    HEX[a & 15],
-  );
+  const digits = hex8(a);
   const zeros = a === 0 ? 7 : Math.clz32(a) >>> 2;
   return zeros === 0 ? digits : digits.slice(zeros);
 }
