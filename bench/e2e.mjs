@@ -78,63 +78,26 @@ if (values['by-second']) {
     for (const row of rows) (out[Math.floor(secondOf(row))] ??= []).push(row);
     return out;
   };
-  const q = (xs, p) => (xs.length ? pct(sorted(xs), p).toFixed(0) : '-');
+  /** The `p`th percentile of `msOf` over the rows of second `s` of `buckets`. */
+  const q = (buckets, s, msOf, p) => {
+    const xs = (buckets[s] ?? []).map(msOf);
+    return xs.length ? pct(sorted(xs), p).toFixed(0) : '-';
+  };
   const polls = bucket(load.latencies, (l) => l.at);
   const stages = bucket(r.stages, stageSeconds);
   const acks = bucket(load.acks, (a) => a.at);
+  const ms = (x) => x.ms;
   const columns = [
     ['second', (s) => s],
     ['posted', (s) => load.postedPerSecond[s] ?? 0],
     ['started', (s) => load.startedPerSecond[s] ?? 0],
-    [
-      'ack p50',
-      (s) =>
-        q(
-          (acks[s] ?? []).map((a) => a.ms),
-          50,
-        ),
-    ],
-    [
-      'ack max',
-      (s) =>
-        q(
-          (acks[s] ?? []).map((a) => a.ms),
-          100,
-        ),
-    ],
+    ['ack p50', (s) => q(acks, s, ms, 50)],
+    ['ack max', (s) => q(acks, s, ms, 100)],
     ['guided', (s) => (polls[s] ?? []).length],
-    [
-      'p50',
-      (s) =>
-        q(
-          (polls[s] ?? []).map((l) => l.ms),
-          50,
-        ),
-    ],
-    [
-      'p99',
-      (s) =>
-        q(
-          (polls[s] ?? []).map((l) => l.ms),
-          99,
-        ),
-    ],
-    [
-      '→verdict p99',
-      (s) =>
-        q(
-          (stages[s] ?? []).map((x) => Number(x.classify)),
-          99,
-        ),
-    ],
-    [
-      '→guidance p99',
-      (s) =>
-        q(
-          (stages[s] ?? []).map((x) => Number(x.intervene)),
-          99,
-        ),
-    ],
+    ['p50', (s) => q(polls, s, ms, 50)],
+    ['p99', (s) => q(polls, s, ms, 99)],
+    ['→verdict p99', (s) => q(stages, s, (x) => Number(x.classify), 99)],
+    ['→guidance p99', (s) => q(stages, s, (x) => Number(x.intervene), 99)],
   ];
   const seconds = Math.max(polls.length, stages.length, load.postedPerSecond.length);
   console.log(columns.map(([name]) => name.padStart(8)).join(' '));
