@@ -2,8 +2,9 @@
 // load process posts agent sessions (one in four looping among clean ones) through ingest at a
 // given rate, and every looping session holds a guidance long-poll open, as a waiting host does;
 // the latency is from posting the step a guidance names to the long-poll returning it. Also
-// prints where the time goes (from the stored timestamps), the CPU each process used, and checks
-// that every looping session sent in full was guided and no clean one was. Each latency is given
+// prints where the time goes (from the stored timestamps: classified, guidance decided, claimed
+// by the long-poll), the CPU each process used, and checks that every looping session sent in
+// full was guided and no clean one was. Each latency is given
 // for the whole run and for the steps posted after the first `--warmup` seconds: at the start the
 // services are cold and the load generator, catching up with slow first acknowledgements, starts
 // up to `--agents` sessions at once, whose loops then come due together.
@@ -62,6 +63,12 @@ latencyLines(
 const stageSeconds = (s) => (Number(s.received_ms) - load.startedAtEpochMs) / 1000;
 latencyLines('stored: ingest → verdict', r.stages, (s) => Number(s.classify), stageSeconds);
 latencyLines('stored: verdict → guidance', r.stages, (s) => Number(s.intervene), stageSeconds);
+latencyLines(
+  'stored: guidance → long-poll claim',
+  r.stages.filter((s) => s.claim !== null),
+  (s) => Number(s.claim),
+  stageSeconds,
+);
 console.log(`CPU % of one core during the load (${r.cpu.seconds.toFixed(1)} s):`);
 console.log(
   '  ' +
@@ -72,7 +79,7 @@ console.log(
 if (values['by-second']) {
   // Where the whole run's tail comes from. Each second of the load: the events handed to a post
   // and the sessions started; the posts' acknowledgements (p50, max); and, by when the step a
-  // guidance names was posted, the latency at the long-poll and its two stored stages.
+  // guidance names was posted, the latency at the long-poll and its stored stages.
   const bucket = (rows, secondOf) => {
     const out = [];
     for (const row of rows) (out[Math.floor(secondOf(row))] ??= []).push(row);
@@ -98,6 +105,7 @@ if (values['by-second']) {
     ['p99', (s) => q(polls, s, ms, 99)],
     ['→verdict p99', (s) => q(stages, s, (x) => Number(x.classify), 99)],
     ['→guidance p99', (s) => q(stages, s, (x) => Number(x.intervene), 99)],
+    ['→claim p99', (s) => q(stages, s, (x) => (x.claim === null ? 0 : Number(x.claim)), 99)],
   ];
   const seconds = Math.max(polls.length, stages.length, load.postedPerSecond.length);
   console.log(columns.map(([name]) => name.padStart(8)).join(' '));

@@ -110,8 +110,10 @@ export async function runFleet({ drainTimeoutMs = 300_000, ...loadOptions }) {
     const stages = await db.query(
       `SELECT extract(epoch FROM v.created_at - g.source_received_at) * 1000 AS classify,
               extract(epoch FROM g.created_at - v.created_at) * 1000 AS intervene,
+              extract(epoch FROM d.delivered_at - g.created_at) * 1000 AS claim,
               extract(epoch FROM g.source_received_at) * 1000 AS received_ms
          FROM guidance g JOIN verdicts v ON v.verdict_id = g.verdict_ids[1]
+         LEFT JOIN deliveries d ON d.intervention_id = g.intervention_id AND d.channel = 'poll'
         WHERE g.tenant_id = $1`,
       [tenantId],
     );
