@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
-  createDataSource,
-  ensureDatabase,
   issueApiKey,
   maintainEventPartitions,
   refreshDailyRates,
   retentionDaysOf,
   setRetentionDays,
 } from '@wink/persistence';
+import { openMigratedDatabase } from '@wink/persistence/testing/test-database.js';
 import { dropDatabase, siblingDatabaseUrl } from './harness/infrastructure.js';
 
 // Its own database: the maintenance drops partitions for everyone in it.
@@ -51,9 +50,7 @@ describe('events partitioned by day, retention and the incremental daily rates (
 
   before(async () => {
     await dropDatabase(URL_);
-    await ensureDatabase(URL_);
-    db = await createDataSource(URL_, 2).initialize();
-    await db.runMigrations({ transaction: 'each' });
+    db = await openMigratedDatabase(URL_);
     tenantId = (await issueApiKey(db, `retention-${randomUUID()}`)).tenantId;
   });
 

@@ -7,12 +7,12 @@ import { DataSource } from 'typeorm';
 import { TOPICS } from '@wink/contracts';
 import { createKafka, createTopics, physicalTopic } from '@wink/kafka';
 import { ensureDatabase } from '@wink/persistence';
+import { TEST_DATABASE_URL } from '@wink/persistence/testing/test-database.js';
 import { DatabaseModule } from './database.module.js';
 import { JsonLogger } from './json-logger.js';
 import { KafkaModule } from './kafka.module.js';
 import { warmUp } from './warm-up.js';
 
-const URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const POOL_SIZE = 6;
 
@@ -24,14 +24,14 @@ describe('warmUp (real Postgres and Kafka)', () => {
     (await admin.fetchTopicOffsets(physicalTopic(TOPICS.guidance))).map((p) => p.high);
 
   before(async () => {
-    await ensureDatabase(URL);
+    await ensureDatabase(TEST_DATABASE_URL);
     await createTopics(BROKERS, 1, 1);
     await admin.connect();
     app = await NestFactory.createApplicationContext(
       {
         module: class WarmUpTestModule {},
         imports: [
-          DatabaseModule.forRoot(URL, POOL_SIZE),
+          DatabaseModule.forRoot(TEST_DATABASE_URL, POOL_SIZE),
           KafkaModule.forRoot(BROKERS, 'wink-tests-warm-up'),
         ],
       },

@@ -8,14 +8,17 @@ import {
   removeRunTopics,
   type KafkaNaming,
 } from '@wink/kafka';
-import { createDataSource, ensureDatabase, issueApiKey, type IssuedKey } from '@wink/persistence';
+import { issueApiKey, type IssuedKey } from '@wink/persistence';
+import {
+  openMigratedDatabase,
+  TEST_DATABASE_URL,
+} from '@wink/persistence/testing/test-database.js';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
+export { TEST_DATABASE_URL };
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const PARTITIONS = Number(process.env.KAFKA_PARTITIONS ?? 6);
 
@@ -60,9 +63,7 @@ let removalScheduled = false;
 
 /** The test database, migrated, and every topic, created: the real Postgres and broker. */
 export async function prepareInfrastructure(url = TEST_DATABASE_URL): Promise<DataSource> {
-  await ensureDatabase(url);
-  const db = await createDataSource(url, 4).initialize();
-  await db.runMigrations({ transaction: 'each' });
+  const db = await openMigratedDatabase(url, 4);
   await createRunTopics(RUN_NAMING);
   return db;
 }

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { parseTraceRequest, tracesToEvents, type TraceRequest } from '@wink/otlp';
-import { createDataSource, ensureDatabase, issueApiKey } from '@wink/persistence';
+import { createDataSource, issueApiKey } from '@wink/persistence';
+import {
+  openMigratedDatabase,
+  TEST_DATABASE_URL,
+} from '@wink/persistence/testing/test-database.js';
 import { TraceConversations } from './trace-conversations.js';
-
-const URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
 
 /** One tool span of `traceId`, naming `conversationId` when given. */
 function toolSpan(traceId: string, conversationId?: string): TraceRequest {
@@ -60,9 +62,7 @@ describe('TraceConversations on the real Postgres', () => {
   let tenantId: string;
 
   before(async () => {
-    await ensureDatabase(URL);
-    db = await createDataSource(URL, 2).initialize();
-    await db.runMigrations({ transaction: 'each' });
+    db = await openMigratedDatabase();
     ({ tenantId } = await issueApiKey(db, `trace-map-${randomUUID()}`));
   });
 
@@ -107,7 +107,7 @@ describe('TraceConversations on the real Postgres', () => {
   });
 
   it('goes on without the shared map when its database cannot be reached: the cache and trace-<traceId> answer, nothing throws', async () => {
-    const closed = await createDataSource(URL, 1).initialize();
+    const closed = await createDataSource(TEST_DATABASE_URL, 1).initialize();
     await closed.destroy();
     const conversations = new TraceConversations(closed);
     const named = randomBytes(16).toString('hex');

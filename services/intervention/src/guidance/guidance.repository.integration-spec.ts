@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { GuidanceV1 } from '@wink/contracts';
-import { createDataSource, ensureDatabase, issueApiKey } from '@wink/persistence';
+import { issueApiKey } from '@wink/persistence';
+import { openMigratedDatabase } from '@wink/persistence/testing/test-database.js';
 import { GuidanceRepository } from './guidance.repository.js';
 
-const URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
 const LEASE_MS = 10_000;
 
 describe('GuidanceRepository.storeDecisions on the real Postgres: which publications it leases', () => {
@@ -15,9 +15,7 @@ describe('GuidanceRepository.storeDecisions on the real Postgres: which publicat
   let tenantId: string;
 
   before(async () => {
-    await ensureDatabase(URL);
-    db = await createDataSource(URL, 2).initialize();
-    await db.runMigrations({ transaction: 'each' });
+    db = await openMigratedDatabase();
     ({ tenantId } = await issueApiKey(db, `guidance-repository-${randomUUID()}`));
     repo = new GuidanceRepository(db);
   });

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@wink/contracts';
 import type { ConsumedMessage } from '@wink/kafka';
-import { createDataSource, ensureDatabase, issueApiKey } from '@wink/persistence';
+import { issueApiKey } from '@wink/persistence';
+import { openMigratedDatabase } from '@wink/persistence/testing/test-database.js';
 import { HistoryWriter } from './history-writer.js';
 
-const URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wink_test';
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 
 function message<T extends typeof TOPICS.events | typeof TOPICS.verdicts>(
@@ -32,9 +32,7 @@ describe('HistoryWriter on the real Postgres: every row once, the rollups counti
   let tenantId: string;
 
   before(async () => {
-    await ensureDatabase(URL);
-    db = await createDataSource(URL, 2).initialize();
-    await db.runMigrations({ transaction: 'each' });
+    db = await openMigratedDatabase();
     ({ tenantId } = await issueApiKey(db, `history-writer-${randomUUID()}`));
     writer = new HistoryWriter(db);
   });
