@@ -1,19 +1,17 @@
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
- * Runs SQL and returns its rows. TypeORM's `DataSource.query` returns `[rows, count]` for an
- * UPDATE or DELETE on Postgres; the structured result's `records` is always the rows.
+ * Runs SQL on the data source's pool and returns its rows, without TypeORM's query runner (an
+ * entity manager, a runner and its release for every statement: a measurable share of a consumer's
+ * batch). Postgres errors come as pg's DatabaseError, not wrapped in a QueryFailedError.
  */
 export async function queryRows<T>(
   db: DataSource,
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const runner = db.createQueryRunner();
-  try {
-    const result = await runner.query(sql, params, true);
-    return result.records as T[];
-  } finally {
-    await runner.release();
-  }
+  const pool = (db.driver as unknown as { master: pg.Pool }).master;
+  const result = await pool.query(sql, params);
+  return result.rows as T[];
 }

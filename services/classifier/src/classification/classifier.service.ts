@@ -85,7 +85,8 @@ export class ClassifierService {
     const records = messages.map((m) => m.value);
     const keys = records.map((r) => sessionKey(r.tenantId, r.event.sessionId));
     const feed = this.feedFrom(messages[0].partition, messages[0].read);
-    this.windows.pin(keys);
+    const sessions = new Set(keys);
+    this.windows.pin(sessions);
     try {
       await this.rules.prefetch(
         records.map((r) => ({ tenantId: r.tenantId, agentName: r.event.agent.name })),
@@ -93,7 +94,7 @@ export class ClassifierService {
       const rebuilt = await this.rebuildUnknownWindows(messages, keys);
       return await this.classifyInOrder(messages, keys, feed, rebuilt);
     } finally {
-      this.windows.unpin(keys);
+      this.windows.unpin(sessions);
     }
   }
 

@@ -9,7 +9,8 @@ describe('SessionWindows', () => {
     const windows = new SessionWindows(2, 8, 10, tenantOf);
     windows.create('t/a', 0);
     windows.create('t/b', 0);
-    windows.get('t/a');
+    windows.pin(['t/a']);
+    windows.unpin(['t/a']);
     windows.create('t/c', 0);
     assert.equal(windows.size, 2);
     assert.ok(windows.get('t/a'));

@@ -1,4 +1,15 @@
 import { SessionWindow } from '@wink/detectors';
+import { UseOrder, type Place } from './use-order.js';
+
+interface Held {
+  window: SessionWindow;
+  /** The events partition the session is read from. */
+  partition: number;
+  /** Its tenant's keys in use order, and its places in that and in the order of all keys. */
+  own: UseOrder<string>;
+  inOwn: Place<string>;
+  inAll: Place<string>;
+}
 
 /**
  * The windows of the sessions this worker owns, least recently used evicted first. A tenant
@@ -10,13 +21,13 @@ import { SessionWindow } from '@wink/detectors';
  * next window made after they are released brings it back.
  */
 export class SessionWindows {
-  private readonly windows = new Map<string, SessionWindow>();
+  private readonly held = new Map<string, Held>();
+  /** Every key, in least-recently-used order. */
+  private readonly all = new UseOrder<string>();
   /** Per tenant, its keys in least-recently-used order. */
-  private readonly byTenant = new Map<string, Set<string>>();
+  private readonly byTenant = new Map<string, UseOrder<string>>();
   /** Keys in use by batches being classified, with how many batches use each. */
   private readonly pinned = new Map<string, number>();
-  /** The events partition each window's session is read from. */
-  private readonly partitionOf = new Map<string, number>();
 
   constructor(
     private readonly maxSessions: number,
@@ -26,7 +37,7 @@ export class SessionWindows {
   ) {}
 
   get size(): number {
-    return this.windows.size;
+    return this.held.size;
   }
 
   /** How many windows the tenant holds. */
@@ -34,8 +45,18 @@ export class SessionWindows {
     return this.byTenant.get(tenantId)?.size ?? 0;
   }
 
+  /**
+   * Pins the windows a batch uses (each key once) and makes them the most recently used: their
+   * use is counted once per batch rather than at every event.
+   */
   pin(keys: Iterable<string>): void {
-    for (const key of keys) this.pinned.set(key, (this.pinned.get(key) ?? 0) + 1);
+    for (const key of keys) {
+      this.pinned.set(key, (this.pinned.get(key) ?? 0) + 1);
+      const held = this.held.get(key);
+      if (!held) continue;
+      this.all.use(held.inAll);
+      held.own.use(held.inOwn);
+    }
   }
 
   unpin(keys: Iterable<string>): void {
@@ -46,61 +67,58 @@ export class SessionWindows {
     }
   }
 
-  /** Whether the session has a window, without counting this as a use. */
   has(key: string): boolean {
-    return this.windows.has(key);
+    return this.held.has(key);
   }
 
+  /** The session's window, without counting this as a use (`pin` does). */
   get(key: string): SessionWindow | undefined {
-    const window = this.windows.get(key);
-    if (window) {
-      this.windows.delete(key);
-      this.windows.set(key, window);
-      const own = this.byTenant.get(this.tenantOf(key))!;
-      own.delete(key);
-      own.add(key);
-    }
-    return window;
+    return this.held.get(key)?.window;
   }
 
   create(key: string, partition: number): SessionWindow {
     const window = new SessionWindow(this.windowCapacity);
     const tenantId = this.tenantOf(key);
     this.evict(key);
-    this.partitionOf.set(key, partition);
-    const own = this.byTenant.get(tenantId) ?? new Set<string>();
-    this.byTenant.set(tenantId, own);
+    const own = this.byTenant.get(tenantId) ?? new UseOrder<string>();
     this.trim(own, this.maxPerTenant - 1);
-    this.windows.set(key, window);
-    own.add(key);
-    this.trim(this.windows, this.maxSessions);
+    // After the trim, which forgets the tenant if it evicted every key it held.
+    this.byTenant.set(tenantId, own);
+    this.held.set(key, {
+      window,
+      partition,
+      own,
+      inOwn: own.append(key),
+      inAll: this.all.append(key),
+    });
+    this.trim(this.all, this.maxSessions);
     return window;
   }
 
   /** Forgets every window of the partition's sessions. */
   evictPartition(partition: number): void {
     const victims: string[] = [];
-    for (const [key, p] of this.partitionOf) if (p === partition) victims.push(key);
+    for (const [key, held] of this.held) if (held.partition === partition) victims.push(key);
     for (const key of victims) this.evict(key);
   }
 
-  /** Evicts the least recently used unpinned keys of `held` until it holds at most `max`. */
-  private trim(held: { size: number; keys(): Iterable<string> }, max: number): void {
-    if (held.size <= max) return;
+  /** Evicts the least recently used unpinned keys of `order` until it holds at most `max`. */
+  private trim(order: UseOrder<string>, max: number): void {
+    if (order.size <= max) return;
     const victims: string[] = [];
-    for (const key of held.keys()) {
-      if (held.size - victims.length <= max) break;
+    for (const key of order.values()) {
+      if (order.size - victims.length <= max) break;
       if (!this.pinned.has(key)) victims.push(key);
     }
     for (const key of victims) this.evict(key);
   }
 
   private evict(key: string): void {
-    if (!this.windows.delete(key)) return;
-    this.partitionOf.delete(key);
-    const tenantId = this.tenantOf(key);
-    const own = this.byTenant.get(tenantId);
-    own?.delete(key);
-    if (own?.size === 0) this.byTenant.delete(tenantId);
+    const held = this.held.get(key);
+    if (!held) return;
+    this.held.delete(key);
+    this.all.remove(held.inAll);
+    held.own.remove(held.inOwn);
+    if (held.own.size === 0) this.byTenant.delete(this.tenantOf(key));
   }
 }

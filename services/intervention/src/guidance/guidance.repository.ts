@@ -208,7 +208,8 @@ export class GuidanceRepository {
   /** Marks the guidance the broker acknowledged as delivered on the topic. */
   async markPublished(interventionIds: string[]): Promise<void> {
     if (interventionIds.length === 0) return;
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
                              next_attempt_at = NULL
         WHERE intervention_id = ANY($1::uuid[]) AND channel = 'topic' AND status = 'pending'`,
