@@ -154,7 +154,8 @@ export class GuidanceRepository {
    * A redelivered verdict's publication is leased again only while it is still pending and no
    * publisher holds its lease: one already published, set aside as dead or in flight elsewhere is
    * left alone. Resolves with how many webhook deliveries it queued and the ids of the guidance
-   * whose publication it leased, for the caller to publish.
+   * whose publication it leased, for the caller to publish. Prepared, its rows as jsonb (see
+   * `policyInputs`): after a connection's first calls it runs on its generic plan.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
@@ -164,23 +165,21 @@ export class GuidanceRepository {
   ): Promise<{ hooks: number; leased: Set<string> }> {
     if (issued.length === 0 && recurred.length === 0 && published.length === 0)
       return { hooks: 0, leased: new Set() };
-    const g = issued.map((i) => i.guidance);
     const [counts] = await preparedQuery<{ hooks: string; leased: string[] }>(
       this.db,
       'wink_store_decisions',
       `WITH recurred AS (
          UPDATE guidance SET outcome = 'recurred', outcome_at = now()
-          WHERE intervention_id = ANY($15::uuid[]) AND outcome = 'open' RETURNING 1
+          WHERE intervention_id = ANY($2::uuid[]) AND outcome = 'open' RETURNING 1
        ), stored AS (
          INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
                                signature, severity, text, cohort, at_seq, source_received_at, created_at, first)
          SELECT id, tenant, session, ARRAY[verdict], category, subtype, signature, severity, text, cohort,
                 at_seq, source_received_at, created_at, first
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[],
-                       $13::timestamptz[], $14::bool[])
-             AS t(id, tenant, session, verdict, category, subtype, signature, severity, text, cohort,
-                  at_seq, source_received_at, created_at, first)
+           FROM jsonb_to_recordset($1::jsonb)
+             AS t(id uuid, tenant uuid, session text, verdict uuid, category text, subtype text,
+                  signature text, severity text, text text, cohort text, at_seq bigint,
+                  source_received_at timestamptz, created_at timestamptz, first bool)
          ON CONFLICT (intervention_id) DO NOTHING
          RETURNING intervention_id, tenant_id, session_id
        ), hooks AS (
@@ -190,8 +189,8 @@ export class GuidanceRepository {
          ON CONFLICT DO NOTHING RETURNING 1
        ), queued AS (
          INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
-         SELECT id, 'topic', tenant, 'pending', now() + $19::int * interval '1 millisecond'
-           FROM unnest($17::uuid[], $18::uuid[]) AS t(id, tenant)
+         SELECT id, 'topic', tenant, 'pending', now() + $5::int * interval '1 millisecond'
+           FROM jsonb_to_recordset($4::jsonb) AS t(id uuid, tenant uuid)
          ON CONFLICT (intervention_id, channel) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
           WHERE deliveries.status = 'pending' AND deliveries.next_attempt_at <= now()
          RETURNING intervention_id
@@ -201,27 +200,30 @@ export class GuidanceRepository {
        )
        SELECT (SELECT count(*) FROM recurred) AS recurred, (SELECT count(*) FROM hooks) AS hooks,
               ARRAY(SELECT intervention_id::text FROM queued) AS leased,
-              (SELECT count(pg_notify($16, payload)) FROM (
+              (SELECT count(pg_notify($3, payload)) FROM (
                  SELECT json_agg(k)::text AS payload FROM woken GROUP BY chunk) p) AS notified`,
       [
-        g.map((x) => x.interventionId),
-        g.map((x) => x.tenantId),
-        g.map((x) => x.sessionId),
-        g.map((x) => x.verdictIds[0]),
-        g.map((x) => x.category),
-        g.map((x) => x.subtype),
-        g.map((x) => x.signature),
-        g.map((x) => x.severity),
-        g.map((x) => x.text),
-        g.map((x) => x.cohort),
-        g.map((x) => x.atSeq),
-        g.map((x) => new Date(x.sourceReceivedAt).toISOString()),
-        g.map((x) => new Date(x.createdAt).toISOString()),
-        issued.map((i) => i.first),
+        JSON.stringify(
+          issued.map(({ guidance: x, first }) => ({
+            id: x.interventionId,
+            tenant: x.tenantId,
+            session: x.sessionId,
+            verdict: x.verdictIds[0],
+            category: x.category,
+            subtype: x.subtype,
+            signature: x.signature,
+            severity: x.severity,
+            text: x.text,
+            cohort: x.cohort,
+            at_seq: x.atSeq,
+            source_received_at: new Date(x.sourceReceivedAt).toISOString(),
+            created_at: new Date(x.createdAt).toISOString(),
+            first,
+          })),
+        ),
         recurred,
         GUIDANCE_CHANNEL,
-        published.map((x) => x.interventionId),
-        published.map((x) => x.tenantId),
+        JSON.stringify(published.map((x) => ({ id: x.interventionId, tenant: x.tenantId }))),
         leaseMs,
       ],
     );
