@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from './query-rows.js';
 
 /**
  * Runs one statement on its own (autocommit) as a named prepared statement on the data source's
@@ -12,8 +13,7 @@ export async function preparedQuery<T extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const pool = (db.driver as unknown as { master: pg.Pool }).master;
-  const result = await pool.query<T>({ name, text, values });
+  const result = await poolOf(db).query<T>({ name, text, values });
   return result.rows;
 }
 

@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 
+/** The pg pool under a TypeORM Postgres data source. */
+export const poolOf = (db: DataSource): pg.Pool =>
+  (db.driver as unknown as { master: pg.Pool }).master;
+
 /**
  * Runs SQL on the data source's pool and returns its rows, without TypeORM's query runner (an
  * entity manager, a runner and its release for every statement: a measurable share of a consumer's
@@ -11,7 +15,6 @@ export async function queryRows<T>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const pool = (db.driver as unknown as { master: pg.Pool }).master;
-  const result = await pool.query(sql, params);
+  const result = await poolOf(db).query(sql, params);
   return result.rows as T[];
 }

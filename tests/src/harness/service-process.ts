@@ -28,7 +28,8 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     const child = spawn(process.execPath, [`${ROOT}services/${this.name}/dist/main.js`], {
-      env: { ...process.env, ...this.env },
+      // Its Postgres sessions carry its name (pg reads PGAPPNAME), so pg_stat_activity tells them apart.
+      env: { ...process.env, PGAPPNAME: `wink-${this.name}`, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -19,6 +19,10 @@ export class SessionEntity {
   @Column({ type: 'text', nullable: true })
   env!: string | null;
 
+  /**
+   * The earliest and the latest `ts` of the session's stored events, written in the statement that
+   * stores them: readers bound their scans of the (day-partitioned) events table by the two.
+   */
   @Column({ name: 'first_seen_at', type: 'timestamptz' })
   firstSeenAt!: Date;
 

@@ -87,3 +87,91 @@ describe('GuidanceRepository.storeDecisions on the real Postgres: which publicat
     assert.equal((await topicRow(dead.interventionId)).status, 'dead');
   });
 });
+
+describe('GuidanceRepository on the real Postgres: steps a session recorded after a verdict', () => {
+  let db: DataSource;
+  let repo: GuidanceRepository;
+  let tenantId: string;
+  const DAY_MS = 86_400_000;
+
+  before(async () => {
+    db = await openMigratedDatabase();
+    ({ tenantId } = await issueApiKey(db, `guidance-steps-${randomUUID()}`));
+    repo = new GuidanceRepository(db);
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  /** Events 1…n of a session, a day apart (each in its own partition), and its session row. */
+  const recordSession = async (sessionId: string, steps: number) => {
+    const first = Date.now() - (steps - 1) * DAY_MS;
+    const at = (seq: number) => new Date(first + (seq - 1) * DAY_MS).toISOString();
+    for (let seq = 1; seq <= steps; seq++)
+      await db.query(
+        `INSERT INTO events (tenant_id, event_id, session_id, seq, kind, ts, received_at, payload)
+         VALUES ($1, $2, $3, $4, 'tool_call', $5, now(), '{}')`,
+        [tenantId, randomUUID(), sessionId, seq, at(seq)],
+      );
+    await db.query(
+      `INSERT INTO sessions (tenant_id, session_id, agent_name, first_seen_at, last_seen_at, last_seq,
+                             event_count, first_received_at)
+       VALUES ($1, $2, 'claude-code', $3, $4, $5, $6, now())`,
+      [tenantId, sessionId, at(1), at(steps), steps, steps],
+    );
+  };
+
+  const verdict = (sessionId: string, atSeq: number, staleSteps: number) => ({
+    interventionId: randomUUID(),
+    tenantId,
+    sessionId,
+    subtype: 'repetitive_loop' as const,
+    signature: 'Bash:npm test',
+    atSeq,
+    staleSteps,
+  });
+
+  it('counts the later steps in every partition they fell in, up to one past staleSteps', async () => {
+    const spread = `s-${randomUUID()}`;
+    await recordSession(spread, 6);
+    const inputs = await repo.policyInputs([
+      verdict(spread, 2, 10),
+      verdict(spread, 1, 2),
+      verdict(spread, 6, 10),
+      verdict(`s-${randomUUID()}`, 1, 10),
+    ]);
+    assert.deepEqual(
+      inputs.map((i) => i.stepsAfter),
+      [4, 3, 0, 0],
+    );
+  });
+
+  it('resolves delivered guidance once its session recorded the outcome steps, wherever they fell', async () => {
+    const sessionId = `s-${randomUUID()}`;
+    await recordSession(sessionId, 6);
+    const quiet = randomUUID();
+    const recent = randomUUID();
+    for (const [id, deliveredSeq] of [
+      [quiet, 2],
+      [recent, 3],
+    ] as const)
+      await db.query(
+        `INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
+                               signature, severity, text, cohort, at_seq, source_received_at,
+                               created_at, delivered_at, delivered_seq)
+         VALUES ($1, $2, $3, ARRAY[gen_random_uuid()], 'reasoning_problem', 'repetitive_loop',
+                 'Bash:npm test', 'nudge', 'text', 'treatment', 1, now(), now(), now(), $4)`,
+        [id, tenantId, sessionId, deliveredSeq],
+      );
+    await repo.resolveQuietOnes(4);
+    const rows: Array<{ intervention_id: string; outcome: string }> = await db.query(
+      `SELECT intervention_id, outcome FROM guidance WHERE session_id = $1`,
+      [sessionId],
+    );
+    assert.deepEqual(Object.fromEntries(rows.map((r) => [r.intervention_id, r.outcome])), {
+      [quiet]: 'resolved',
+      [recent]: 'open',
+    });
+  });
+});

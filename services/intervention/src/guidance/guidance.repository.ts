@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { DeliveredGuidance, GuidanceV1, Severity } from '@wink/contracts';
 
 export type { DeliveredGuidance };
-import { queryRows, seqOf } from '@wink/persistence';
+import { preparedQuery, queryRows, seqOf } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
 /** A verdict's policy state as stored, and the guidance already stored for it, if any. */
@@ -46,6 +46,19 @@ export const toDelivered = (r: GuidanceRow): DeliveredGuidance => ({
   sourceReceivedAt: r.source_received_at.toISOString(),
 });
 
+/**
+ * The events of one session, as a FROM list and the start of a WHERE clause: bounded by the
+ * session's first and last event times (the recorder writes both in the statement that stores its
+ * events), each looked up on its own so that Postgres, holding them as the scan's parameters,
+ * probes only the day partitions between them rather than every one.
+ */
+const sessionEventsSql = (tenantId: string, sessionId: string) => {
+  const session = `FROM sessions s WHERE s.tenant_id = ${tenantId} AND s.session_id = ${sessionId}`;
+  return `events e
+   WHERE e.tenant_id = ${tenantId} AND e.session_id = ${sessionId}
+     AND e.ts >= (SELECT s.first_seen_at ${session}) AND e.ts <= (SELECT s.last_seen_at ${session})`;
+};
+
 @Injectable()
 export class GuidanceRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -55,6 +68,10 @@ export class GuidanceRepository {
    * each (a redelivered verdict), the steps its session recorded after the verdict's (counted up
    * to one past the tenant's `staleSteps`), its guidance so far, and the latest
    * guidance for the same misbehaviour. Rows come back in the verdicts' order.
+   *
+   * Prepared, and the verdicts one jsonb (a row count Postgres estimates alike with or without the
+   * values, unlike an array's): so after its first few calls a connection runs it on its generic
+   * plan, rather than planning the partitioned events table's join again at every call.
    */
   async policyInputs(
     verdicts: Array<
@@ -65,7 +82,7 @@ export class GuidanceRepository {
     >,
   ): Promise<PolicyInput[]> {
     if (verdicts.length === 0) return [];
-    const rows = await queryRows<{
+    const rows = await preparedQuery<{
       stored_severity: Severity | null;
       stored_cohort: string | null;
       stored_created_at: Date | null;
@@ -76,14 +93,15 @@ export class GuidanceRepository {
       prev_delivered_at: Date | null;
     }>(
       this.db,
+      'wink_policy_inputs',
       `SELECT st.severity AS stored_severity, st.cohort AS stored_cohort, st.created_at AS stored_created_at,
               (SELECT count(*) FROM (
-                 SELECT 1 FROM events e
-                  WHERE e.tenant_id = v.tenant_id AND e.session_id = v.session_id AND e.seq > v.at_seq
+                 SELECT 1 FROM ${sessionEventsSql('v.tenant_id', 'v.session_id')} AND e.seq > v.at_seq
                   LIMIT v.stale_steps + 1) later)::int AS steps_after,
               (SELECT count(*) FROM guidance g WHERE g.tenant_id = v.tenant_id AND g.session_id = v.session_id)::int AS n,
               p.intervention_id AS prev_id, p.severity AS prev_severity, p.delivered_at AS prev_delivered_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[])
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (intervention_id uuid, tenant_id uuid,
+                session_id text, subtype text, signature text, at_seq bigint, stale_steps int))
                 WITH ORDINALITY AS v(intervention_id, tenant_id, session_id, subtype, signature, at_seq, stale_steps, i)
          LEFT JOIN guidance st ON st.intervention_id = v.intervention_id
          LEFT JOIN LATERAL (
@@ -93,13 +111,17 @@ export class GuidanceRepository {
             ORDER BY created_at DESC LIMIT 1) p ON true
         ORDER BY v.i`,
       [
-        verdicts.map((v) => v.interventionId),
-        verdicts.map((v) => v.tenantId),
-        verdicts.map((v) => v.sessionId),
-        verdicts.map((v) => v.subtype),
-        verdicts.map((v) => v.signature),
-        verdicts.map((v) => v.atSeq),
-        verdicts.map((v) => v.staleSteps),
+        JSON.stringify(
+          verdicts.map((v) => ({
+            intervention_id: v.interventionId,
+            tenant_id: v.tenantId,
+            session_id: v.sessionId,
+            subtype: v.subtype,
+            signature: v.signature,
+            at_seq: v.atSeq,
+            stale_steps: v.staleSteps,
+          })),
+        ),
       ],
     );
     return rows.map((r) => ({
@@ -132,7 +154,8 @@ export class GuidanceRepository {
    * A redelivered verdict's publication is leased again only while it is still pending and no
    * publisher holds its lease: one already published, set aside as dead or in flight elsewhere is
    * left alone. Resolves with how many webhook deliveries it queued and the ids of the guidance
-   * whose publication it leased, for the caller to publish.
+   * whose publication it leased, for the caller to publish. Prepared, its rows as jsonb (see
+   * `policyInputs`): after a connection's first calls it runs on its generic plan.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
@@ -142,22 +165,21 @@ export class GuidanceRepository {
   ): Promise<{ hooks: number; leased: Set<string> }> {
     if (issued.length === 0 && recurred.length === 0 && published.length === 0)
       return { hooks: 0, leased: new Set() };
-    const g = issued.map((i) => i.guidance);
-    const [counts] = await queryRows<{ hooks: string; leased: string[] }>(
+    const [counts] = await preparedQuery<{ hooks: string; leased: string[] }>(
       this.db,
+      'wink_store_decisions',
       `WITH recurred AS (
          UPDATE guidance SET outcome = 'recurred', outcome_at = now()
-          WHERE intervention_id = ANY($15::uuid[]) AND outcome = 'open' RETURNING 1
+          WHERE intervention_id = ANY($2::uuid[]) AND outcome = 'open' RETURNING 1
        ), stored AS (
          INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
                                signature, severity, text, cohort, at_seq, source_received_at, created_at, first)
          SELECT id, tenant, session, ARRAY[verdict], category, subtype, signature, severity, text, cohort,
                 at_seq, source_received_at, created_at, first
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::text[], $11::bigint[], $12::timestamptz[],
-                       $13::timestamptz[], $14::bool[])
-             AS t(id, tenant, session, verdict, category, subtype, signature, severity, text, cohort,
-                  at_seq, source_received_at, created_at, first)
+           FROM jsonb_to_recordset($1::jsonb)
+             AS t(id uuid, tenant uuid, session text, verdict uuid, category text, subtype text,
+                  signature text, severity text, text text, cohort text, at_seq bigint,
+                  source_received_at timestamptz, created_at timestamptz, first bool)
          ON CONFLICT (intervention_id) DO NOTHING
          RETURNING intervention_id, tenant_id, session_id
        ), hooks AS (
@@ -167,8 +189,8 @@ export class GuidanceRepository {
          ON CONFLICT DO NOTHING RETURNING 1
        ), queued AS (
          INSERT INTO deliveries (intervention_id, channel, tenant_id, status, next_attempt_at)
-         SELECT id, 'topic', tenant, 'pending', now() + $19::int * interval '1 millisecond'
-           FROM unnest($17::uuid[], $18::uuid[]) AS t(id, tenant)
+         SELECT id, 'topic', tenant, 'pending', now() + $5::int * interval '1 millisecond'
+           FROM jsonb_to_recordset($4::jsonb) AS t(id uuid, tenant uuid)
          ON CONFLICT (intervention_id, channel) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
           WHERE deliveries.status = 'pending' AND deliveries.next_attempt_at <= now()
          RETURNING intervention_id
@@ -178,27 +200,30 @@ export class GuidanceRepository {
        )
        SELECT (SELECT count(*) FROM recurred) AS recurred, (SELECT count(*) FROM hooks) AS hooks,
               ARRAY(SELECT intervention_id::text FROM queued) AS leased,
-              (SELECT count(pg_notify($16, payload)) FROM (
+              (SELECT count(pg_notify($3, payload)) FROM (
                  SELECT json_agg(k)::text AS payload FROM woken GROUP BY chunk) p) AS notified`,
       [
-        g.map((x) => x.interventionId),
-        g.map((x) => x.tenantId),
-        g.map((x) => x.sessionId),
-        g.map((x) => x.verdictIds[0]),
-        g.map((x) => x.category),
-        g.map((x) => x.subtype),
-        g.map((x) => x.signature),
-        g.map((x) => x.severity),
-        g.map((x) => x.text),
-        g.map((x) => x.cohort),
-        g.map((x) => x.atSeq),
-        g.map((x) => new Date(x.sourceReceivedAt).toISOString()),
-        g.map((x) => new Date(x.createdAt).toISOString()),
-        issued.map((i) => i.first),
+        JSON.stringify(
+          issued.map(({ guidance: x, first }) => ({
+            id: x.interventionId,
+            tenant: x.tenantId,
+            session: x.sessionId,
+            verdict: x.verdictIds[0],
+            category: x.category,
+            subtype: x.subtype,
+            signature: x.signature,
+            severity: x.severity,
+            text: x.text,
+            cohort: x.cohort,
+            at_seq: x.atSeq,
+            source_received_at: new Date(x.sourceReceivedAt).toISOString(),
+            created_at: new Date(x.createdAt).toISOString(),
+            first,
+          })),
+        ),
         recurred,
         GUIDANCE_CHANNEL,
-        published.map((x) => x.interventionId),
-        published.map((x) => x.tenantId),
+        JSON.stringify(published.map((x) => ({ id: x.interventionId, tenant: x.tenantId }))),
         leaseMs,
       ],
     );
@@ -208,8 +233,9 @@ export class GuidanceRepository {
   /** Marks the guidance the broker acknowledged as delivered on the topic. */
   async markPublished(interventionIds: string[]): Promise<void> {
     if (interventionIds.length === 0) return;
-    await queryRows(
+    await preparedQuery(
       this.db,
+      'wink_mark_published',
       `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
                              next_attempt_at = NULL
         WHERE intervention_id = ANY($1::uuid[]) AND channel = 'topic' AND status = 'pending'`,
@@ -284,8 +310,9 @@ export class GuidanceRepository {
     claims: Array<{ channel: 'poll' | 'sse'; tenantId: string; sessionId: string }>,
   ): Promise<Array<{ tenantId: string; channel: 'poll' | 'sse'; guidance: DeliveredGuidance }>> {
     if (claims.length === 0) return [];
-    const rows = await queryRows<GuidanceRow & { tenant_id: string; channel: 'poll' | 'sse' }>(
+    const rows = await preparedQuery<GuidanceRow & { tenant_id: string; channel: 'poll' | 'sse' }>(
       this.db,
+      'wink_claim_guidance',
       `WITH wanted AS (
          SELECT DISTINCT tenant_id, session_id, channel
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS w(tenant_id, session_id, channel)
@@ -338,14 +365,14 @@ export class GuidanceRepository {
    * Steps are counted, not seqs subtracted: OTLP seqs are timestamps.
    */
   async resolveQuietOnes(defaultSteps: number): Promise<number> {
-    const rows = await queryRows(
+    const rows = await preparedQuery(
       this.db,
+      'wink_resolve_quiet_guidance',
       `UPDATE guidance g SET outcome = 'resolved', outcome_at = now()
          FROM tenants t, LATERAL (SELECT coalesce((t.policy->>'outcomeSteps')::int, $1) AS steps) o
         WHERE g.outcome = 'open' AND g.delivered_at IS NOT NULL AND t.id = g.tenant_id
           AND (SELECT count(*) FROM (
-                 SELECT 1 FROM events e
-                  WHERE e.tenant_id = g.tenant_id AND e.session_id = g.session_id
+                 SELECT 1 FROM ${sessionEventsSql('g.tenant_id', 'g.session_id')}
                     AND e.seq > coalesce(g.delivered_seq, g.at_seq)
                   LIMIT o.steps) later) >= o.steps
        RETURNING g.intervention_id`,
