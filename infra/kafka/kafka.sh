@@ -66,6 +66,10 @@ start() {
     java -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$cache/server.properties" >&2
   fi
   log "starting broker on $host:$port"
+  # The JVM's defaults on purpose: on a 2-core machine, SerialGC, kafka-run-class.sh's G1 flags
+  # (-Xms1g, MaxGCPauseMillis=20, IHOP 35) and num.network/io/background.threads of 1/2/2 were
+  # all within the noise of bench:profile's broker row (GC is ~3% of its CPU). The broker's CPU
+  # goes per request, so fewer requests (commit cadence, fetch holds) is what lowers it.
   nohup java -Xms256m -Xmx1g -Dlog4j.configuration="file:$here/log4j.properties" \
     -Dkafka.logs.dir="$logs" -cp "$libs/*" kafka.Kafka "$cache/server.properties" \
     >"$logs/broker.out" 2>&1 &

@@ -17,13 +17,15 @@ import { warmUp, type WarmUpOptions } from './warm-up.js';
 /**
  * Tuning for a consumer that is latency-critical and whose committed offsets nobody waits on (the
  * classifier, the intervention; not the recorder, whose offsets tell the classifier what Postgres
- * holds). Commits at least 200 ms apart: under load a few a second instead of one per batch.
+ * holds). Commits at least a second apart: under load one a second instead of one per batch (each
+ * commit is a request and an append to the broker's offsets log); a crash re-reads at most that
+ * much more, which idempotent handlers allow.
  * Fetches held up to 500 ms: with a minimum of one byte the broker answers as soon as a message
  * arrives, so the wait only spaces the empty fetches of a quiet partition (the default 100 ms
  * made them most of an idle consumer's and the broker's CPU).
  */
 export const LATENCY_CRITICAL_CONSUMER = {
-  commitIntervalMs: 200,
+  commitIntervalMs: 1000,
   fetchMaxWaitMs: 500,
 } satisfies Partial<BatchConsumerOptions>;
 

@@ -15,5 +15,8 @@ await bootstrapService({
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     fetchMaxWaitMs: config.RECORDER_FETCH_MAX_WAIT_MS,
     fetchMinBytes: config.RECORDER_FETCH_MIN_BYTES,
+    // A few commits a second rather than one per partition's batch: a classifier rebuilding a
+    // window waits on these offsets, and polls them only every 100 ms anyway.
+    commitIntervalMs: 200,
   },
 });
