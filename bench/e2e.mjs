@@ -92,6 +92,10 @@ if (values['by-second']) {
   };
   const polls = bucket(load.latencies, (l) => l.at);
   const stages = bucket(r.stages, stageSeconds);
+  const claimed = bucket(
+    r.stages.filter((x) => x.claim !== null),
+    stageSeconds,
+  );
   const acks = bucket(load.acks, (a) => a.at);
   const ms = (x) => x.ms;
   const columns = [
@@ -105,7 +109,7 @@ if (values['by-second']) {
     ['p99', (s) => q(polls, s, ms, 99)],
     ['→verdict p99', (s) => q(stages, s, (x) => Number(x.classify), 99)],
     ['→guidance p99', (s) => q(stages, s, (x) => Number(x.intervene), 99)],
-    ['→claim p99', (s) => q(stages, s, (x) => (x.claim === null ? 0 : Number(x.claim)), 99)],
+    ['→claim p99', (s) => q(claimed, s, (x) => Number(x.claim), 99)],
   ];
   const seconds = Math.max(polls.length, stages.length, load.postedPerSecond.length);
   console.log(columns.map(([name]) => name.padStart(8)).join(' '));

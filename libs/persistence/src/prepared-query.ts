@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { poolOf } from './query-rows.js';
+import { queryOnPool } from './query-rows.js';
 
 /**
  * Runs one statement on its own (autocommit) as a named prepared statement on the data source's
@@ -13,7 +13,7 @@ export async function preparedQuery<T extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const result = await poolOf(db).query<T>({ name, text, values });
+  const result = await queryOnPool<T>(db, { name, text, values });
   return result.rows;
 }
 

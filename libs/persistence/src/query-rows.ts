@@ -1,9 +1,32 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-/** The pg pool under a TypeORM Postgres data source. */
-export const poolOf = (db: DataSource): pg.Pool =>
-  (db.driver as unknown as { master: pg.Pool }).master;
+/** The pg pool under a TypeORM Postgres data source; a plain (transient) Error once it is closed. */
+export function poolOf(db: DataSource): pg.Pool {
+  const pool = (db.driver as unknown as { master?: pg.Pool }).master;
+  if (!pool) throw new Error('the database connection pool is not open');
+  return pool;
+}
+
+/**
+ * Runs one statement on a connection of the data source's pool. A connection whose statement
+ * Postgres refused is healthy and goes back to the pool, with its prepared statements (pg's
+ * `pool.query` would close it on any error); one that failed otherwise is dropped.
+ */
+export async function queryOnPool<R extends pg.QueryResultRow>(
+  db: DataSource,
+  query: pg.QueryConfig,
+): Promise<pg.QueryResult<R>> {
+  const client = await poolOf(db).connect();
+  try {
+    const result = await client.query<R>(query);
+    client.release();
+    return result;
+  } catch (error) {
+    client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+    throw error;
+  }
+}
 
 /**
  * Runs SQL on the data source's pool and returns its rows, without TypeORM's query runner (an
@@ -15,6 +38,6 @@ export async function queryRows<T>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const result = await poolOf(db).query(sql, params);
+  const result = await queryOnPool(db, { text: sql, values: params });
   return result.rows as T[];
 }

@@ -1,0 +1,49 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from './data-source.js';
+import { preparedQuery } from './prepared-query.js';
+import { queryRows } from './query-rows.js';
+import { openMigratedDatabase, TEST_DATABASE_URL } from './testing/test-database.js';
+
+const backend = async (db: DataSource) =>
+  (await queryRows<{ pid: number }>(db, 'SELECT pg_backend_pid() AS pid'))[0].pid;
+
+describe('queryRows and preparedQuery on the real Postgres', () => {
+  let db: DataSource;
+
+  before(async () => {
+    await (await openMigratedDatabase()).destroy();
+    db = await createDataSource(TEST_DATABASE_URL, 1).initialize();
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  it('keeps a connection whose statement Postgres refused, with its prepared statements', async () => {
+    const pid = await backend(db);
+    await preparedQuery(db, 'wink_test_query_rows_one', 'SELECT $1::int + 1 AS n', [1]);
+    await assert.rejects(queryRows(db, 'SELECT 1 / 0'), { code: '22012' });
+    await assert.rejects(
+      preparedQuery(db, 'wink_test_query_rows_bad', 'SELECT $1::int AS n', ['x']),
+      { code: '22P02' },
+    );
+    assert.equal(await backend(db), pid, 'the same backend after both errors');
+    const [{ prepared }] = await queryRows<{ prepared: number }>(
+      db,
+      `SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE name = 'wink_test_query_rows_one'`,
+    );
+    assert.equal(prepared, 1);
+  });
+
+  it('fails with a plain error, not a TypeError, once the data source is closed', async () => {
+    const closed = await createDataSource(TEST_DATABASE_URL, 1).initialize();
+    await closed.destroy();
+    await assert.rejects(queryRows(closed, 'SELECT 1'), (error: Error) => {
+      assert.equal(error.name, 'Error');
+      assert.match(error.message, /not open/);
+      return true;
+    });
+  });
+});
