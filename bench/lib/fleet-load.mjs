@@ -127,7 +127,9 @@ await Promise.race([Promise.all(polls), new Promise((r) => setTimeout(r, 10_000)
 stopping = true;
 const sent = results.reduce((s, r) => s + r.sent, 0);
 const elapsed = Math.max(...results.map((r) => r.seconds));
-console.log(
+// Exiting only once stdout has taken it all: a 60 s soak's JSON is over a megabyte, more than a
+// pipe holds, and process.exit would cut it short.
+process.stdout.write(
   JSON.stringify({
     sent,
     sessions: sessionCount,
@@ -140,6 +142,6 @@ console.log(
     guided,
     pollFailures,
     loopingSent,
-  }),
+  }) + '\n',
+  () => process.exit(0),
 );
-process.exit(0);

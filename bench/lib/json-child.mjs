@@ -7,9 +7,12 @@ export function runJsonChild(script, args) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
+  child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => (out += chunk));
+  // 'close', not 'exit': a child can exit before its parent has read all it wrote on stdout (a
+  // 60 s soak's JSON is over a megabyte).
   return new Promise((resolve, reject) =>
-    child.on('exit', (code) =>
+    child.on('close', (code) =>
       code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited ${code}`)),
     ),
   );
