@@ -9,21 +9,22 @@ import { GuidanceRepository } from './guidance.repository.js';
 
 const LEASE_MS = 10_000;
 
+// Both suites share one migrated database and one tenant.
+let db: DataSource;
+let repo: GuidanceRepository;
+let tenantId: string;
+
+before(async () => {
+  db = await openMigratedDatabase();
+  ({ tenantId } = await issueApiKey(db, `guidance-repository-${randomUUID()}`));
+  repo = new GuidanceRepository(db);
+});
+
+after(async () => {
+  await db?.destroy();
+});
+
 describe('GuidanceRepository.storeDecisions on the real Postgres: which publications it leases', () => {
-  let db: DataSource;
-  let repo: GuidanceRepository;
-  let tenantId: string;
-
-  before(async () => {
-    db = await openMigratedDatabase();
-    ({ tenantId } = await issueApiKey(db, `guidance-repository-${randomUUID()}`));
-    repo = new GuidanceRepository(db);
-  });
-
-  after(async () => {
-    await db?.destroy();
-  });
-
   const guidance = (): GuidanceV1 => ({
     v: 1,
     interventionId: randomUUID(),
@@ -89,20 +90,7 @@ describe('GuidanceRepository.storeDecisions on the real Postgres: which publicat
 });
 
 describe('GuidanceRepository on the real Postgres: steps a session recorded after a verdict', () => {
-  let db: DataSource;
-  let repo: GuidanceRepository;
-  let tenantId: string;
   const DAY_MS = 86_400_000;
-
-  before(async () => {
-    db = await openMigratedDatabase();
-    ({ tenantId } = await issueApiKey(db, `guidance-steps-${randomUUID()}`));
-    repo = new GuidanceRepository(db);
-  });
-
-  after(async () => {
-    await db?.destroy();
-  });
 
   /** Events 1…n of a session, a day apart (each in its own partition), and its session row. */
   const recordSession = async (sessionId: string, steps: number) => {
