@@ -3,7 +3,7 @@
 // operating system's accounting, under a fixed mixed load (one looping session in four among
 // clean ones) sent through the public HTTP API by a separate process. With --compare REF, the
 // same load against REF built in a temporary tree, in the same run.
-//   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 200] [--repeat 1]
+//   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 600] [--repeat 1]
 //     [--compare main]
 // Uses KAFKA_BROKERS (started with infra/kafka/kafka.sh if nothing answers there), DATABASE_URL
 // (measures in <its database>_profile, and _profile_<ref> for the other ref), and runs the
@@ -16,12 +16,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+const { reapOnExit } = await import('../tests/dist/harness/child-reaper.js');
+
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     sessions: { type: 'string', default: '1200' },
     idle: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '200' },
+    // A broker this bench has just started is still compiling its hot code after fewer.
+    warmup: { type: 'string', default: '600' },
     repeat: { type: 'string', default: '1' },
     compare: { type: 'string' },
   },
@@ -138,6 +141,7 @@ function measureOnce(label, root, dbSuffix) {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  reapOnExit(child);
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   return new Promise((resolve, reject) =>

@@ -1,11 +1,13 @@
 // Runs a load generator in its own process, so its CPU is in no measured process.
 import { spawn } from 'node:child_process';
+import { reapOnExit } from '../../tests/dist/harness/child-reaper.js';
 
 /** Runs `node script ...args`; resolves with the JSON it prints on stdout. */
 export function runJsonChild(script, args) {
   const child = spawn(process.execPath, [script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  reapOnExit(child);
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => (out += chunk));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { reapOnExit } from './child-reaper.js';
 import { waitFor } from './infrastructure.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,6 +34,7 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    reapOnExit(child);
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 500) this.output.shift();
