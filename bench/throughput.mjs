@@ -47,6 +47,27 @@ function batch(run, n) {
   }));
 }
 
+/** CPU seconds of every core of the machine so far, busy and in all, from /proc/stat. */
+function machineSeconds() {
+  const ticks = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 };
+}
+
+/** The recorder's CPU seconds so far, its own and its Postgres backends' (by pid). */
+async function recorderCpu(pid) {
+  const backends = await db.query(
+    `SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'wink-recorder'`,
+  );
+  const postgres = new Map(backends.map((b) => [b.pid, cpuSeconds(b.pid)]));
+  return { recorder: cpuSeconds(pid), postgres };
+}
+
 function profiled(dir) {
   return {
     NODE_OPTIONS: `--require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}`,
@@ -181,6 +202,8 @@ try {
       await new Promise((r) => setTimeout(r, 10));
     }
     const firstAt = Date.now();
+    const cpuAtFirst = await recorderCpu(pipeline.services.recorder.pid);
+    const machineAtFirst = machineSeconds();
     let lastAt = firstAt;
     for (;;) {
       const [{ n }] = await db.query(
@@ -191,6 +214,8 @@ try {
       if (n === lastIds.length || lastAt - firstAt > 600_000) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    const cpuAtLast = await recorderCpu(pipeline.services.recorder.pid);
+    const machineAtLast = machineSeconds();
     await infra.waitForDrained(admin, CONSUMER_GROUPS.recorder, [TOPICS.events], 600_000);
     const recSeconds = (Date.now() - recStarted) / 1000;
     const [{ stored }] = await db.query(
@@ -203,6 +228,16 @@ try {
     );
     console.log(
       `recorder → Postgres, the drain alone: ${Math.round(stored / drainSeconds).toLocaleString('en-US')} rows/s (${drainSeconds.toFixed(2)} s from its first write starting to the last row stored; before it, ${((firstAt - recStarted) / 1000).toFixed(1)} s from the recorder's start: the process, its group join, the first fetch)`,
+    );
+    // A backend first seen at the end counts from zero: one the pool opened during the drain.
+    let postgresSeconds = 0;
+    for (const [pid, seconds] of cpuAtLast.postgres)
+      postgresSeconds += seconds - (cpuAtFirst.postgres.get(pid) ?? 0);
+    const perRow = (seconds) => ((seconds * 1e6) / stored).toFixed(1);
+    const machineBusy =
+      (machineAtLast.busy - machineAtFirst.busy) / (machineAtLast.total - machineAtFirst.total);
+    console.log(
+      `  during the drain: recorder ${perRow(cpuAtLast.recorder - cpuAtFirst.recorder)} CPU µs/row, its Postgres backends ${perRow(postgresSeconds)}; the machine's cores ${(100 * machineBusy).toFixed(0)}% busy`,
     );
   }
   agent.destroy();
