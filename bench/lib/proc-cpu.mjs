@@ -44,9 +44,9 @@ export function listProcesses() {
   return out;
 }
 
-/** The Kafka broker JVM whose server.properties listens on `port`. */
-export function brokerPids(port) {
-  return listProcesses()
+/** The Kafka broker JVM whose server.properties listens on `port`, among `processes`. */
+export function brokerPids(port, processes) {
+  return processes
     .filter((p) => p.args.includes('kafka.Kafka'))
     .filter((p) => {
       const props = read(p.args.at(-1));
@@ -56,16 +56,16 @@ export function brokerPids(port) {
 }
 
 /** Postgres backends (and autovacuum workers) serving `database`: "postgres: … user db host …". */
-export function postgresBackendPids(database) {
-  return listProcesses()
+export function postgresBackendPids(database, processes) {
+  return processes
     .filter((p) => p.args.length === 1 && p.args[0].startsWith('postgres:'))
     .filter((p) => p.args[0].split(' ').includes(database))
     .map((p) => p.pid);
 }
 
-/** Children of this process running `script` (a path ending the command line). */
-export function childPids(script) {
-  return listProcesses()
+/** Children of this process running `script` (a path ending the command line), among `processes`. */
+export function childPids(script, processes) {
+  return processes
     .filter((p) => p.args.some((a) => a.endsWith(script)))
     .filter((p) => processStat(p.pid)?.ppid === process.pid)
     .map((p) => p.pid);
@@ -74,20 +74,23 @@ export function childPids(script) {
 /**
  * CPU seconds each group of processes uses between `start()` and `stop()`. Groups are looked up
  * again at every sample, so a process that starts in the window counts from zero and one that
- * exits keeps what it had used at its last sample.
+ * exits keeps what it had used at its last sample. Each sample lists the machine's processes once
+ * for all groups: listing them per group cost this process ~half a core during a bench, on the
+ * two cores it measures.
  */
 export class CpuMeter {
   constructor(groups, sampleMs = 250) {
-    this.groups = groups; // { label: () => pid[] }
+    this.groups = groups; // { label: (processes) => pid[] }
     this.sampleMs = sampleMs;
     this.seen = new Map(); // label -> Map(pid -> { first, last })
   }
 
   sample(initial = false) {
+    const processes = listProcesses();
     for (const [label, find] of Object.entries(this.groups)) {
       const pids = this.seen.get(label) ?? new Map();
       this.seen.set(label, pids);
-      for (const pid of find()) {
+      for (const pid of find(processes)) {
         const stat = processStat(pid);
         if (!stat) continue;
         const known = pids.get(pid);
@@ -124,9 +127,12 @@ const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
 export function pipelineGroups(database, brokerPort) {
   return {
     ...Object.fromEntries(
-      SERVICES.map((name) => [name, () => childPids(`services/${name}/dist/main.js`)]),
+      SERVICES.map((name) => [
+        name,
+        (processes) => childPids(`services/${name}/dist/main.js`, processes),
+      ]),
     ),
-    broker: () => brokerPids(brokerPort),
-    postgres: () => postgresBackendPids(database),
+    broker: (processes) => brokerPids(brokerPort, processes),
+    postgres: (processes) => postgresBackendPids(database, processes),
   };
 }
