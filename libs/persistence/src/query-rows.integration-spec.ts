@@ -93,3 +93,20 @@ describe('onEachConnection on the real Postgres', () => {
     assert.deepEqual(after, before);
   });
 });
+
+describe("createDataSource's pool on the real Postgres", () => {
+  it("keeps `keepOpen` connections however long idle (the pool's min), at most its size, none by default", async () => {
+    for (const [keepOpen, min] of [
+      [undefined, 0],
+      [2, 2],
+      [5, 3],
+    ] as const) {
+      const db = await createDataSource(TEST_DATABASE_URL, 3, 0, keepOpen).initialize();
+      try {
+        assert.equal(poolOf(db).options.min, min);
+      } finally {
+        await db.destroy();
+      }
+    }
+  });
+});
