@@ -7,3 +7,4 @@ export * from './poison-isolation.js';
 export * from './offset-committer.js';
 export * from './kafka-batch.transport.js';
 export { createTopics, removeRunTopics } from './create-topics.js';
+export { loadProtocolModules } from './protocol-modules.js';

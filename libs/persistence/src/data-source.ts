@@ -67,8 +67,16 @@ export const MIGRATIONS = [
   TenantRetentionTrimmed1764720001000,
 ];
 
-/** `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools). */
-export function createDataSource(url: string, poolSize = 10, statementTimeoutMs = 0): DataSource {
+/**
+ * `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools).
+ * `keepOpen`: connections the pool keeps however long they sit idle (the rest close after 10 s).
+ */
+export function createDataSource(
+  url: string,
+  poolSize = 10,
+  statementTimeoutMs = 0,
+  keepOpen = 0,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -79,6 +87,7 @@ export function createDataSource(url: string, poolSize = 10, statementTimeoutMs 
     // Every query here is short; JIT compilation would cost more than it saves (tens of ms).
     extra: {
       max: poolSize,
+      min: Math.min(keepOpen, poolSize),
       options: `-c jit=off -c statement_timeout=${Math.max(0, Math.trunc(statementTimeoutMs))}`,
     },
   });

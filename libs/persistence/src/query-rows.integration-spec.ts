@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.js';
 import { preparedQuery } from './prepared-query.js';
-import { queryRows } from './query-rows.js';
+import { onEachConnection, poolOf, queryRows } from './query-rows.js';
 import { openMigratedDatabase, TEST_DATABASE_URL } from './testing/test-database.js';
 
 const backend = async (db: DataSource) =>
@@ -45,5 +45,68 @@ describe('queryRows and preparedQuery on the real Postgres', () => {
       assert.match(error.message, /not open/);
       return true;
     });
+  });
+});
+
+describe('onEachConnection on the real Postgres', () => {
+  let db: DataSource;
+
+  before(async () => {
+    await (await openMigratedDatabase()).destroy();
+    db = await createDataSource(TEST_DATABASE_URL, 3).initialize();
+  });
+
+  after(async () => {
+    await db?.destroy();
+  });
+
+  it('runs on each of the pool connections at once, each statement of a run on its own one', async () => {
+    const runs: number[][] = [];
+    await onEachConnection(db, async (pinned) => {
+      const pids = [await backend(pinned)];
+      await preparedQuery(pinned, 'wink_test_each_connection', 'SELECT $1::int AS n', [1]);
+      pids.push(await backend(pinned));
+      runs.push(pids);
+    });
+    assert.equal(runs.length, 3);
+    for (const [a, b] of runs) assert.equal(a, b, 'one backend for all of a run');
+    assert.equal(new Set(runs.map(([pid]) => pid)).size, 3, 'a backend for each run');
+    assert.equal(poolOf(db).idleCount, 3, 'back in the pool');
+    await onEachConnection(db, async (pinned) => {
+      const [{ prepared }] = await queryRows<{ prepared: number }>(
+        pinned,
+        `SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE name = 'wink_test_each_connection'`,
+      );
+      assert.equal(prepared, 1, 'prepared on every connection');
+    });
+  });
+
+  it('rejects with the first failure, keeping a connection Postgres refused a statement on', async () => {
+    const before = new Set<number>();
+    await onEachConnection(db, async (pinned) => void before.add(await backend(pinned)));
+    await assert.rejects(
+      onEachConnection(db, (pinned) => queryRows(pinned, 'SELECT 1 / 0')),
+      { code: '22012' },
+    );
+    const after = new Set<number>();
+    await onEachConnection(db, async (pinned) => void after.add(await backend(pinned)));
+    assert.deepEqual(after, before);
+  });
+});
+
+describe("createDataSource's pool on the real Postgres", () => {
+  it("keeps `keepOpen` connections however long idle (the pool's min), at most its size, none by default", async () => {
+    for (const [keepOpen, min] of [
+      [undefined, 0],
+      [2, 2],
+      [5, 3],
+    ] as const) {
+      const db = await createDataSource(TEST_DATABASE_URL, 3, 0, keepOpen).initialize();
+      try {
+        assert.equal(poolOf(db).options.min, min);
+      } finally {
+        await db.destroy();
+      }
+    }
   });
 });

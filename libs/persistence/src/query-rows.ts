@@ -29,6 +29,45 @@ export async function queryOnPool<R extends pg.QueryResultRow>(
 }
 
 /**
+ * Runs `use` once for each of `connections` connections of the pool (by default and at most,
+ * its size) at once, each with a data source whose every statement goes to that one connection: to prepare a
+ * service's hot statements on each connection it will use, not on whichever the pool hands out.
+ * The connections stay in the pool afterwards; one whose `use` failed other than by Postgres
+ * refusing a statement is dropped.
+ */
+export async function onEachConnection(
+  db: DataSource,
+  use: (pinned: DataSource) => Promise<unknown>,
+  connections = Infinity,
+): Promise<void> {
+  const pool = poolOf(db);
+  const n = Math.max(0, Math.min(connections, pool.options.max ?? 10));
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  const failures = await Promise.all(
+    clients.map(async (client) => {
+      const pinned = { driver: { master: { connect: async () => pinnedClient(client) } } };
+      try {
+        await use(pinned as unknown as DataSource);
+        return null;
+      } catch (error) {
+        return error as Error;
+      }
+    }),
+  );
+  clients.forEach((client, i) =>
+    client.release(
+      failures[i] instanceof pg.DatabaseError ? undefined : (failures[i] ?? undefined),
+    ),
+  );
+  const failed = failures.find((f) => f !== null);
+  if (failed) throw failed;
+}
+
+/** `client` as `queryOnPool` uses a pooled one, but left checked out when it is released. */
+const pinnedClient = (client: pg.PoolClient) =>
+  ({ query: client.query.bind(client), release: () => undefined }) as unknown as pg.PoolClient;
+
+/**
  * Runs SQL on the data source's pool and returns its rows, without TypeORM's query runner (an
  * entity manager, a runner and its release for every statement: a measurable share of a consumer's
  * batch). Postgres errors come as pg's DatabaseError, not wrapped in a QueryFailedError.

@@ -71,7 +71,12 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestE
   );
   app.useBodyParser('json', { limit: jsonBodyLimit });
   app.enableShutdownHooks();
-  await warmUp(app, options.warmUp ?? {}, logger, options.service);
+  await warmUp(
+    app,
+    { ...options.warmUp, consumes: options.consume !== undefined },
+    logger,
+    options.service,
+  );
   if (options.consume) {
     const strategy = new KafkaBatchTransport({
       kafka: app.get<Kafka>(KAFKA),

@@ -13,13 +13,14 @@ import { createDataSource } from '@wink/persistence';
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  static forRoot(url: string, poolSize = 10, statementTimeoutMs = 0): DynamicModule {
+  static forRoot(url: string, poolSize = 10, statementTimeoutMs = 0, keepOpen = 0): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(url, poolSize, statementTimeoutMs).initialize(),
+          useFactory: async () =>
+            createDataSource(url, poolSize, statementTimeoutMs, keepOpen).initialize(),
         },
       ],
       exports: [DataSource],

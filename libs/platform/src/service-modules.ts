@@ -14,6 +14,11 @@ export interface ServiceModulesOptions {
   kafka?: { brokers: string[]; clientId: string };
   /** The service's default pool size; DB_POOL_SIZE overrides it. */
   poolSize?: number;
+  /**
+   * Keep the whole pool open, idle or not: for a service that warms every connection (see
+   * `onEachConnection`), whose warmth the pool's closing of idle ones would throw away.
+   */
+  keepPoolOpen?: boolean;
   /** GET /health over Postgres (and Kafka); false when the service registers its own checks. */
   standardHealth?: boolean;
 }
@@ -31,11 +36,13 @@ export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | 
         useFactory: (db: DataSource) => [postgresCheck(db)],
         inject: [DataSource],
       });
+  const poolSize = pool.DB_POOL_SIZE ?? o.poolSize ?? 10;
   return [
     DatabaseModule.forRoot(
       o.databaseUrl,
-      pool.DB_POOL_SIZE ?? o.poolSize,
+      poolSize,
       pool.DB_STATEMENT_TIMEOUT_MS,
+      o.keepPoolOpen ? poolSize : 0,
     ),
     ...(kafka ? [KafkaModule.forRoot(kafka.brokers, kafka.clientId)] : []),
     ...(o.standardHealth === false ? [] : [health]),

@@ -1,12 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Topic } from '@wink/contracts';
-import { TypedProducer } from '@wink/kafka';
+import { loadProtocolModules, TypedProducer } from '@wink/kafka';
 import { DataSource } from 'typeorm';
 import type { JsonLogger } from './json-logger.js';
 
 export interface WarmUpOptions {
   /** The topics the service produces to: their metadata is fetched before the first send. */
   produces?: Topic[];
+  /** Whether the service consumes (set by `bootstrapService`): KafkaJS' hot requests are loaded. */
+  consumes?: boolean;
   /** The service's own warm-up, e.g. its per-event code run on synthetic input. */
   run?: (app: INestApplicationContext) => unknown;
   /** How long a step may take before it is given up on (default 10 s). */
@@ -24,8 +26,8 @@ const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }
 
 /**
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
- * after): a few connections of its Postgres pool open, its producer's topic metadata fetched, its
- * own code run. Cold, the first requests came concurrently, each opening a connection or
+ * after): a few connections of its Postgres pool open, KafkaJS' request modules loaded and its
+ * producer's topic metadata fetched, its own code run. Cold, the first requests came concurrently, each opening a connection or
  * waiting on metadata, and were acknowledged slowest. A step that fails or hangs (a dependency
  * down) is logged and skipped: the service works without it, only colder.
  */
@@ -46,6 +48,8 @@ export async function warmUp(
       },
     ],
   ];
+  if (options.produces?.length || options.consumes)
+    steps.push(['kafka protocol', () => loadProtocolModules()]);
   if (options.produces?.length)
     steps.push(['kafka', () => app.get(TypedProducer, { strict: false }).warm(options.produces!)]);
   if (options.run) steps.push(['service', () => options.run!(app)]);

@@ -24,6 +24,7 @@ export class InterventionModule {
       imports: serviceModules({
         databaseUrl: config.DATABASE_URL,
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'wink-intervention' },
+        keepPoolOpen: true,
       }),
       controllers: [VerdictsConsumer, GuidanceController, OutcomesController],
       providers: [

@@ -1,6 +1,7 @@
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import { bootstrapService, LATENCY_CRITICAL_CONSUMER } from '@wink/platform';
 import { InterventionModule } from './app.module.js';
+import { GuidanceRepository } from './guidance/guidance.repository.js';
 import { loadInterventionConfig } from './config.js';
 
 const config = loadInterventionConfig();
@@ -15,5 +16,8 @@ await bootstrapService({
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     ...LATENCY_CRITICAL_CONSUMER,
   },
-  warmUp: { produces: [TOPICS.guidance] },
+  warmUp: {
+    produces: [TOPICS.guidance],
+    run: (app) => app.get(GuidanceRepository).warm(),
+  },
 });

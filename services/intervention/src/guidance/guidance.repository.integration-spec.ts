@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { GuidanceV1 } from '@wink/contracts';
-import { issueApiKey } from '@wink/persistence';
+import { issueApiKey, onEachConnection, queryRows } from '@wink/persistence';
 import { openMigratedDatabase } from '@wink/persistence/testing/test-database.js';
 import { GuidanceRepository } from './guidance.repository.js';
 
@@ -161,5 +161,35 @@ describe('GuidanceRepository on the real Postgres: steps a session recorded afte
       [quiet]: 'resolved',
       [recent]: 'open',
     });
+  });
+});
+
+describe('GuidanceRepository.warm on the real Postgres', () => {
+  const rowCounts = async () =>
+    (
+      await db.query(
+        `SELECT (SELECT count(*) FROM guidance)::int AS guidance,
+                (SELECT count(*) FROM deliveries)::int AS deliveries`,
+      )
+    )[0] as { guidance: number; deliveries: number };
+
+  it('prepares the path to a claim on every connection, the events join on its generic plan, changing nothing', async () => {
+    const before = await rowCounts();
+    await repo.warm();
+    assert.deepEqual(await rowCounts(), before);
+    const backends = new Set<number>();
+    await onEachConnection(db, async (pinned) => {
+      const rows = await queryRows<{ pid: number; name: string; generic_plans: string }>(
+        pinned,
+        `SELECT pg_backend_pid() AS pid, name, generic_plans FROM pg_prepared_statements`,
+      );
+      backends.add(rows[0].pid);
+      const generic = new Map(rows.map((r) => [r.name, Number(r.generic_plans)]));
+      for (const name of ['wink_claim_guidance', 'wink_mark_published'])
+        assert.ok(generic.has(name), `${name} prepared`);
+      for (const name of ['wink_policy_inputs', 'wink_store_decisions'])
+        assert.ok(generic.get(name)! > 0, `${name} on its generic plan`);
+    });
+    assert.equal(backends.size, 2, 'every connection of the pool of 2');
   });
 });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { DeliveredGuidance, GuidanceV1, Severity } from '@wink/contracts';
 
 export type { DeliveredGuidance };
-import { preparedQuery, queryRows, seqOf } from '@wink/persistence';
+import { onEachConnection, preparedQuery, queryRows, seqOf } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
 /** A verdict's policy state as stored, and the guidance already stored for it, if any. */
@@ -12,6 +12,15 @@ export interface PolicyInput extends Omit<PolicyState, 'cohort'> {
 }
 
 export const GUIDANCE_CHANNEL = 'wink_guidance';
+
+/**
+ * Runs of each statement a connection's warm-up makes: Postgres plans a prepared statement
+ * afresh at each of its first five runs on a connection and may settle on its generic plan at
+ * the sixth (the jsonb ones do; the claim's arrays stay cheaper to plan per call).
+ */
+const WARM_RUNS = 6;
+/** A tenant no one has: the warm-up's statements find, and so change, nothing. */
+const NO_TENANT = '00000000-0000-0000-0000-000000000000';
 
 /**
  * How guidance reaches a host. `topic` is queued (pending) with the guidance and marked delivered
@@ -342,6 +351,35 @@ export class GuidanceRepository {
     return rows
       .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
       .map((r) => ({ tenantId: r.tenant_id, channel: r.channel, guidance: toDelivered(r) }));
+  }
+
+  /**
+   * Opens the pool to its size and runs the statements between a verdict and its guidance's
+   * claim on every connection, `WARM_RUNS` times each, with inputs that match nothing.
+   * Cold, the first burst of guidance found every connection planning the partitioned events
+   * join afresh and loading its partitions into a new backend's caches (~30 ms on a first run,
+   * ~3 ms on each of the next four), and the pool opening more connections meanwhile.
+   */
+  async warm(): Promise<void> {
+    const session = { tenantId: NO_TENANT, sessionId: 'wink-warm-up' };
+    await onEachConnection(this.db, async (pinned) => {
+      const repo = new GuidanceRepository(pinned);
+      for (let run = 0; run < WARM_RUNS; run++) {
+        await repo.policyInputs([
+          {
+            ...session,
+            interventionId: NO_TENANT,
+            subtype: 'repetitive_loop',
+            signature: 'wink-warm-up',
+            atSeq: 0,
+            staleSteps: 1,
+          },
+        ]);
+        await repo.storeDecisions([], [NO_TENANT], [], 0);
+        await repo.claimFor([{ ...session, channel: 'poll' }]);
+        await repo.markPublished([NO_TENANT]);
+      }
+    });
   }
 
   /** Records the host's acknowledgement; null when the tenant has no such guidance. */
