@@ -46,10 +46,16 @@ const runLoad = (options) =>
 export async function runFleet({ drainTimeoutMs = 300_000, ...loadOptions }) {
   const db = await infra.prepareInfrastructure();
   const admin = await infra.connectAdmin();
+  // One tenant stands for the whole fleet, so its per-tenant limits are the fleet's: every agent
+  // may hold a long-poll, and every live agent's window fits (at the default 5,000 a fleet of
+  // 10,000 live agents cycles through the least recently used windows, each step a rebuild from
+  // Postgres: what an operator raises CLASSIFIER_MAX_SESSIONS_PER_TENANT for).
+  const liveAgents = (loadOptions.hosts ?? 1) * (loadOptions.agentsPerHost ?? 1000);
   const pipeline = new Pipeline({
     ...BENCH_PIPELINE_ENV,
     GUIDANCE_MAX_POLLS_PER_TENANT: '100000',
     TENANT_REQUESTS_PER_SEC: '1000000',
+    CLASSIFIER_MAX_SESSIONS_PER_TENANT: String(Math.max(5000, liveAgents)),
   });
   try {
     await pipeline.start();
