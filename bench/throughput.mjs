@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { processStat } from './lib/proc-cpu.mjs';
 
 /** User + system CPU seconds the process used so far, from the kernel's accounting. */
 function cpuSeconds(pid) {
@@ -64,7 +65,11 @@ async function recorderCpu(pid) {
     `SELECT pid FROM pg_stat_activity
       WHERE datname = current_database() AND application_name = 'wink-recorder'`,
   );
-  const postgres = new Map(backends.map((b) => [b.pid, cpuSeconds(b.pid)]));
+  const postgres = new Map();
+  for (const { pid } of backends) {
+    const stat = processStat(pid);
+    if (stat) postgres.set(pid, stat.cpuSeconds);
+  }
   return { recorder: cpuSeconds(pid), postgres };
 }
 
@@ -118,6 +123,7 @@ try {
               url,
               { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } },
               (res) => {
+                res.on('error', reject);
                 res.resume();
                 res.on('end', () => resolve(res.statusCode));
               },
@@ -199,6 +205,7 @@ try {
         [recTenant],
       );
       if (writing) break;
+      if (Date.now() - recStarted > 600_000) throw new Error('the recorder wrote nothing in 600 s');
       await new Promise((r) => setTimeout(r, 10));
     }
     const firstAt = Date.now();
@@ -211,7 +218,8 @@ try {
         [recTenant, lastIds],
       );
       lastAt = Date.now();
-      if (n === lastIds.length || lastAt - firstAt > 600_000) break;
+      if (n === lastIds.length) break;
+      if (lastAt - firstAt > 600_000) throw new Error('the recorder did not drain in 600 s');
       await new Promise((r) => setTimeout(r, 20));
     }
     const cpuAtLast = await recorderCpu(pipeline.services.recorder.pid);

@@ -28,7 +28,8 @@ export function loadProtocolModules(): number {
         requests[name]!.protocol({ version: Number(version) })({});
         loaded++;
       } catch {
-        // A builder reading its (absent) arguments at once: its modules are loaded by then.
+        // A builder reading its (absent) arguments at once: its encoder is loaded by then, and
+        // its decoder unless required later (best effort: first use loads it); not counted.
       }
     }
   return loaded;

@@ -94,6 +94,41 @@ describe('onEachConnection on the real Postgres', () => {
   });
 });
 
+describe('onEachConnection when Postgres refuses a connection', () => {
+  const role = 'wink_test_two_connections';
+  let admin: DataSource;
+
+  before(async () => {
+    admin = await openMigratedDatabase();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 2`);
+  });
+
+  after(async () => {
+    await admin?.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin?.destroy();
+  });
+
+  it('rejects, running nothing, and puts the connections it did open back in the pool', async () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    const db = await createDataSource(url.toString(), 3).initialize();
+    try {
+      let runs = 0;
+      await assert.rejects(
+        onEachConnection(db, async () => void runs++),
+        /too many connections for role/,
+      );
+      assert.equal(runs, 0);
+      const pool = poolOf(db);
+      assert.equal(pool.totalCount - pool.idleCount, 0, 'none left checked out');
+      assert.equal((await queryRows<{ n: number }>(db, 'SELECT 1 AS n'))[0].n, 1);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
 describe("createDataSource's pool on the real Postgres", () => {
   it("keeps `keepOpen` connections however long idle (the pool's min), at most its size, none by default", async () => {
     for (const [keepOpen, min] of [

@@ -30,10 +30,11 @@ export async function queryOnPool<R extends pg.QueryResultRow>(
 
 /**
  * Runs `use` once for each of `connections` connections of the pool (by default and at most,
- * its size) at once, each with a data source whose every statement goes to that one connection: to prepare a
- * service's hot statements on each connection it will use, not on whichever the pool hands out.
- * The connections stay in the pool afterwards; one whose `use` failed other than by Postgres
- * refusing a statement is dropped.
+ * its size) at once, each with a data source whose every statement goes to that one
+ * connection: to prepare a service's hot statements on each connection it will use, not on
+ * whichever the pool hands out. The connections stay in the pool afterwards; one whose `use`
+ * failed other than by Postgres refusing a statement is dropped. When a connection cannot be
+ * opened (Postgres at its connection limit), those that were go back to the pool unused.
  */
 export async function onEachConnection(
   db: DataSource,
@@ -42,7 +43,13 @@ export async function onEachConnection(
 ): Promise<void> {
   const pool = poolOf(db);
   const n = Math.max(0, Math.min(connections, pool.options.max ?? 10));
-  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  const connecting = await Promise.allSettled(Array.from({ length: n }, () => pool.connect()));
+  const clients = connecting.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+  const refused = connecting.find((c) => c.status === 'rejected');
+  if (refused) {
+    for (const client of clients) client.release();
+    throw refused.reason;
+  }
   const failures = await Promise.all(
     clients.map(async (client) => {
       const pinned = { driver: { master: { connect: async () => pinnedClient(client) } } };

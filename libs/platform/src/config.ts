@@ -28,9 +28,14 @@ export const BaseEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
 });
 
-/** Every service's Postgres pool: its size and the longest a statement may run. */
+/**
+ * Every service's Postgres pool: its size, the connections it keeps open however long idle (at
+ * most its size; by default the intervention's whole pool, which its warm-up prepares, and none
+ * of the others') and the longest a statement may run.
+ */
 export const DatabaseEnv = z.object({
   DB_POOL_SIZE: z.coerce.number().int().positive().optional(),
+  DB_POOL_KEEP_OPEN: z.coerce.number().int().nonnegative().optional(),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(30_000),
 });
 

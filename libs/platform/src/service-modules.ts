@@ -15,8 +15,9 @@ export interface ServiceModulesOptions {
   /** The service's default pool size; DB_POOL_SIZE overrides it. */
   poolSize?: number;
   /**
-   * Keep the whole pool open, idle or not: for a service that warms every connection (see
-   * `onEachConnection`), whose warmth the pool's closing of idle ones would throw away.
+   * Keep the whole pool open, idle or not, unless DB_POOL_KEEP_OPEN says how many: for a service
+   * that warms the connections kept (see `onEachConnection`), whose warmth the pool's closing of
+   * idle ones would throw away.
    */
   keepPoolOpen?: boolean;
   /** GET /health over Postgres (and Kafka); false when the service registers its own checks. */
@@ -42,7 +43,7 @@ export function serviceModules(o: ServiceModulesOptions): Array<DynamicModule | 
       o.databaseUrl,
       poolSize,
       pool.DB_STATEMENT_TIMEOUT_MS,
-      o.keepPoolOpen ? poolSize : 0,
+      pool.DB_POOL_KEEP_OPEN ?? (o.keepPoolOpen ? poolSize : 0),
     ),
     ...(kafka ? [KafkaModule.forRoot(kafka.brokers, kafka.clientId)] : []),
     ...(o.standardHealth === false ? [] : [health]),

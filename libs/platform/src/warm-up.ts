@@ -17,7 +17,8 @@ export interface WarmUpOptions {
 
 /**
  * Connections opened ahead of traffic: a few, not the whole pool, which every instance of every
- * service opening at once would take Postgres past its connection limit.
+ * service opening at once would take Postgres past its connection limit (a service that keeps
+ * more open, DB_POOL_KEEP_OPEN, warms those itself).
  */
 const WARM_CONNECTIONS = 4;
 
@@ -27,9 +28,10 @@ const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }
 /**
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
  * after): a few connections of its Postgres pool open, KafkaJS' request modules loaded and its
- * producer's topic metadata fetched, its own code run. Cold, the first requests came concurrently, each opening a connection or
- * waiting on metadata, and were acknowledged slowest. A step that fails or hangs (a dependency
- * down) is logged and skipped: the service works without it, only colder.
+ * producer's topic metadata fetched, its own code run. Cold, the first requests came
+ * concurrently, each opening a connection or waiting on metadata, and were acknowledged slowest.
+ * A step that fails or hangs (a dependency down) is logged and skipped: the service works
+ * without it, only colder.
  */
 export async function warmUp(
   app: INestApplicationContext,

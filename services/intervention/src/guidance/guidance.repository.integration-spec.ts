@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { GuidanceV1 } from '@wink/contracts';
-import { issueApiKey, onEachConnection, queryRows } from '@wink/persistence';
-import { openMigratedDatabase } from '@wink/persistence/testing/test-database.js';
+import { createDataSource, issueApiKey, onEachConnection, queryRows } from '@wink/persistence';
+import {
+  openMigratedDatabase,
+  TEST_DATABASE_URL,
+} from '@wink/persistence/testing/test-database.js';
 import { GuidanceRepository } from './guidance.repository.js';
 
 const LEASE_MS = 10_000;
@@ -173,23 +176,50 @@ describe('GuidanceRepository.warm on the real Postgres', () => {
       )
     )[0] as { guidance: number; deliveries: number };
 
-  it('prepares the path to a claim on every connection, the events join on its generic plan, changing nothing', async () => {
-    const before = await rowCounts();
-    await repo.warm();
-    assert.deepEqual(await rowCounts(), before);
-    const backends = new Set<number>();
-    await onEachConnection(db, async (pinned) => {
-      const rows = await queryRows<{ pid: number; name: string; generic_plans: string }>(
+  /** The backends of `pool`, each with its prepared statements and their generic plans so far. */
+  const preparedOn = async (pool: DataSource) => {
+    const backends = new Map<number, Map<string, number>>();
+    await onEachConnection(pool, async (pinned) => {
+      const rows = await queryRows<{ pid: number; name: string | null; generic_plans: string }>(
         pinned,
-        `SELECT pg_backend_pid() AS pid, name, generic_plans FROM pg_prepared_statements`,
+        `SELECT pg_backend_pid() AS pid, p.name, p.generic_plans
+           FROM (SELECT 1) one LEFT JOIN pg_prepared_statements p ON true`,
       );
-      backends.add(rows[0].pid);
-      const generic = new Map(rows.map((r) => [r.name, Number(r.generic_plans)]));
-      for (const name of ['wink_claim_guidance', 'wink_mark_published'])
-        assert.ok(generic.has(name), `${name} prepared`);
-      for (const name of ['wink_policy_inputs', 'wink_store_decisions'])
-        assert.ok(generic.get(name)! > 0, `${name} on its generic plan`);
+      backends.set(
+        rows[0].pid,
+        new Map(rows.filter((r) => r.name).map((r) => [r.name!, Number(r.generic_plans)])),
+      );
     });
-    assert.equal(backends.size, 2, 'every connection of the pool of 2');
+    return backends;
+  };
+
+  it('prepares the path to a claim on every connection the pool keeps open, the events join on its generic plan, changing nothing', async () => {
+    const kept = await createDataSource(TEST_DATABASE_URL, 2, 0, 2).initialize();
+    try {
+      const before = await rowCounts();
+      await new GuidanceRepository(kept).warm();
+      assert.deepEqual(await rowCounts(), before);
+      const backends = await preparedOn(kept);
+      assert.equal(backends.size, 2, 'every connection of the pool of 2');
+      for (const generic of backends.values()) {
+        for (const name of ['wink_claim_guidance', 'wink_mark_published'])
+          assert.ok(generic.has(name), `${name} prepared`);
+        for (const name of ['wink_policy_inputs', 'wink_store_decisions'])
+          assert.ok(generic.get(name)! > 0, `${name} on its generic plan`);
+      }
+    } finally {
+      await kept.destroy();
+    }
+  });
+
+  it('warms no connection of a pool that keeps none open', async () => {
+    const unkept = await createDataSource(TEST_DATABASE_URL, 2).initialize();
+    try {
+      await new GuidanceRepository(unkept).warm();
+      for (const generic of (await preparedOn(unkept)).values())
+        assert.equal(generic.size, 0, 'nothing prepared');
+    } finally {
+      await unkept.destroy();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { DeliveredGuidance, GuidanceV1, Severity } from '@wink/contracts';
 
 export type { DeliveredGuidance };
-import { onEachConnection, preparedQuery, queryRows, seqOf } from '@wink/persistence';
+import { onEachConnection, poolOf, preparedQuery, queryRows, seqOf } from '@wink/persistence';
 import type { PolicyState } from '../policy/policy.js';
 
 /** A verdict's policy state as stored, and the guidance already stored for it, if any. */
@@ -354,32 +354,38 @@ export class GuidanceRepository {
   }
 
   /**
-   * Opens the pool to its size and runs the statements between a verdict and its guidance's
-   * claim on every connection, `WARM_RUNS` times each, with inputs that match nothing.
+   * Opens the connections the pool keeps open (DB_POOL_KEEP_OPEN, by default all of them) and
+   * runs the statements between a verdict and its guidance's claim on each, `WARM_RUNS` times,
+   * with inputs that match nothing.
    * Cold, the first burst of guidance found every connection planning the partitioned events
    * join afresh and loading its partitions into a new backend's caches (~30 ms on a first run,
    * ~3 ms on each of the next four), and the pool opening more connections meanwhile.
    */
   async warm(): Promise<void> {
     const session = { tenantId: NO_TENANT, sessionId: 'wink-warm-up' };
-    await onEachConnection(this.db, async (pinned) => {
-      const repo = new GuidanceRepository(pinned);
-      for (let run = 0; run < WARM_RUNS; run++) {
-        await repo.policyInputs([
-          {
-            ...session,
-            interventionId: NO_TENANT,
-            subtype: 'repetitive_loop',
-            signature: 'wink-warm-up',
-            atSeq: 0,
-            staleSteps: 1,
-          },
-        ]);
-        await repo.storeDecisions([], [NO_TENANT], [], 0);
-        await repo.claimFor([{ ...session, channel: 'poll' }]);
-        await repo.markPublished([NO_TENANT]);
-      }
-    });
+    const keptOpen = poolOf(this.db).options.min ?? 0;
+    await onEachConnection(
+      this.db,
+      async (pinned) => {
+        const repo = new GuidanceRepository(pinned);
+        for (let run = 0; run < WARM_RUNS; run++) {
+          await repo.policyInputs([
+            {
+              ...session,
+              interventionId: NO_TENANT,
+              subtype: 'repetitive_loop',
+              signature: 'wink-warm-up',
+              atSeq: 0,
+              staleSteps: 1,
+            },
+          ]);
+          await repo.storeDecisions([], [NO_TENANT], [], 0);
+          await repo.claimFor([{ ...session, channel: 'poll' }]);
+          await repo.markPublished([NO_TENANT]);
+        }
+      },
+      keptOpen,
+    );
   }
 
   /** Records the host's acknowledgement; null when the tenant has no such guidance. */
