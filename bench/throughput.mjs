@@ -12,10 +12,7 @@ import http from 'node:http';
 import { processStat } from './lib/proc-cpu.mjs';
 
 /** User + system CPU seconds the process used so far, from the kernel's accounting. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const cpuSeconds = (pid) => processStat(pid).cpuSeconds;
 
 const { values } = parseArgs({
   options: {

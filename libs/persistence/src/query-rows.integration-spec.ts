@@ -9,29 +9,33 @@ import { openMigratedDatabase, TEST_DATABASE_URL } from './testing/test-database
 const backend = async (db: DataSource) =>
   (await queryRows<{ pid: number }>(db, 'SELECT pg_backend_pid() AS pid'))[0].pid;
 
-describe('queryRows and preparedQuery on the real Postgres', () => {
+/** A pool of `size` on the migrated test database, open for the suite that calls this. */
+function suitePool(size: number): () => DataSource {
   let db: DataSource;
-
   before(async () => {
     await (await openMigratedDatabase()).destroy();
-    db = await createDataSource(TEST_DATABASE_URL, 1).initialize();
+    db = await createDataSource(TEST_DATABASE_URL, size).initialize();
   });
-
   after(async () => {
     await db?.destroy();
   });
+  return () => db;
+}
+
+describe('queryRows and preparedQuery on the real Postgres', () => {
+  const db = suitePool(1);
 
   it('keeps a connection whose statement Postgres refused, with its prepared statements', async () => {
-    const pid = await backend(db);
-    await preparedQuery(db, 'wink_test_query_rows_one', 'SELECT $1::int + 1 AS n', [1]);
-    await assert.rejects(queryRows(db, 'SELECT 1 / 0'), { code: '22012' });
+    const pid = await backend(db());
+    await preparedQuery(db(), 'wink_test_query_rows_one', 'SELECT $1::int + 1 AS n', [1]);
+    await assert.rejects(queryRows(db(), 'SELECT 1 / 0'), { code: '22012' });
     await assert.rejects(
-      preparedQuery(db, 'wink_test_query_rows_bad', 'SELECT $1::int AS n', ['x']),
+      preparedQuery(db(), 'wink_test_query_rows_bad', 'SELECT $1::int AS n', ['x']),
       { code: '22P02' },
     );
-    assert.equal(await backend(db), pid, 'the same backend after both errors');
+    assert.equal(await backend(db()), pid, 'the same backend after both errors');
     const [{ prepared }] = await queryRows<{ prepared: number }>(
-      db,
+      db(),
       `SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE name = 'wink_test_query_rows_one'`,
     );
     assert.equal(prepared, 1);
@@ -49,20 +53,11 @@ describe('queryRows and preparedQuery on the real Postgres', () => {
 });
 
 describe('onEachConnection on the real Postgres', () => {
-  let db: DataSource;
-
-  before(async () => {
-    await (await openMigratedDatabase()).destroy();
-    db = await createDataSource(TEST_DATABASE_URL, 3).initialize();
-  });
-
-  after(async () => {
-    await db?.destroy();
-  });
+  const db = suitePool(3);
 
   it('runs on each of the pool connections at once, each statement of a run on its own one', async () => {
     const runs: number[][] = [];
-    await onEachConnection(db, async (pinned) => {
+    await onEachConnection(db(), async (pinned) => {
       const pids = [await backend(pinned)];
       await preparedQuery(pinned, 'wink_test_each_connection', 'SELECT $1::int AS n', [1]);
       pids.push(await backend(pinned));
@@ -71,8 +66,8 @@ describe('onEachConnection on the real Postgres', () => {
     assert.equal(runs.length, 3);
     for (const [a, b] of runs) assert.equal(a, b, 'one backend for all of a run');
     assert.equal(new Set(runs.map(([pid]) => pid)).size, 3, 'a backend for each run');
-    assert.equal(poolOf(db).idleCount, 3, 'back in the pool');
-    await onEachConnection(db, async (pinned) => {
+    assert.equal(poolOf(db()).idleCount, 3, 'back in the pool');
+    await onEachConnection(db(), async (pinned) => {
       const [{ prepared }] = await queryRows<{ prepared: number }>(
         pinned,
         `SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE name = 'wink_test_each_connection'`,
@@ -83,13 +78,13 @@ describe('onEachConnection on the real Postgres', () => {
 
   it('rejects with the first failure, keeping a connection Postgres refused a statement on', async () => {
     const before = new Set<number>();
-    await onEachConnection(db, async (pinned) => void before.add(await backend(pinned)));
+    await onEachConnection(db(), async (pinned) => void before.add(await backend(pinned)));
     await assert.rejects(
-      onEachConnection(db, (pinned) => queryRows(pinned, 'SELECT 1 / 0')),
+      onEachConnection(db(), (pinned) => queryRows(pinned, 'SELECT 1 / 0')),
       { code: '22012' },
     );
     const after = new Set<number>();
-    await onEachConnection(db, async (pinned) => void after.add(await backend(pinned)));
+    await onEachConnection(db(), async (pinned) => void after.add(await backend(pinned)));
     assert.deepEqual(after, before);
   });
 });

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Topic } from '@wink/contracts';
 import { loadProtocolModules, TypedProducer } from '@wink/kafka';
+import { onEachConnection, queryRows } from '@wink/persistence';
 import { DataSource } from 'typeorm';
 import type { JsonLogger } from './json-logger.js';
 
@@ -22,9 +23,6 @@ export interface WarmUpOptions {
  */
 const WARM_CONNECTIONS = 4;
 
-/** The Postgres pool's size, as `createDataSource` set it. */
-const poolSize = (db: DataSource) => (db.options as { extra?: { max?: number } }).extra?.max ?? 10;
-
 /**
  * Makes a service warm before it takes traffic (its consumer joins and its port answers only
  * after): a few connections of its Postgres pool open, KafkaJS' request modules loaded and its
@@ -43,11 +41,12 @@ export async function warmUp(
   const steps: Array<[string, () => unknown]> = [
     [
       'postgres',
-      () => {
-        const db = app.get(DataSource, { strict: false });
-        const connections = Math.min(poolSize(db), WARM_CONNECTIONS);
-        return Promise.all(Array.from({ length: connections }, () => db.query('SELECT 1')));
-      },
+      () =>
+        onEachConnection(
+          app.get(DataSource, { strict: false }),
+          (pinned) => queryRows(pinned, 'SELECT 1'),
+          WARM_CONNECTIONS,
+        ),
     ],
   ];
   if (options.produces?.length || options.consumes)

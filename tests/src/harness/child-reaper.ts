@@ -11,7 +11,7 @@ const live = new Set<ChildProcess>();
  * it, so one a test froze with SIGSTOP receives it too.
  */
 export function reapOnExit(child: ChildProcess): void {
-  if (live.size === 0 && !installed) install();
+  if (!installed) install();
   live.add(child);
   child.once('exit', () => live.delete(child));
 }
