@@ -4,7 +4,9 @@
 // clean ones) sent through the public HTTP API by a separate process. With --compare REF, the
 // same load against REF built in a temporary tree, in the same run.
 //   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 600] [--repeat 1]
-//     [--compare main]
+//     [--compare main] [--cpu-prof DIR]
+// With --cpu-prof, each service's V8 profile of each measured window (start-up, warm-up and idle
+// left out): DIR/<tree>-<run>/<service>.cpuprofile.
 // Uses KAFKA_BROKERS (started with infra/kafka/kafka.sh if nothing answers there), DATABASE_URL
 // (measures in <its database>_profile, and _profile_<ref> for the other ref), and runs the
 // services on TEST_PORT_BASE … +4 (else INGEST_PORT … +4, else 3200 …), so it never meets a
@@ -15,6 +17,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { summariseProfile } from './lib/cpu-profile-summary.mjs';
 
 const { reapOnExit } = await import('../tests/dist/harness/child-reaper.js');
 
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '600' },
     repeat: { type: 'string', default: '1' },
     compare: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -119,8 +123,13 @@ function buildRef(ref) {
   return { dir, commit };
 }
 
+let measurements = 0;
 function measureOnce(label, root, dbSuffix) {
   say(`measuring ${label}: ${values.sessions} sessions at up to ${values.rate} events/s`);
+  const profileDir =
+    values['cpu-prof'] &&
+    join(values['cpu-prof'], `${label.replace(/\W+/g, '_')}-${++measurements}`);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = spawn(
     process.execPath,
     [
@@ -137,6 +146,7 @@ function measureOnce(label, root, dbSuffix) {
         KAFKA_BROKERS: brokers,
         TEST_DATABASE_URL: databaseFor(dbSuffix),
         TEST_PORT_BASE: portBase,
+        ...(profileDir ? { PROFILE_CPU_DIR: profileDir } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -147,7 +157,7 @@ function measureOnce(label, root, dbSuffix) {
   return new Promise((resolve, reject) =>
     child.on('exit', (code) =>
       code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)))
+        ? resolve({ ...JSON.parse(out.trim().split('\n').at(-1)), profileDir })
         : reject(new Error(`measuring ${label} failed (exit ${code})`)),
     ),
   );
@@ -199,6 +209,23 @@ function printTable(results) {
           `${c.looping}, guided ${c.looping_guided}; clean sessions guided ${c.clean_guided}; window ${r.windowSeconds.toFixed(1)} s`,
       );
     }
+}
+
+/** Each service's sampled busy time by package, in each tree's first run. */
+function printProfiles(results) {
+  for (const [label, runs] of Object.entries(results)) {
+    console.log(`\nV8 profiles of ${label}'s first measured window (${runs[0].profileDir}):`);
+    for (const service of ROWS.slice(0, 5)) {
+      const { busyMs, shares } = summariseProfile(
+        join(runs[0].profileDir, `${service}.cpuprofile`),
+      );
+      const top = shares
+        .slice(0, 8)
+        .map(([name, share]) => `${name} ${(share * 100).toFixed(1)}%`)
+        .join(', ');
+      console.log(`  ${service.padEnd(13)} ${busyMs.toFixed(0).padStart(6)} ms busy: ${top}`);
+    }
+  }
 }
 
 /** One measurement; tried again once if the pipeline failed (a start-up timeout on a busy machine). */
@@ -257,6 +284,7 @@ try {
     }
   }
   printTable(results);
+  if (values['cpu-prof']) printProfiles(results);
 } finally {
   if (ref) rmSync(ref.dir, { recursive: true, force: true });
   if (startedKafka)

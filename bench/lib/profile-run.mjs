@@ -1,6 +1,7 @@
 // One bench:profile measurement of the Wink tree at ROOT (this checkout, or another ref's build):
 // that tree's own test harness starts its services on TEST_DATABASE_URL and KAFKA_BROKERS; the
-// mixed load runs in a separate process; CPU comes from /proc. Prints one JSON line.
+// mixed load runs in a separate process; CPU comes from /proc. Prints one JSON line. With
+// PROFILE_CPU_DIR set, each service also writes its V8 profile of the measured window there.
 //   node bench/lib/profile-run.mjs ROOT RATE SESSIONS IDLE_SECONDS WARMUP_SESSIONS
 import { pathToFileURL } from 'node:url';
 import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
@@ -30,7 +31,23 @@ const runLoad = (url, apiKey, run, count) =>
 
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
-const pipeline = new Pipeline(BENCH_PIPELINE_ENV);
+const profileDir = process.env.PROFILE_CPU_DIR;
+const SERVICES = ['ingest', 'classifier', 'intervention', 'recorder', 'api'];
+const profiled = (service) => ({
+  NODE_OPTIONS: `--require ${new URL('cpu-profile.cjs', import.meta.url).pathname}`,
+  CPU_PROFILE_DIR: profileDir,
+  CPU_PROFILE_NAME: service,
+  CPU_PROFILE_ON_SIGNAL: '1',
+});
+const pipeline = new Pipeline(
+  BENCH_PIPELINE_ENV,
+  undefined,
+  profileDir ? Object.fromEntries(SERVICES.map((s) => [s, profiled(s)])) : {},
+);
+/** Starts, then stops and writes, the services' V8 profiles (see cpu-profile.cjs). */
+const toggleProfiles = () => {
+  if (profileDir) for (const s of SERVICES) process.kill(pipeline.services[s].pid, 'SIGWINCH');
+};
 try {
   await pipeline.start();
   await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);
@@ -61,6 +78,7 @@ try {
   const idle = idleMeter.stop();
 
   const meter = new CpuMeter(groups);
+  toggleProfiles();
   meter.start();
   const load = await runLoad(
     pipeline.services.ingest.url,
@@ -71,6 +89,7 @@ try {
   await drained();
   await sleep(1500); // the recorder's next rollup of what just arrived
   const busy = meter.stop();
+  toggleProfiles();
 
   const [counts] = await db.query(
     `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = $1) AS stored,
