@@ -5,6 +5,7 @@ import { withOverrides } from '@wink/detectors';
 import type { ConsumedMessage, TypedProducer } from '@wink/kafka';
 import type { ClassifierConfig } from '../config.js';
 import { ClassifierService } from './classifier.service.js';
+import { windowsRebuilt } from './classifier.metrics.js';
 import type { JudgeScheduler } from './judge-scheduler.js';
 import type { RecorderProgress } from './recorder-progress.js';
 import type { TenantRules } from './tenant-rules.js';
@@ -141,6 +142,12 @@ const twoSessions = () =>
     ...loopingBatch('twice', 0, { runs: 2, firstOffset: 13 }),
   ]);
 
+/** The counter's value for one label set (metrics are the process's: tests compare deltas). */
+const countOf = async (metric: typeof windowsRebuilt, labels: Record<string, string>) =>
+  (await metric.get()).values.find((v) =>
+    Object.entries(labels).every(([name, value]) => v.labels[name] === value),
+  )?.value ?? 0;
+
 describe('ClassifierService', () => {
   it('feeds its windows once from a batch handed again after its produce failed, producing the same verdicts', async () => {
     const reference: { value: Buffer }[][] = [];
@@ -168,6 +175,7 @@ describe('ClassifierService', () => {
       },
     } as unknown as WindowHistory;
     const { service } = classifier(async () => undefined, history);
+    const rebuiltBefore = await countOf(windowsRebuilt, { outcome: 'whole' });
     const session = loopingBatch('a', 0, { runs: 6, firstOffset: 100 });
     await service.classify(asBatch(session.slice(0, 5)));
     // Offset 109 was read and set aside before the handler (a broken envelope): no takeover.
@@ -178,6 +186,23 @@ describe('ClassifierService', () => {
     assert.deepEqual(asked, [], 'a batch following on from the last uses the windows held');
     await service.classify(asBatch(session.slice(12)));
     assert.deepEqual(asked, [[{ sessionId: 'a', beforeSeq: 12 }]]);
+    assert.equal(await countOf(windowsRebuilt, { outcome: 'whole' }), rebuiltBefore + 1);
+  });
+
+  it('counts the windows it could not rebuild when Postgres fails, and classifies on', async () => {
+    const history = {
+      recent: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    } as unknown as WindowHistory;
+    const { service } = classifier(async () => undefined, history);
+    const failedBefore = await countOf(windowsRebuilt, { outcome: 'failed' });
+    const batch = asBatch([
+      ...loopingBatch('b', 0, { firstOffset: 200 }).slice(3),
+      ...loopingBatch('c', 0, { firstOffset: 220 }).slice(5),
+    ]);
+    assert.deepEqual(await service.classify(batch), [], 'nothing set aside');
+    assert.equal(await countOf(windowsRebuilt, { outcome: 'failed' }), failedBefore + 2);
   });
 
   it('gives again the events it failed on when a batch is handed again, for them to be set aside', async () => {

@@ -11,6 +11,7 @@ import { TenantRules } from './tenant-rules.js';
 import { toVerdict } from './verdict.js';
 import { WindowHistory } from './window-history.js';
 import { RecorderProgress } from './recorder-progress.js';
+import { windowsEvicted, windowsHeld, windowsRebuilt } from './classifier.metrics.js';
 
 /** Events read back to rebuild a window: enough for the action window and the runs detectors count. */
 const HISTORY_EVENTS = 64;
@@ -62,6 +63,7 @@ export class ClassifierService {
       config.CLASSIFIER_WINDOW,
       config.CLASSIFIER_MAX_SESSIONS_PER_TENANT,
       tenantOfKey,
+      (reason) => windowsEvicted.inc({ reason }),
     );
     this.verdicts = mergedWrites((verdicts) => producer.sendRaw(TOPICS.verdicts, verdicts));
   }
@@ -95,6 +97,7 @@ export class ClassifierService {
       return await this.classifyInOrder(messages, keys, feed, rebuilt);
     } finally {
       this.windows.unpin(sessions);
+      windowsHeld.set(this.windows.size);
     }
   }
 
@@ -205,8 +208,10 @@ export class ClassifierService {
           const events = history.get(sessionId) ?? [];
           for (const event of events) window.push(event);
           window.partial = !recorded || events.length >= HISTORY_EVENTS;
+          windowsRebuilt.inc({ outcome: window.partial ? 'partial' : 'whole' });
         }
       } catch (error) {
+        windowsRebuilt.inc({ outcome: 'failed' }, requests.length);
         // Without history the detectors still see every new step; only patterns spanning the
         // restart can be missed, which is better than stalling the partition on Postgres.
         this.log.warn({

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SessionWindows } from './session-windows.js';
+import { SessionWindows, type EvictionReason } from './session-windows.js';
 
 const tenantOf = (key: string) => key.split('/')[0];
 
@@ -63,5 +63,22 @@ describe('SessionWindows', () => {
     windows.unpin(['t/a']);
     windows.create('t/c', 0);
     assert.equal(windows.get('t/a'), undefined);
+  });
+
+  it('reports why each window went, and not a window replaced by its own session', () => {
+    const reasons: EvictionReason[] = [];
+    const windows = new SessionWindows(3, 8, 2, tenantOf, (reason) => reasons.push(reason));
+    windows.create('t/a', 0);
+    windows.create('t/a', 0);
+    assert.deepEqual(reasons, [], 'recreating a session evicts nothing');
+    windows.create('t/b', 0);
+    windows.create('t/c', 0);
+    assert.deepEqual(reasons, ['tenant'], "t/a made room within its tenant's share");
+    windows.create('u/a', 1);
+    windows.create('v/a', 1);
+    assert.deepEqual(reasons, ['tenant', 'capacity'], "t/b made room within the worker's bound");
+    windows.evictPartition(1);
+    assert.deepEqual(reasons, ['tenant', 'capacity', 'partition', 'partition']);
+    assert.equal(windows.size, 1);
   });
 });

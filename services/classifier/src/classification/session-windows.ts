@@ -1,6 +1,12 @@
 import { SessionWindow } from '@wink/detectors';
 import { UseOrder, type Place } from './use-order.js';
 
+/**
+ * Why a window was dropped: the worker's bound (`capacity`), its tenant's share (`tenant`), or its
+ * partition having been held by another worker meanwhile (`partition`).
+ */
+export type EvictionReason = 'capacity' | 'tenant' | 'partition';
+
 interface Held {
   window: SessionWindow;
   /** The events partition the session is read from. */
@@ -34,6 +40,7 @@ export class SessionWindows {
     private readonly windowCapacity: number,
     private readonly maxPerTenant: number,
     private readonly tenantOf: (key: string) => string,
+    private readonly onEvicted: (reason: EvictionReason) => void = () => undefined,
   ) {}
 
   get size(): number {
@@ -81,7 +88,7 @@ export class SessionWindows {
     const tenantId = this.tenantOf(key);
     this.evict(key);
     const own = this.byTenant.get(tenantId) ?? new UseOrder<string>();
-    this.trim(own, this.maxPerTenant - 1);
+    this.trim(own, this.maxPerTenant - 1, 'tenant');
     // After the trim, which forgets the tenant if it evicted every key it held.
     this.byTenant.set(tenantId, own);
     this.held.set(key, {
@@ -91,7 +98,7 @@ export class SessionWindows {
       inOwn: own.append(key),
       inAll: this.all.append(key),
     });
-    this.trim(this.all, this.maxSessions);
+    this.trim(this.all, this.maxSessions, 'capacity');
     return window;
   }
 
@@ -99,23 +106,25 @@ export class SessionWindows {
   evictPartition(partition: number): void {
     const victims: string[] = [];
     for (const [key, held] of this.held) if (held.partition === partition) victims.push(key);
-    for (const key of victims) this.evict(key);
+    for (const key of victims) this.evict(key, 'partition');
   }
 
   /** Evicts the least recently used unpinned keys of `order` until it holds at most `max`. */
-  private trim(order: UseOrder<string>, max: number): void {
+  private trim(order: UseOrder<string>, max: number, reason: EvictionReason): void {
     if (order.size <= max) return;
     const victims: string[] = [];
     for (const key of order.values()) {
       if (order.size - victims.length <= max) break;
       if (!this.pinned.has(key)) victims.push(key);
     }
-    for (const key of victims) this.evict(key);
+    for (const key of victims) this.evict(key, reason);
   }
 
-  private evict(key: string): void {
+  /** Drops the key's window; `reason` is reported unless the key is being replaced. */
+  private evict(key: string, reason?: EvictionReason): void {
     const held = this.held.get(key);
     if (!held) return;
+    if (reason) this.onEvicted(reason);
     this.held.delete(key);
     this.all.remove(held.inAll);
     held.own.remove(held.inOwn);
