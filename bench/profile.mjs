@@ -6,7 +6,8 @@
 //   npm run bench:profile -- [--rate 1000] [--sessions 1200] [--idle 5] [--warmup 600] [--repeat 1]
 //     [--compare main] [--cpu-prof DIR]
 // With --cpu-prof, each service's V8 profile of each measured window (start-up, warm-up and idle
-// left out): DIR/<tree>-<run>/<service>.cpuprofile.
+// left out): DIR/<tree>-<n>/<service>.cpuprofile, n counting every measurement (warm-up and
+// retries too).
 // Uses KAFKA_BROKERS (started with infra/kafka/kafka.sh if nothing answers there), DATABASE_URL
 // (measures in <its database>_profile, and _profile_<ref> for the other ref), and runs the
 // services on TEST_PORT_BASE … +4 (else INGEST_PORT … +4, else 3200 …), so it never meets a
@@ -213,16 +214,21 @@ function printTable(results) {
 
 /** Each service's sampled busy time by package, in each tree's first run. */
 function printProfiles(results) {
+  console.log(
+    "\nThe figures above include the profiler's own sampling (every 0.5 ms in each service).",
+  );
   for (const [label, runs] of Object.entries(results)) {
-    console.log(`\nV8 profiles of ${label}'s first measured window (${runs[0].profileDir}):`);
-    for (const service of ROWS.slice(0, 5)) {
-      const { busyMs, shares } = summariseProfile(
-        join(runs[0].profileDir, `${service}.cpuprofile`),
-      );
+    const dir = runs[0].profileDir;
+    console.log(`\nV8 profiles of ${label}'s first measured window (${dir}):`);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.length === 0) console.log('  none written (a tree whose services ignore it?)');
+    for (const file of files.sort()) {
+      const { busyMs, shares } = summariseProfile(join(dir, file));
       const top = shares
         .slice(0, 8)
         .map(([name, share]) => `${name} ${(share * 100).toFixed(1)}%`)
         .join(', ');
+      const service = file.replace('.cpuprofile', '');
       console.log(`  ${service.padEnd(13)} ${busyMs.toFixed(0).padStart(6)} ms busy: ${top}`);
     }
   }

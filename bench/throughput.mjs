@@ -2,7 +2,7 @@
 // real broker and Postgres with every service running on this machine.
 //   npm run bench:throughput -- [--seconds 10] [--batch 500] [--concurrency 8] [--rows 100000]
 //     [--ingest-only] (only ingest running, no recorder part)
-//     [--cpu-prof DIR] (V8 profiles of ingest and the recorder, DIR/<pid>.cpuprofile)
+//     [--cpu-prof DIR] (V8 profiles of ingest and the recorder, DIR/<service>.cpuprofile)
 //     [--client http|fetch] (the load generator's client: node:http with keep-alive, or fetch,
 //     which spent ~2.5× the CPU per event in this process, on the same two cores as ingest)
 import { parseArgs } from 'node:util';

@@ -3,8 +3,10 @@
 // mixed load runs in a separate process; CPU comes from /proc. Prints one JSON line. With
 // PROFILE_CPU_DIR set, each service also writes its V8 profile of the measured window there.
 //   node bench/lib/profile-run.mjs ROOT RATE SESSIONS IDLE_SECONDS WARMUP_SESSIONS
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
+import { CpuMeter, SERVICES, childPids, listProcesses, pipelineGroups } from './proc-cpu.mjs';
 import { runJsonChild } from './json-child.mjs';
 import { BENCH_PIPELINE_ENV } from './bench-pipeline-env.mjs';
 
@@ -32,21 +34,28 @@ const runLoad = (url, apiKey, run, count) =>
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
 const profileDir = process.env.PROFILE_CPU_DIR;
-const SERVICES = ['ingest', 'classifier', 'intervention', 'recorder', 'api'];
-const profiled = (service) => ({
-  NODE_OPTIONS: `--require ${new URL('cpu-profile.cjs', import.meta.url).pathname}`,
+// In the environment every service gets (a ref's harness may take no per-service one).
+const profiled = profileDir && {
+  NODE_OPTIONS: [
+    process.env.NODE_OPTIONS,
+    `--require ${new URL('cpu-profile.cjs', import.meta.url).pathname}`,
+  ]
+    .filter(Boolean)
+    .join(' '),
   CPU_PROFILE_DIR: profileDir,
-  CPU_PROFILE_NAME: service,
   CPU_PROFILE_ON_SIGNAL: '1',
-});
-const pipeline = new Pipeline(
-  BENCH_PIPELINE_ENV,
-  undefined,
-  profileDir ? Object.fromEntries(SERVICES.map((s) => [s, profiled(s)])) : {},
-);
-/** Starts, then stops and writes, the services' V8 profiles (see cpu-profile.cjs). */
-const toggleProfiles = () => {
-  if (profileDir) for (const s of SERVICES) process.kill(pipeline.services[s].pid, 'SIGWINCH');
+};
+const pipeline = new Pipeline({ ...BENCH_PIPELINE_ENV, ...profiled });
+/** Starts (`true`) or stops and writes (`false`) the services' V8 profiles (see cpu-profile.cjs). */
+const sampleProfiles = (on) => {
+  if (!profileDir) return;
+  const flag = join(profileDir, '.sampling');
+  if (on) writeFileSync(flag, '');
+  else rmSync(flag, { force: true });
+  const processes = listProcesses();
+  for (const name of SERVICES)
+    for (const pid of childPids(`services/${name}/dist/main.js`, processes))
+      process.kill(pid, 'SIGWINCH');
 };
 try {
   await pipeline.start();
@@ -78,7 +87,7 @@ try {
   const idle = idleMeter.stop();
 
   const meter = new CpuMeter(groups);
-  toggleProfiles();
+  sampleProfiles(true);
   meter.start();
   const load = await runLoad(
     pipeline.services.ingest.url,
@@ -89,7 +98,7 @@ try {
   await drained();
   await sleep(1500); // the recorder's next rollup of what just arrived
   const busy = meter.stop();
-  toggleProfiles();
+  sampleProfiles(false);
 
   const [counts] = await db.query(
     `SELECT (SELECT count(*)::int FROM events WHERE tenant_id = $1) AS stored,

@@ -5,7 +5,7 @@ import { withOverrides } from '@wink/detectors';
 import type { ConsumedMessage, TypedProducer } from '@wink/kafka';
 import type { ClassifierConfig } from '../config.js';
 import { ClassifierService } from './classifier.service.js';
-import { windowsRebuilt } from './classifier.metrics.js';
+import { windowsEvicted, windowsRebuilt } from './classifier.metrics.js';
 import type { JudgeScheduler } from './judge-scheduler.js';
 import type { RecorderProgress } from './recorder-progress.js';
 import type { TenantRules } from './tenant-rules.js';
@@ -143,7 +143,10 @@ const twoSessions = () =>
   ]);
 
 /** The counter's value for one label set (metrics are the process's: tests compare deltas). */
-const countOf = async (metric: typeof windowsRebuilt, labels: Record<string, string>) =>
+const countOf = async (
+  metric: typeof windowsRebuilt | typeof windowsEvicted,
+  labels: Record<string, string>,
+) =>
   (await metric.get()).values.find((v) =>
     Object.entries(labels).every(([name, value]) => v.labels[name] === value),
   )?.value ?? 0;
@@ -176,6 +179,7 @@ describe('ClassifierService', () => {
     } as unknown as WindowHistory;
     const { service } = classifier(async () => undefined, history);
     const rebuiltBefore = await countOf(windowsRebuilt, { outcome: 'whole' });
+    const evictedBefore = await countOf(windowsEvicted, { reason: 'partition' });
     const session = loopingBatch('a', 0, { runs: 6, firstOffset: 100 });
     await service.classify(asBatch(session.slice(0, 5)));
     // Offset 109 was read and set aside before the handler (a broken envelope): no takeover.
@@ -186,6 +190,11 @@ describe('ClassifierService', () => {
     assert.deepEqual(asked, [], 'a batch following on from the last uses the windows held');
     await service.classify(asBatch(session.slice(12)));
     assert.deepEqual(asked, [[{ sessionId: 'a', beforeSeq: 12 }]]);
+    assert.equal(
+      await countOf(windowsEvicted, { reason: 'partition' }),
+      evictedBefore + 1,
+      "the session's window went with the partition taken over",
+    );
     assert.equal(await countOf(windowsRebuilt, { outcome: 'whole' }), rebuiltBefore + 1);
   });
 
@@ -195,7 +204,8 @@ describe('ClassifierService', () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       },
     } as unknown as WindowHistory;
-    const { service } = classifier(async () => undefined, history);
+    const sent: { value: Buffer }[][] = [];
+    const { service } = classifier(async (_topic, messages) => void sent.push(messages), history);
     const failedBefore = await countOf(windowsRebuilt, { outcome: 'failed' });
     const batch = asBatch([
       ...loopingBatch('b', 0, { firstOffset: 200 }).slice(3),
@@ -203,6 +213,7 @@ describe('ClassifierService', () => {
     ]);
     assert.deepEqual(await service.classify(batch), [], 'nothing set aside');
     assert.equal(await countOf(windowsRebuilt, { outcome: 'failed' }), failedBefore + 2);
+    assert.ok(sent.flat().length > 0, "the looping session's runs in the batch still found it");
   });
 
   it('gives again the events it failed on when a batch is handed again, for them to be set aside', async () => {

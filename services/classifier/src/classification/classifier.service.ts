@@ -201,6 +201,7 @@ export class ClassifierService {
       byTenant.set(tenantId, list);
     }
     for (const [tenantId, requests] of byTenant) {
+      let counted = 0;
       try {
         const history = await this.history.recent(tenantId, requests, HISTORY_EVENTS);
         for (const { sessionId } of requests) {
@@ -209,9 +210,10 @@ export class ClassifierService {
           for (const event of events) window.push(event);
           window.partial = !recorded || events.length >= HISTORY_EVENTS;
           windowsRebuilt.inc({ outcome: window.partial ? 'partial' : 'whole' });
+          counted++;
         }
       } catch (error) {
-        windowsRebuilt.inc({ outcome: 'failed' }, requests.length);
+        windowsRebuilt.inc({ outcome: 'failed' }, requests.length - counted);
         // Without history the detectors still see every new step; only patterns spanning the
         // restart can be missed, which is better than stalling the partition on Postgres.
         this.log.warn({
