@@ -30,6 +30,7 @@ import { BigintSeq1764710000000 } from './migrations/1764710000000-bigint-seq.js
 import { OtlpTraceSessions1764711000000 } from './migrations/1764711000000-otlp-trace-sessions.js';
 import { TenantRetention1764720000000 } from './migrations/1764720000000-tenant-retention.js';
 import { TenantRetentionTrimmed1764720001000 } from './migrations/1764720001000-tenant-retention-trimmed.js';
+import { OpenDeliveredGuidanceIndex1764730000000 } from './migrations/1764730000000-open-delivered-guidance-index.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wink';
 
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   OtlpTraceSessions1764711000000,
   TenantRetention1764720000000,
   TenantRetentionTrimmed1764720001000,
+  OpenDeliveredGuidanceIndex1764730000000,
 ];
 
 /**

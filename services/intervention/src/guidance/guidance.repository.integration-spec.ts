@@ -138,21 +138,24 @@ describe('GuidanceRepository on the real Postgres: steps a session recorded afte
     );
   });
 
-  it('resolves delivered guidance once its session recorded the outcome steps, wherever they fell', async () => {
+  it('resolves delivered guidance once its session recorded the outcome steps, wherever they fell, and no guidance never delivered', async () => {
     const sessionId = `s-${randomUUID()}`;
     await recordSession(sessionId, 6);
     const quiet = randomUUID();
     const recent = randomUUID();
+    const neverDelivered = randomUUID();
     for (const [id, deliveredSeq] of [
       [quiet, 2],
       [recent, 3],
+      [neverDelivered, null],
     ] as const)
       await db.query(
         `INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
                                signature, severity, text, cohort, at_seq, source_received_at,
                                created_at, delivered_at, delivered_seq)
          VALUES ($1, $2, $3, ARRAY[gen_random_uuid()], 'reasoning_problem', 'repetitive_loop',
-                 'Bash:npm test', 'nudge', 'text', 'treatment', 1, now(), now(), now(), $4)`,
+                 'Bash:npm test', 'nudge', 'text', 'treatment', 1, now(), now(),
+                 CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END, $4)`,
         [id, tenantId, sessionId, deliveredSeq],
       );
     await repo.resolveQuietOnes(4);
@@ -163,6 +166,7 @@ describe('GuidanceRepository on the real Postgres: steps a session recorded afte
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.intervention_id, r.outcome])), {
       [quiet]: 'resolved',
       [recent]: 'open',
+      [neverDelivered]: 'open',
     });
   });
 });
