@@ -70,6 +70,21 @@ export const MIGRATIONS = [
 ];
 
 /**
+ * A pooled connection that never throws its lost connection at the process. pg emits 'error' on a
+ * client whose connection ends while no statement is running on it, and pg-pool listens only
+ * while the client sits idle in the pool: one checked out between two statements (a transaction,
+ * or a batch's statement just answered and not yet released) when Postgres goes away had its
+ * 'error' unhandled, which killed the service. Nothing is lost by listening: the client is
+ * marked unusable, a statement on it fails, and the pool drops it when it comes back.
+ */
+class PoolClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
+/**
  * `statementTimeoutMs`: the longest any statement may run (0: no limit, for migrations and tools).
  * `keepOpen`: connections the pool keeps however long they sit idle (the rest close after 10 s).
  */
@@ -88,6 +103,7 @@ export function createDataSource(
     migrationsRun: false,
     // Every query here is short; JIT compilation would cost more than it saves (tens of ms).
     extra: {
+      Client: PoolClient,
       max: poolSize,
       min: Math.min(keepOpen, poolSize),
       options: `-c jit=off -c statement_timeout=${Math.max(0, Math.trunc(statementTimeoutMs))}`,
