@@ -19,11 +19,11 @@ function start() {
   session.post('Profiler.start');
 }
 function write() {
-  if (state !== 'sampling') return;
-  state = 'written';
   // Nest signals the process again after its shutdown hooks: with this listener left it would
   // not exit then.
   for (const signal of ['SIGTERM', 'SIGINT']) process.removeListener(signal, write);
+  if (state !== 'sampling') return;
+  state = 'written';
   session.post('Profiler.stop', (error, result) => {
     if (!error) writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(result.profile));
   });

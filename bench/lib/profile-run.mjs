@@ -130,6 +130,7 @@ try {
     }),
   );
 } finally {
+  if (profileDir) rmSync(join(profileDir, '.sampling'), { force: true });
   await pipeline.stop();
   await admin.disconnect();
   await db.destroy();
