@@ -163,8 +163,10 @@ export class GuidanceRepository {
    * A redelivered verdict's publication is leased again only while it is still pending and no
    * publisher holds its lease: one already published, set aside as dead or in flight elsewhere is
    * left alone. Resolves with how many webhook deliveries it queued and the ids of the guidance
-   * whose publication it leased, for the caller to publish. Prepared, its rows as jsonb (see
-   * `policyInputs`): after a connection's first calls it runs on its generic plan.
+   * whose publication it leased, for the caller to publish. Prepared, its rows and the recurred
+   * ids as jsonb (see `policyInputs`; an array's length is known to a custom plan only, and was
+   * enough to keep Postgres planning every call): after a connection's first calls it runs on
+   * its generic plan.
    */
   async storeDecisions(
     issued: Array<{ guidance: GuidanceV1; first: boolean }>,
@@ -179,7 +181,8 @@ export class GuidanceRepository {
       'wink_store_decisions',
       `WITH recurred AS (
          UPDATE guidance SET outcome = 'recurred', outcome_at = now()
-          WHERE intervention_id = ANY($2::uuid[]) AND outcome = 'open' RETURNING 1
+          WHERE intervention_id IN (SELECT id::uuid FROM jsonb_array_elements_text($2::jsonb) AS r(id))
+            AND outcome = 'open' RETURNING 1
        ), stored AS (
          INSERT INTO guidance (intervention_id, tenant_id, session_id, verdict_ids, category, subtype,
                                signature, severity, text, cohort, at_seq, source_received_at, created_at, first)
@@ -230,7 +233,7 @@ export class GuidanceRepository {
             first,
           })),
         ),
-        recurred,
+        JSON.stringify(recurred),
         GUIDANCE_CHANNEL,
         JSON.stringify(published.map((x) => ({ id: x.interventionId, tenant: x.tenantId }))),
         leaseMs,
