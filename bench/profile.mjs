@@ -18,7 +18,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { summariseProfile } from './lib/cpu-profile-summary.mjs';
+import { summariseProfile } from './lib/cpu-profiles.mjs';
 
 const { reapOnExit } = await import('../tests/dist/harness/child-reaper.js');
 

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { processStat } from './lib/proc-cpu.mjs';
+import { cpuProfileEnv } from './lib/cpu-profiles.mjs';
 
 /** User + system CPU seconds the process used so far, from the kernel's accounting. */
 const cpuSeconds = (pid) => processStat(pid).cpuSeconds;
@@ -70,13 +71,6 @@ async function recorderCpu(pid) {
   return { recorder: cpuSeconds(pid), postgres };
 }
 
-function profiled(dir) {
-  return {
-    NODE_OPTIONS: `--require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}`,
-    CPU_PROFILE_DIR: dir,
-  };
-}
-
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
 const ingestOnly = values['ingest-only'];
@@ -90,7 +84,7 @@ const pipeline = new Pipeline(
     INGEST_RATE_BURST: '10000000',
   },
   undefined,
-  profileDir ? { ingest: profiled(profileDir), recorder: profiled(profileDir) } : {},
+  profileDir ? { ingest: cpuProfileEnv(profileDir), recorder: cpuProfileEnv(profileDir) } : {},
 );
 try {
   if (ingestOnly) await pipeline.services.ingest.start();

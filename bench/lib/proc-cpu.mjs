@@ -118,7 +118,7 @@ export class CpuMeter {
   }
 }
 
-export const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
+const SERVICES = ['ingest', 'classifier', 'recorder', 'intervention', 'api'];
 
 /**
  * The groups a pipeline benchmark meters: each service started by this process, the broker

@@ -6,7 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CpuMeter, SERVICES, childPids, listProcesses, pipelineGroups } from './proc-cpu.mjs';
+import { CpuMeter, listProcesses, pipelineGroups } from './proc-cpu.mjs';
+import { cpuProfileEnv } from './cpu-profiles.mjs';
 import { runJsonChild } from './json-child.mjs';
 import { BENCH_PIPELINE_ENV } from './bench-pipeline-env.mjs';
 
@@ -34,18 +35,12 @@ const runLoad = (url, apiKey, run, count) =>
 const db = await infra.prepareInfrastructure();
 const admin = await infra.connectAdmin();
 const profileDir = process.env.PROFILE_CPU_DIR;
+const groups = pipelineGroups(database, brokerPort);
 // In the environment every service gets (a ref's harness may take no per-service one).
-const profiled = profileDir && {
-  NODE_OPTIONS: [
-    process.env.NODE_OPTIONS,
-    `--require ${new URL('cpu-profile.cjs', import.meta.url).pathname}`,
-  ]
-    .filter(Boolean)
-    .join(' '),
-  CPU_PROFILE_DIR: profileDir,
-  CPU_PROFILE_ON_SIGNAL: '1',
-};
-const pipeline = new Pipeline({ ...BENCH_PIPELINE_ENV, ...profiled });
+const pipeline = new Pipeline({
+  ...BENCH_PIPELINE_ENV,
+  ...(profileDir ? cpuProfileEnv(profileDir, { onSignal: true }) : {}),
+});
 /** Starts (`true`) or stops and writes (`false`) the services' V8 profiles (see cpu-profile.cjs). */
 const sampleProfiles = (on) => {
   if (!profileDir) return;
@@ -53,16 +48,14 @@ const sampleProfiles = (on) => {
   if (on) writeFileSync(flag, '');
   else rmSync(flag, { force: true });
   const processes = listProcesses();
-  for (const name of SERVICES)
-    for (const pid of childPids(`services/${name}/dist/main.js`, processes))
-      process.kill(pid, 'SIGWINCH');
+  for (const service of Object.keys(pipeline.services))
+    for (const pid of groups[service](processes)) process.kill(pid, 'SIGWINCH');
 };
 try {
   await pipeline.start();
   await infra.waitForGroupsStable(admin, Object.values(CONSUMER_GROUPS), 90_000);
   const { tenantId, apiKey } = await infra.newTenant(db);
 
-  const groups = pipelineGroups(database, brokerPort);
   const drained = () =>
     Promise.all([
       infra.waitForDrained(admin, CONSUMER_GROUPS.classifier, [TOPICS.events], 300_000),
