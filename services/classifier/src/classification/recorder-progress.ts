@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Admin, Kafka } from 'kafkajs';
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import { physicalGroup, physicalTopic } from '@wink/kafka';
-import { counter, KAFKA } from '@wink/platform';
+import { counter, histogram, KAFKA } from '@wink/platform';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 
@@ -10,6 +10,11 @@ const POLL_MS = 100;
 const timeouts = counter(
   'wink_classifier_history_wait_timeouts_total',
   'Windows rebuilt before the recorder had reached the events they needed',
+);
+export const historyWait = histogram(
+  'wink_classifier_history_wait_seconds',
+  'How long a batch with windows to rebuild waited for the recorder to reach it, when the last read of its offsets fell short: reached, or timed_out (the windows were rebuilt from what was there)',
+  ['outcome'],
 );
 
 /**
@@ -43,17 +48,22 @@ export class RecorderProgress implements OnApplicationShutdown {
     const needed = BigInt(offset);
     const reached = () => (this.lastRead.get(partition) ?? -1n) >= needed;
     if (reached()) return true;
+    const waited = historyWait.startTimer();
     const deadline =
       Date.now() +
       Math.min(this.config.CLASSIFIER_HISTORY_WAIT_MS, this.config.KAFKA_SESSION_TIMEOUT_MS / 2);
     for (;;) {
       try {
         await (this.reading ??= this.read().finally(() => (this.reading = null)));
-        if (reached()) return true;
+        if (reached()) {
+          waited({ outcome: 'reached' });
+          return true;
+        }
       } catch (error) {
         this.log.warn({ msg: 'could not read the recorder offsets', error: String(error) });
       }
       if (Date.now() >= deadline) {
+        waited({ outcome: 'timed_out' });
         timeouts.inc();
         this.log.warn({
           msg: 'rebuilding windows before the recorder caught up',
