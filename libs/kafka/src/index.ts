@@ -8,3 +8,4 @@ export * from './offset-committer.js';
 export * from './kafka-batch.transport.js';
 export { createTopics, removeRunTopics } from './create-topics.js';
 export { loadProtocolModules } from './protocol-modules.js';
+export { stopIdleRequestQueuePolling } from './request-queue-polling.js';

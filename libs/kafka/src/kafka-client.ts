@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { stopIdleRequestQueuePolling } from './request-queue-polling.js';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -12,8 +13,26 @@ const LEVELS: Record<number, string> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** KafkaJS client whose log lines are structured JSON on stderr, like the services' own. */
+/** Whether KafkaJS' idle request-queue polling is stopped: tried before the first client is made. */
+let idlePollingStopped: boolean | null = null;
+
+/**
+ * KafkaJS client whose log lines are structured JSON on stderr, like the services' own, and
+ * whose idle broker connections do not poll (see `stopIdleRequestQueuePolling`).
+ */
 export function createKafka(settings: KafkaSettings): Kafka {
+  if (idlePollingStopped === null) {
+    idlePollingStopped = stopIdleRequestQueuePolling();
+    if (!idlePollingStopped)
+      process.stderr.write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'warn',
+          context: 'kafka',
+          msg: "KafkaJS' request queue is not laid out as expected: its idle connections still poll every millisecond",
+        }) + '\n',
+      );
+  }
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
