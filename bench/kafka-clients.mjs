@@ -56,7 +56,8 @@ function cpuMicros(start) {
 }
 
 // KafkaJS as the services run it: without its idle request-queue polling.
-stopIdleRequestQueuePolling();
+if (!stopIdleRequestQueuePolling())
+  throw new Error("KafkaJS' request queue is not the one stopIdleRequestQueuePolling changes");
 const kafka = new Kafka({ clientId: 'bench-kafka-clients', brokers, logLevel: logLevel.ERROR });
 const admin = kafka.admin();
 await admin.connect();

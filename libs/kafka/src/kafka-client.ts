@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import { stopIdleRequestQueuePolling } from './request-queue-polling.js';
+import { PATCHED_KAFKAJS, stopIdleRequestQueuePolling } from './request-queue-polling.js';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -13,6 +13,13 @@ const LEVELS: Record<number, string> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** One structured JSON log line on stderr, like the services' own. */
+function writeLog(level: string, context: string, msg: string, extra: object = {}): void {
+  process.stderr.write(
+    JSON.stringify({ time: new Date().toISOString(), level, context, msg, ...extra }) + '\n',
+  );
+}
+
 /** Whether KafkaJS' idle request-queue polling is stopped: tried before the first client is made. */
 let idlePollingStopped: boolean | null = null;
 
@@ -24,13 +31,10 @@ export function createKafka(settings: KafkaSettings): Kafka {
   if (idlePollingStopped === null) {
     idlePollingStopped = stopIdleRequestQueuePolling();
     if (!idlePollingStopped)
-      process.stderr.write(
-        JSON.stringify({
-          time: new Date().toISOString(),
-          level: 'warn',
-          context: 'kafka',
-          msg: "KafkaJS' request queue is not laid out as expected: its idle connections still poll every millisecond",
-        }) + '\n',
+      writeLog(
+        'warn',
+        'kafka',
+        `KafkaJS is not ${PATCHED_KAFKAJS}, or its request queue is laid out otherwise: it is left as it is (check whether its idle connections still poll every millisecond, tulios/kafkajs#1556)`,
       );
   }
   return new Kafka({
@@ -42,15 +46,7 @@ export function createKafka(settings: KafkaSettings): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, timestamp: _ts, logger: _logger, ...extra } = log;
-        process.stderr.write(
-          JSON.stringify({
-            time: new Date().toISOString(),
-            level: LEVELS[level] ?? 'info',
-            context: `kafkajs:${namespace}`,
-            msg: message,
-            ...extra,
-          }) + '\n',
-        );
+        writeLog(LEVELS[level] ?? 'info', `kafkajs:${namespace}`, message, extra);
       },
   });
 }

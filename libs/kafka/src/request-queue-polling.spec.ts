@@ -9,6 +9,7 @@ interface Queue {
   pending: unknown[];
   push(request: object): void;
   checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
   fulfillRequest(response: { correlationId: number; payload: Buffer | null; size: number }): void;
   destroy(): void;
 }
@@ -27,7 +28,7 @@ const newQueue = (maxInFlightRequests: number | null = null) =>
     logger: quiet,
   });
 
-/** A request for `queue` that resolves `sent` once the queue hands it to the socket. */
+/** A request whose `sent` resolves once a queue hands it to the socket. */
 function request(correlationId: number) {
   let onSent!: () => void;
   const sent = new Promise<void>((r) => (onSent = r));
@@ -59,6 +60,22 @@ describe('stopIdleRequestQueuePolling', () => {
     assert.notEqual(queue.throttleCheckTimeoutId, null);
     await sent;
     assert.equal(queue.pending.length, 0);
+    assert.equal(queue.throttleCheckTimeoutId, null, 'nothing armed once it is sent');
+    queue.destroy();
+  });
+
+  it('arms a check for a queued request even when its throttle has just ended (kafkajs#1532)', async () => {
+    stopIdleRequestQueuePolling();
+    const queue = newQueue();
+    queue.throttledUntil = Date.now() + 60_000;
+    const { sent, pushed } = request(1);
+    queue.push(pushed);
+    clearTimeout(queue.throttleCheckTimeoutId ?? undefined);
+    queue.throttleCheckTimeoutId = null;
+    queue.throttledUntil = -1;
+    queue.scheduleCheckPendingRequests();
+    assert.notEqual(queue.throttleCheckTimeoutId, null, 'a request waits: its check is armed');
+    await sent;
     queue.destroy();
   });
 

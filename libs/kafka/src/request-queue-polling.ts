@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 
 /** KafkaJS' own interval for checking queued requests again (its CHECK_PENDING_REQUESTS_INTERVAL). */
 const CHECK_PENDING_MS = 10;
+/** The KafkaJS whose request queue this was written against. */
+export const PATCHED_KAFKAJS = '2.2.4';
 
 interface RequestQueue {
   pending: unknown[];
@@ -21,13 +23,15 @@ interface RequestQueue {
  * is still armed whenever a request waits (for the throttle to end, or for an in-flight slot, as
  * KafkaJS does), and a throttle with nothing queued still ends with one check; only the empty,
  * unthrottled queue's timer goes. KafkaJS exports no API for this: its module is read as
- * `loadProtocolModules` reads its request table. Returns false, changing nothing, if the queue is
- * not laid out as expected.
+ * `loadProtocolModules` reads its request table. Only KafkaJS 2.2.4's queue, whose fields this
+ * reads, is changed; with any other version it returns false and changes nothing.
  */
 export function stopIdleRequestQueuePolling(): boolean {
   const require = createRequire(import.meta.url);
   let queue: { prototype: RequestQueue };
   try {
+    if ((require('kafkajs/package.json') as { version: string }).version !== PATCHED_KAFKAJS)
+      return false;
     queue = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueue };
   } catch {
     return false;
