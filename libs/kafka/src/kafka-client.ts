@@ -34,7 +34,7 @@ export function createKafka(settings: KafkaSettings): Kafka {
       writeLog(
         'warn',
         'kafka',
-        `KafkaJS is not ${PATCHED_KAFKAJS}, or its request queue is laid out otherwise: it is left as it is (check whether its idle connections still poll every millisecond, tulios/kafkajs#1556)`,
+        `KafkaJS is not ${PATCHED_KAFKAJS}: its request queue is left as it is (check whether its idle connections still poll every millisecond, tulios/kafkajs#1556)`,
       );
   }
   return new Kafka({

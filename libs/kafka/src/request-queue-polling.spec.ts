@@ -1,15 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { stopIdleRequestQueuePolling } from './request-queue-polling.js';
+import {
+  stopIdleRequestQueuePolling,
+  type RequestQueue as Checked,
+} from './request-queue-polling.js';
 
-interface Queue {
-  throttledUntil: number;
-  throttleCheckTimeoutId: NodeJS.Timeout | null;
-  pending: unknown[];
+interface Queue extends Checked {
   push(request: object): void;
-  checkPendingRequests(): void;
-  scheduleCheckPendingRequests(): void;
   fulfillRequest(response: { correlationId: number; payload: Buffer | null; size: number }): void;
   destroy(): void;
 }
@@ -36,6 +34,18 @@ function request(correlationId: number) {
   return { sent, pushed: { entry, expectResponse: true, sendRequest: () => onSent() } };
 }
 
+/** A patched queue throttled for `ms`, and a request pushed onto it meanwhile. */
+function queuedBehindThrottle(ms: number) {
+  stopIdleRequestQueuePolling();
+  const queue = newQueue();
+  queue.throttledUntil = Date.now() + ms;
+  const { sent, pushed } = request(1);
+  queue.push(pushed);
+  assert.equal(queue.pending.length, 1, 'queued while throttled');
+  assert.notEqual(queue.throttleCheckTimeoutId, null, 'its check is armed');
+  return { queue, sent };
+}
+
 describe('stopIdleRequestQueuePolling', () => {
   it('leaves an empty, unthrottled queue without a timer, where KafkaJS re-arms one every millisecond', () => {
     const before = newQueue();
@@ -51,13 +61,7 @@ describe('stopIdleRequestQueuePolling', () => {
   });
 
   it('still sends a request queued behind a throttle once the throttle ends', async () => {
-    stopIdleRequestQueuePolling();
-    const queue = newQueue();
-    queue.throttledUntil = Date.now() + 30;
-    const { sent, pushed } = request(1);
-    queue.push(pushed);
-    assert.equal(queue.pending.length, 1, 'queued while throttled');
-    assert.notEqual(queue.throttleCheckTimeoutId, null);
+    const { queue, sent } = queuedBehindThrottle(30);
     await sent;
     assert.equal(queue.pending.length, 0);
     assert.equal(queue.throttleCheckTimeoutId, null, 'nothing armed once it is sent');
@@ -65,11 +69,7 @@ describe('stopIdleRequestQueuePolling', () => {
   });
 
   it('arms a check for a queued request even when its throttle has just ended (kafkajs#1532)', async () => {
-    stopIdleRequestQueuePolling();
-    const queue = newQueue();
-    queue.throttledUntil = Date.now() + 60_000;
-    const { sent, pushed } = request(1);
-    queue.push(pushed);
+    const { queue, sent } = queuedBehindThrottle(60_000);
     clearTimeout(queue.throttleCheckTimeoutId ?? undefined);
     queue.throttleCheckTimeoutId = null;
     queue.throttledUntil = -1;

@@ -2,18 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Admin, Kafka } from 'kafkajs';
 import { CONSUMER_GROUPS, TOPICS } from '@wink/contracts';
 import { physicalGroup, physicalTopic } from '@wink/kafka';
-import { counter, histogram, KAFKA } from '@wink/platform';
+import { histogram, KAFKA } from '@wink/platform';
 import { CLASSIFIER_CONFIG } from '../tokens.js';
 import type { ClassifierConfig } from '../config.js';
 
 const POLL_MS = 100;
-const timeouts = counter(
-  'wink_classifier_history_wait_timeouts_total',
-  'Windows rebuilt before the recorder had reached the events they needed',
-);
 export const historyWait = histogram(
   'wink_classifier_history_wait_seconds',
-  'How long a batch with windows to rebuild waited for the recorder to reach it, when the last read of its offsets fell short: reached, or timed_out (the windows were rebuilt from what was there)',
+  'How long a batch with windows to rebuild waited for the recorder to reach it, when the last read of its offsets fell short: reached, or timed_out (the windows were rebuilt before the recorder had reached the events they needed)',
   ['outcome'],
 );
 
@@ -23,8 +19,9 @@ export const historyWait = histogram(
  * the partition before the recorder's committed offset: waiting for that offset to pass the
  * batch's first message means the rebuilt window is the whole window, not what the recorder
  * happened to have written. Bounded: with the recorder down, windows are rebuilt from what is
- * there after `CLASSIFIER_HISTORY_WAIT_MS` (counted), rather than stalling the partition; and at
- * most half the Kafka session timeout, since the consumer does not heartbeat while its batch waits.
+ * there after `CLASSIFIER_HISTORY_WAIT_MS` (timed as `timed_out`), rather than stalling the
+ * partition; and at most half the Kafka session timeout, since the consumer does not heartbeat
+ * while its batch waits.
  */
 @Injectable()
 export class RecorderProgress implements OnApplicationShutdown {
@@ -64,7 +61,6 @@ export class RecorderProgress implements OnApplicationShutdown {
       }
       if (Date.now() >= deadline) {
         waited({ outcome: 'timed_out' });
-        timeouts.inc();
         this.log.warn({
           msg: 'rebuilding windows before the recorder caught up',
           partition,
