@@ -7,6 +7,7 @@ import type { GuidancePublisher, OutgoingGuidance } from './guidance-publisher.j
 import type { GuidanceRepository } from './guidance.repository.js';
 import { InterventionService } from './intervention.service.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
+import { issued } from './intervention.metrics.js';
 
 const TENANT = '00000000-0000-4000-8000-0000000000aa';
 
@@ -81,5 +82,20 @@ describe('InterventionService', () => {
     });
     await assert.rejects(s.service.handle([verdict(1)]), /connection terminated/);
     assert.deepEqual(s.steps, ['store']);
+  });
+
+  it('counts its guidance once stored: a batch whose store failed is counted when handled again', async () => {
+    const issuedSoFar = async () =>
+      (await issued.get()).values.reduce((sum, { value }) => sum + value, 0);
+    let failures = 1;
+    const s = serviceStoring(async (published) => {
+      if (failures-- > 0) throw new Error('connection terminated');
+      return new Set(published.map((g) => g.interventionId));
+    });
+    const before = await issuedSoFar();
+    await assert.rejects(s.service.handle([verdict(1), verdict(2)]), /connection terminated/);
+    assert.equal(await issuedSoFar(), before);
+    await s.service.handle([verdict(1), verdict(2)]);
+    assert.equal(await issuedSoFar(), before + 2);
   });
 });

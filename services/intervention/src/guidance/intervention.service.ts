@@ -61,6 +61,7 @@ export class InterventionService {
     const published: GuidanceV1[] = [];
     const issuedNow: Array<{ guidance: GuidanceV1; first: boolean }> = [];
     const recurred = new Set<string>();
+    const drops: string[] = [];
     const now = Date.now();
     verdicts.forEach((verdict, i) => {
       const input = inputs[i];
@@ -74,14 +75,12 @@ export class InterventionService {
       const cohort = cohorts.get(session) ?? null;
       const previous = latest.has(misbehaviour) ? latest.get(misbehaviour)! : input.previous;
       const sessionGuidance = guidanceSoFar.get(session) ?? input.sessionGuidance;
-      if (previous?.deliveredAt && verdict.createdAt > previous.deliveredAt.getTime()) {
-        if (!recurred.has(previous.interventionId)) outcomes.inc({ outcome: 'recurred' });
+      if (previous?.deliveredAt && verdict.createdAt > previous.deliveredAt.getTime())
         recurred.add(previous.interventionId);
-      }
       const state = { cohort, stepsAfter: input.stepsAfter, sessionGuidance, previous };
       const decision = decide(verdict, state, settings.get(verdict.tenantId)!, now);
       if (decision.action === 'drop') {
-        dropped.inc({ reason: decision.reason });
+        drops.push(decision.reason);
         return;
       }
       const guidance = this.build(verdict, ids[i], decision.severity, cohort ?? DEFAULT_COHORT);
@@ -93,8 +92,6 @@ export class InterventionService {
         severity: guidance.severity,
         deliveredAt: null,
       });
-      issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
-      eventToGuidance.observe((guidance.createdAt - guidance.sourceReceivedAt) / 1000);
     });
     // Encoded first: guidance breaking its contract fails the batch before anything is stored.
     const outgoing = published.map(encodeGuidance);
@@ -104,6 +101,13 @@ export class InterventionService {
       published,
       PUBLISH_LEASE_MS,
     );
+    // Counted once stored: a batch that fails is handled again (alone, if it was merged).
+    for (const reason of drops) dropped.inc({ reason });
+    if (recurred.size > 0) outcomes.inc({ outcome: 'recurred' }, recurred.size);
+    for (const { guidance } of issuedNow) {
+      issued.inc({ subtype: guidance.subtype, severity: guidance.severity });
+      eventToGuidance.observe((guidance.createdAt - guidance.sourceReceivedAt) / 1000);
+    }
     if (hooks > 0) this.webhooks.wake();
     void this.publisher.publish(outgoing.filter((g) => leased.has(g.interventionId)));
     return published;
