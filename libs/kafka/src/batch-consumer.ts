@@ -14,6 +14,8 @@ import { kafkaNaming, logicalTopic, physicalGroup, physicalTopic } from './namin
 import { OffsetCommitter } from './offset-committer.js';
 
 const STOP_FLUSH_MS = 5_000;
+/** Partition batches a consumer handles at once, unless its options say otherwise. */
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export interface ConsumedMessage<T extends Topic = Topic> {
@@ -180,7 +182,8 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }

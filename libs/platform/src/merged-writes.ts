@@ -1,4 +1,4 @@
-import { isMessageFailure } from '@wink/kafka';
+import { isMessageFailure, PARTITIONS_CONSUMED_CONCURRENTLY } from '@wink/kafka';
 import { Coalescer, type CoalescerOptions } from './coalescer.js';
 
 /**
@@ -13,3 +13,13 @@ export const mergedWrites = <M>(
   limits: Pick<CoalescerOptions, 'maxItems' | 'maxInFlight'> = {},
 ): Coalescer<M> =>
   new Coalescer(write, { ...limits, gatherTurn: true, retryAloneOn: isMessageFailure });
+
+/**
+ * For a consumer's partition batches: a backlog's (large batches, which gain little from merging)
+ * keep to writes of at most 2,000 items, as many in flight as the consumer runs partitions, so a
+ * batch handed over later never waits for one in flight.
+ */
+export const PARTITION_BATCH_LIMITS = {
+  maxItems: 2000,
+  maxInFlight: PARTITIONS_CONSUMED_CONCURRENTLY,
+} as const;

@@ -2,14 +2,8 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS, type VerdictV1 } from '@wink/contracts';
 import { RethrowToTransport, type ConsumedMessage } from '@wink/kafka';
-import { mergedWrites, type Coalescer } from '@wink/platform';
+import { mergedWrites, PARTITION_BATCH_LIMITS, type Coalescer } from '@wink/platform';
 import { InterventionService } from './intervention.service.js';
-
-/**
- * A backlog's batches keep to calls of at most 2,000 verdicts, in parallel as the transport runs
- * partitions (its `partitionsConsumedConcurrently`, 6): a batch handed over later never waits.
- */
-const LIMITS = { maxItems: 2000, maxInFlight: 6 };
 
 /**
  * Each batch is one partition's, handled with the batches handed over beside it (`mergedWrites`):
@@ -23,7 +17,7 @@ export class VerdictsConsumer {
   private readonly verdicts: Coalescer<VerdictV1>;
 
   constructor(@Inject(InterventionService) interventions: InterventionService) {
-    this.verdicts = mergedWrites((v) => interventions.handle(v), LIMITS);
+    this.verdicts = mergedWrites((v) => interventions.handle(v), PARTITION_BATCH_LIMITS);
   }
 
   @EventPattern(TOPICS.verdicts)

@@ -2,14 +2,8 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@wink/contracts';
 import { RethrowToTransport, type ConsumedMessage } from '@wink/kafka';
-import { mergedWrites, type Coalescer } from '@wink/platform';
+import { mergedWrites, PARTITION_BATCH_LIMITS, type Coalescer } from '@wink/platform';
 import { HistoryWriter } from './history-writer.js';
-
-/**
- * Large batches (a backlog) gain little from merging: past 2,000 rows they keep their own
- * statements, in parallel (6, as kafkajs runs partitions).
- */
-const LIMITS = { maxItems: 2000, maxInFlight: 6 };
 
 /**
  * Each batch is one partition's, written with the batches handed over beside it (`mergedWrites`);
@@ -23,8 +17,8 @@ export class HistoryConsumer {
   private readonly verdicts: Coalescer<ConsumedMessage<typeof TOPICS.verdicts>>;
 
   constructor(@Inject(HistoryWriter) writer: HistoryWriter) {
-    this.events = mergedWrites((m) => writer.writeEvents(m), LIMITS);
-    this.verdicts = mergedWrites((m) => writer.writeVerdicts(m), LIMITS);
+    this.events = mergedWrites((m) => writer.writeEvents(m), PARTITION_BATCH_LIMITS);
+    this.verdicts = mergedWrites((m) => writer.writeVerdicts(m), PARTITION_BATCH_LIMITS);
   }
 
   @EventPattern(TOPICS.events)
