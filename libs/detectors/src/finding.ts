@@ -1,5 +1,5 @@
 import { clip, type Category, type Subtype } from '@wink/contracts';
-import type { SessionWindow, Step } from './session-window.js';
+import type { SessionWindow, Step, StepType } from './session-window.js';
 import type { DetectorThresholds } from './thresholds.js';
 import type { ToolSchemas } from './tool-schemas.js';
 
@@ -41,6 +41,8 @@ export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 /** A pure, deterministic function of the window and the step just taken. */
 export interface Detector {
   name: string;
+  /** The types of step it can find something at: it is asked about no others. */
+  steps: readonly StepType[];
   detect(input: DetectorInput): readonly Finding[];
 }
 

@@ -10,7 +10,7 @@ import { repeatedToolError } from './rules/repeated-tool-error.js';
 import { repetitiveLoop } from './rules/repetitive-loop.js';
 import { runawayUsage } from './rules/runaway-usage.js';
 import { unrequestedChanges } from './rules/unrequested-changes.js';
-import type { SessionWindow } from './session-window.js';
+import type { SessionWindow, StepType } from './session-window.js';
 import { DEFAULT_THRESHOLDS, type DetectorThresholds } from './thresholds.js';
 import type { ToolSchemas } from './tool-schemas.js';
 
@@ -31,10 +31,20 @@ export const DETECTORS: readonly Detector[] = [
 export interface ObserveOptions {
   thresholds?: DetectorThresholds;
   tools?: ToolSchemas;
-  detectors?: readonly Detector[];
 }
 
 const DEFAULTS: ObserveOptions = Object.freeze({});
+
+const forStep = (type: StepType) => DETECTORS.filter((d) => d.steps.includes(type));
+/** Per type of step, the detectors that can find something at it. */
+const DETECTORS_BY_STEP: Record<StepType, readonly Detector[]> = {
+  task: forStep('task'),
+  call: forStep('call'),
+  result: forStep('result'),
+  message: forStep('message'),
+  usage: forStep('usage'),
+  end: forStep('end'),
+};
 
 /** Adds the event to the session's window and returns what every detector finds at this step. */
 export function observe(
@@ -44,9 +54,10 @@ export function observe(
 ): Finding[] {
   const step = window.push(event);
   if (!step) return [];
+  const detectors = DETECTORS_BY_STEP[step.type];
+  if (detectors.length === 0) return [];
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const input = { window, step, thresholds, tools: options.tools };
-  const detectors = options.detectors ?? DETECTORS;
   let findings: Finding[] | null = null;
   for (let i = 0; i < detectors.length; i++) {
     const found = detectors[i].detect(input);

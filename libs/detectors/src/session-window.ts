@@ -87,6 +87,8 @@ export type Step =
   | { type: 'usage'; seq: number; tokens: number }
   | { type: 'end'; seq: number; text: string };
 
+export type StepType = Step['type'];
+
 /** Consecutive completed calls of the same (normalised) action. */
 export interface ActionRun {
   actionFp: string;

@@ -199,25 +199,28 @@ function endsWithAt(i: number, word: string): boolean {
  * seven characters or more with a digit — hashing it as it is read; returns where it ends.
  */
 function word(i: number, end: number): number {
+  const u = units;
   let h = hashes[FOLD];
   let v = hashes[VALUES];
   let t = hashes[TOKEN];
   let c = 0;
-  let hex = true;
-  let digits = false;
+  // The units' classes ANDed and ORed: a hex id has HEX in every unit, DIGIT in one.
+  let every = HEX;
+  let some = 0;
   let j = i;
   for (; j < end; j++) {
-    const d = units[j];
-    const k = classes(d);
+    const d = u[j];
+    // Word units are ASCII: any other unit ends the word.
+    const k = d < 128 ? CLASSES[d] : 0;
     if ((k & WORD) === 0) break;
-    if ((k & DIGIT) !== 0) digits = true;
-    else if ((k & HEX) === 0) hex = false;
+    every &= k;
+    some |= k;
     c = lower(d);
     h = Math.imul(h ^ c, 0x01000193);
     v = Math.imul(v ^ c, 0x01000193);
     t = Math.imul(t ^ c, 0x01000193);
   }
-  if (hex && digits && j - i >= 7) {
+  if ((every & HEX) !== 0 && (some & DIGIT) !== 0 && j - i >= 7) {
     emitAll('<hex>');
     return j;
   }
@@ -226,27 +229,29 @@ function word(i: number, end: number): number {
   hashes[TOKEN] = t;
   tokenLength += j - i;
   foldPrev = c;
-  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(units[k]));
+  if (foldOut !== null) for (let k = i; k < j; k++) foldOut.push(lower(u[k]));
   return j;
 }
 
 function fold(text: string, max: number, numbers: NumberMasking): void {
   const end = Math.min(text.length, max);
   load(text, end);
+  const u = units;
   let i = 0;
   while (i < end) {
-    const c = lower(units[i]);
+    const c = lower(u[i]);
     const k = classes(c);
     if ((k & DIGIT) !== 0) {
-      // A hex id, or a number.
+      // A hex id, or a number: as in `word`, HEX in every unit.
       let j = i;
-      let hex = true;
+      let every = HEX;
       for (; j < end; j++) {
-        const d = units[j];
-        if (!isWordChar(d)) break;
-        if (hex && !isDigit(d) && !isHexChar(d)) hex = false;
+        const d = u[j];
+        const kd = d < 128 ? CLASSES[d] : 0;
+        if ((kd & WORD) === 0) break;
+        every &= kd;
       }
-      if (hex && j - i >= 7) {
+      if ((every & HEX) !== 0 && j - i >= 7) {
         emitAll('<hex>');
         i = j;
       } else i = number(i, end, numbers);
@@ -255,10 +260,10 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
     } else if (c === C.Quote || c === C.Apostrophe || c === C.Backtick) {
       i++;
     } else if ((k & SPACE) !== 0) {
-      emit(C.Space);
+      if (foldPrev !== C.Space) emit(C.Space);
       i++;
     } else if (c === C.Slash) {
-      const next = i + 1 < end ? units[i + 1] : C.Space;
+      const next = i + 1 < end ? u[i + 1] : C.Space;
       // `a//b` → `a/b`; `dir/ ` → `dir `.
       if (next === C.Slash || (isSpace(next) && isWordChar(unitAt(i - 1)))) {
         i++;
@@ -267,7 +272,7 @@ function fold(text: string, max: number, numbers: NumberMasking): void {
       emit(C.Slash);
       i++;
       if (endsWithAt(i, '/tmp/')) {
-        while (i < end && (isWordChar(units[i]) || units[i] === 46 || units[i] === 45)) i++;
+        while (i < end && (isWordChar(u[i]) || u[i] === 46 || u[i] === 45)) i++;
         emitAll('<tmp>');
       }
     } else if (

@@ -34,6 +34,7 @@ function finding(signature: string, seq: number, reason: string, confidence: num
  */
 export const unrequestedChanges: Detector = {
   name: NAME,
+  steps: ['call'],
   detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type !== 'call') return NO_FINDINGS;
     const ledger = window.ledger;
