@@ -49,17 +49,21 @@ describe('observe', () => {
     let found = 0;
     for (const events of sessions) {
       const window = new SessionWindow();
+      const observed = new SessionWindow();
       for (const event of events) {
+        const fromObserve = observe(observed, event);
         const step = window.push(event);
         if (!step) continue;
         const input = { window, step, thresholds: DEFAULT_THRESHOLDS };
+        const expected = [];
         for (const d of DETECTORS) {
           const findings = d.detect(input);
-          if (d.steps.includes(step.type)) {
-            found += findings.length;
-            if (findings.length > 0) types.add(step.type);
-          } else assert.deepEqual(findings, [], `${d.name} found something at a ${step.type}`);
+          if (d.steps.includes(step.type)) expected.push(...findings);
+          else assert.deepEqual(findings, [], `${d.name} found something at a ${step.type}`);
         }
+        assert.deepEqual(fromObserve, expected);
+        found += expected.length;
+        if (expected.length > 0) types.add(step.type);
       }
     }
     assert.deepEqual([...types].sort(), ['call', 'end', 'message', 'result', 'usage']);
