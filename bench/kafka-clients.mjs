@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { rememberingPartitioner, stopIdleRequestQueuePolling } from '@wink/kafka';
 import { Consumer, Producer, stringSerializer } from '@platformatic/kafka';
+import { ensureBroker } from './lib/broker.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +59,7 @@ function cpuMicros(start) {
 // KafkaJS as the services run it: without its idle request-queue polling.
 if (!stopIdleRequestQueuePolling())
   throw new Error("KafkaJS' request queue is not the one stopIdleRequestQueuePolling changes");
+await ensureBroker();
 const kafka = new Kafka({ clientId: 'bench-kafka-clients', brokers, logLevel: logLevel.ERROR });
 const admin = kafka.admin();
 await admin.connect();

@@ -12,12 +12,12 @@
 // (measures in <its database>_profile, and _profile_<ref> for the other ref), and runs the
 // services on TEST_PORT_BASE … +4 (else INGEST_PORT … +4, else 3200 …), so it never meets a
 // pipeline on the default ports.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureBroker } from './lib/broker.mjs';
 import { summariseProfile } from './lib/cpu-profiles.mjs';
 
 const { reapOnExit } = await import('../tests/dist/harness/child-reaper.js');
@@ -46,14 +46,6 @@ function databaseFor(suffix) {
   url.pathname = `/${url.pathname.slice(1)}_${suffix}`.replace(/[^\w/]/g, '_');
   return url.toString();
 }
-
-const answers = (hostPort) =>
-  new Promise((resolve) => {
-    const [host, port] = hostPort.split(':');
-    const socket = createConnection({ host, port: Number(port) });
-    socket.once('connect', () => resolve(socket.end() && true));
-    socket.once('error', () => resolve(false));
-  });
 
 /** Third-party packages a lockfile installs: "node_modules/x" → version. */
 const lockedPackages = (tree) =>
@@ -248,17 +240,7 @@ async function measure(label, root, dbSuffix) {
   return run;
 }
 
-let startedKafka = false;
-if (!(await answers(brokers.split(',')[0]))) {
-  const port = brokers.split(',')[0].split(':').at(-1);
-  say(`no broker on ${brokers}; starting one on port ${port}`);
-  const started = spawnSync('bash', [join(ROOT, 'infra/kafka/kafka.sh'), 'start'], {
-    env: { ...process.env, KAFKA_PORT: port },
-    stdio: 'inherit',
-  });
-  if (started.status !== 0) process.exit(1);
-  startedKafka = true;
-}
+const startedKafka = await ensureBroker(say);
 let ref = null;
 try {
   // Built before anything is measured, so the build's CPU is in neither window.
@@ -293,6 +275,4 @@ try {
   if (values['cpu-prof']) printProfiles(results);
 } finally {
   if (ref) rmSync(ref.dir, { recursive: true, force: true });
-  if (startedKafka)
-    spawnSync('bash', [join(ROOT, 'infra/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
 }

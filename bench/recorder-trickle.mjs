@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mixedEventRecord } from './lib/mixed-backlog.mjs';
 import { CpuMeter, pipelineGroups } from './lib/proc-cpu.mjs';
+import { ensureBroker } from './lib/broker.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ const n = rate * Number(values.seconds);
 const SEND = 10;
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
 process.env.TEST_PORT_BASE ??= '3200';
+await ensureBroker();
 const { Pipeline } = await import(`${root}/tests/dist/harness/pipeline.js`);
 const infra = await import(`${root}/tests/dist/harness/infrastructure.js`);
 const { CONSUMER_GROUPS, TOPICS } = await import(

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { processStat } from './lib/proc-cpu.mjs';
 import { cpuProfileEnv } from './lib/cpu-profiles.mjs';
+import { ensureBroker } from './lib/broker.mjs';
 
 /** User + system CPU seconds the process used so far, from the kernel's accounting. */
 const cpuSeconds = (pid) => processStat(pid).cpuSeconds;
@@ -28,6 +29,7 @@ const { values } = parseArgs({
 });
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
 process.env.TEST_PORT_BASE ??= '3200';
+await ensureBroker();
 const { Pipeline } = await import('../tests/dist/harness/pipeline.js');
 const infra = await import('../tests/dist/harness/infrastructure.js');
 const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');

@@ -5,12 +5,14 @@
 import { CpuMeter, pipelineGroups } from './proc-cpu.mjs';
 import { runJsonChild } from './json-child.mjs';
 import { BENCH_PIPELINE_ENV } from './bench-pipeline-env.mjs';
+import { ensureBroker } from './broker.mjs';
 
 const LAG_SAMPLE_MS = 2000;
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
 process.env.TEST_PORT_BASE ??= '3200';
 
+await ensureBroker();
 const { Pipeline } = await import('../../tests/dist/harness/pipeline.js');
 const infra = await import('../../tests/dist/harness/infrastructure.js');
 const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');

@@ -42,7 +42,7 @@ export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 export interface Detector {
   name: string;
   /** The types of step it can find something at: it is asked about no others. */
-  steps: readonly StepType[];
+  stepTypes: readonly StepType[];
   detect(input: DetectorInput): readonly Finding[];
 }
 

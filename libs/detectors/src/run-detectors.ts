@@ -35,7 +35,7 @@ export interface ObserveOptions {
 
 const DEFAULTS: ObserveOptions = Object.freeze({});
 
-const forStep = (type: StepType) => DETECTORS.filter((d) => d.steps.includes(type));
+const forStep = (type: StepType) => DETECTORS.filter((d) => d.stepTypes.includes(type));
 /** Per type of step, the detectors that can find something at it. */
 const DETECTORS_BY_STEP: Record<StepType, readonly Detector[]> = {
   task: forStep('task'),

@@ -46,7 +46,7 @@ function violation(constraint: Constraint, command: string | null, paths: string
  */
 export const brokenInstruction: Detector = {
   name: NAME,
-  steps: ['call'],
+  stepTypes: ['call'],
   detect(input: DetectorInput): readonly Finding[] {
     const { window, step } = input;
     if (step.type !== 'call' || !window.ledger) return NO_FINDINGS;

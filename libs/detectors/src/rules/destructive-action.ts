@@ -116,7 +116,7 @@ function rmTargetsAreDisposable(targets: string): boolean {
  */
 export const destructiveAction: Detector = {
   name: NAME,
-  steps: ['call'],
+  stepTypes: ['call'],
   detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type !== 'call') return NO_FINDINGS;
     const allowed = window.ledger?.allowsDestruction ?? [];

@@ -27,7 +27,7 @@ const finding = findingsOf('reasoning_problem', 'false_completion', NAME);
  */
 export const falseCompletion: Detector = {
   name: NAME,
-  steps: ['message', 'end'],
+  stepTypes: ['message', 'end'],
   detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant') {
       const text = step.text.slice(0, 4000);

@@ -22,7 +22,7 @@ const finding = findingsOf('tool_call_failure', 'malformed_arguments', NAME);
  */
 export const malformedArguments: Detector = {
   name: NAME,
-  steps: ['call', 'result'],
+  stepTypes: ['call', 'result'],
   detect({ step, tools }: DetectorInput): readonly Finding[] {
     if (step.type === 'call') {
       const { args, action } = step;

@@ -23,7 +23,7 @@ const finding = findingsOf('reasoning_problem', 'no_progress', NAME);
  */
 export const noProgress: Detector = {
   name: NAME,
-  steps: ['message', 'result'],
+  stepTypes: ['message', 'result'],
   detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type === 'message') {
       const c = window.condensations;

@@ -12,7 +12,7 @@ const NAME = 'rules/nonexistent-resource@2';
  */
 export const nonexistentResource: Detector = {
   name: NAME,
-  steps: ['result'],
+  stepTypes: ['result'],
   detect({ step, window }: DetectorInput): readonly Finding[] {
     if (step.type !== 'result') return NO_FINDINGS;
     const missing = window.lookups.latest;

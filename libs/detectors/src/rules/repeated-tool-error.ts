@@ -24,7 +24,7 @@ const finding = findingsOf('tool_call_failure', 'repeated_tool_error', NAME);
  */
 export const repeatedToolError: Detector = {
   name: NAME,
-  steps: ['result'],
+  stepTypes: ['result'],
   detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type !== 'result') return NO_FINDINGS;
     const a = step.action;

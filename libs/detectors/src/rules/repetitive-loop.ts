@@ -84,7 +84,7 @@ export function quoted(summary: string): string {
  */
 export const repetitiveLoop: Detector = {
   name: NAME,
-  steps: ['message', 'result'],
+  stepTypes: ['message', 'result'],
   detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     if (step.type === 'message' && step.role === 'assistant')
       return messageLoops(window, step, thresholds);

@@ -10,7 +10,7 @@ const NAME = 'rules/runaway-usage@1';
  */
 export const runawayUsage: Detector = {
   name: NAME,
-  steps: ['usage', 'result'],
+  stepTypes: ['usage', 'result'],
   detect({ window, step, thresholds }: DetectorInput): readonly Finding[] {
     const budget = thresholds.sessionTokenBudget;
     if (step.type === 'usage' && window.tokens > budget && window.tokensBefore <= budget) {

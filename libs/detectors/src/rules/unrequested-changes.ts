@@ -34,7 +34,7 @@ function finding(signature: string, seq: number, reason: string, confidence: num
  */
 export const unrequestedChanges: Detector = {
   name: NAME,
-  steps: ['call'],
+  stepTypes: ['call'],
   detect({ window, step }: DetectorInput): readonly Finding[] {
     if (step.type !== 'call') return NO_FINDINGS;
     const ledger = window.ledger;
