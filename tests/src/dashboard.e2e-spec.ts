@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { chromium, type Browser } from 'playwright-core';
@@ -17,7 +18,16 @@ import {
 import { loadSample, request } from './harness/http.js';
 import { Pipeline, recordSamples } from './harness/pipeline.js';
 
-const SCREENSHOT = fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
+// The README's picture of the dashboard is this page's screenshot: WINK_UPDATE_DOCS=1 writes it
+// there; any other run keeps it in .cache/ and leaves the checkout as it was.
+const SCREENSHOT = fileURLToPath(
+  new URL(
+    process.env.WINK_UPDATE_DOCS === '1'
+      ? '../../docs/dashboard.png'
+      : '../../.cache/dashboard.png',
+    import.meta.url,
+  ),
+);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOSTILE = '<img src=x onerror="window.pwned=1">';
 
@@ -157,7 +167,7 @@ describe('dashboard in headless Chromium against the running pipeline', () => {
 
     await page.click(`tr.session[data-session="${looping[0].sessionId}"]`);
     await page.waitForSelector('#timeline tr.step-verdict');
-    mkdirSync(new URL('../../docs/', import.meta.url), { recursive: true });
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(errors, []);
     assert.deepEqual(refused, [], 'no CSP violation');
