@@ -11,7 +11,7 @@ import { ensureBroker } from './lib/broker.mjs';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '8000' } } });
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
-await ensureBroker();
+ensureBroker();
 const infra = await import('../tests/dist/harness/infrastructure.js');
 const { loadSample } = await import('../tests/dist/harness/http.js');
 const { ServiceProcess } = await import('../tests/dist/harness/service-process.js');

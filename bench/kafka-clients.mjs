@@ -59,7 +59,7 @@ function cpuMicros(start) {
 // KafkaJS as the services run it: without its idle request-queue polling.
 if (!stopIdleRequestQueuePolling())
   throw new Error("KafkaJS' request queue is not the one stopIdleRequestQueuePolling changes");
-await ensureBroker();
+ensureBroker();
 const kafka = new Kafka({ clientId: 'bench-kafka-clients', brokers, logLevel: logLevel.ERROR });
 const admin = kafka.admin();
 await admin.connect();

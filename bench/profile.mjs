@@ -240,7 +240,7 @@ async function measure(label, root, dbSuffix) {
   return run;
 }
 
-const startedKafka = await ensureBroker(say);
+const startedKafka = ensureBroker(say);
 let ref = null;
 try {
   // Built before anything is measured, so the build's CPU is in neither window.

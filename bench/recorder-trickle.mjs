@@ -24,7 +24,7 @@ const n = rate * Number(values.seconds);
 const SEND = 10;
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
 process.env.TEST_PORT_BASE ??= '3200';
-await ensureBroker();
+ensureBroker();
 const { Pipeline } = await import(`${root}/tests/dist/harness/pipeline.js`);
 const infra = await import(`${root}/tests/dist/harness/infrastructure.js`);
 const { CONSUMER_GROUPS, TOPICS } = await import(

@@ -12,7 +12,7 @@ const LAG_SAMPLE_MS = 2000;
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/wink_bench';
 process.env.TEST_PORT_BASE ??= '3200';
 
-await ensureBroker();
+ensureBroker();
 const { Pipeline } = await import('../../tests/dist/harness/pipeline.js');
 const infra = await import('../../tests/dist/harness/infrastructure.js');
 const { CONSUMER_GROUPS, TOPICS } = await import('@wink/contracts');
